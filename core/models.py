@@ -1,0 +1,321 @@
+"""Domain models shared by every layer: users, training log, plans, messages and bookkeeping.
+
+Timestamps are timezone-aware UTC. Loads are kilograms, as Hevy stores them; conversion to the
+user's units happens once, at display or input.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+
+def to_utc_ms(value: datetime) -> datetime:
+    """`value` in UTC at millisecond precision: what every store keeps exactly (BSON dates)."""
+    value = value.astimezone(UTC)
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC, millisecond precision."""
+    return to_utc_ms(datetime.now(UTC))
+
+
+# Every stored timestamp: timezone-aware, normalized to UTC milliseconds on the way in.
+Timestamp = Annotated[AwareDatetime, AfterValidator(to_utc_ms)]
+
+
+class Model(BaseModel):
+    """Base for domain models: unknown fields are an error, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"  # blocked the bot, or left; nothing is sent to them
+
+
+class Role(StrEnum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+class Units(StrEnum):
+    KG = "kg"
+    LB = "lb"
+
+
+class Preferences(Model):
+    """What the user told us about how they train."""
+
+    goal: Literal["strength", "hypertrophy", "general"] = "general"
+    level: Literal["beginner", "intermediate", "advanced"] = "intermediate"
+    days_per_week: int = Field(default=3, ge=1, le=7)
+    session_minutes: int = Field(default=60, ge=20, le=180)
+    equipment: list[str] = Field(default_factory=lambda: ["barbell", "dumbbell", "machine"])
+    injuries: list[str] = Field(default_factory=list)
+    focus_muscles: list[str] = Field(default_factory=list)
+    training_days: list[int] = Field(default_factory=list)  # ISO weekdays, 1 = Monday
+    reminder_time: time | None = None
+
+
+class User(Model):
+    """A Telegram user known to Spotter; `id` is their Telegram user id."""
+
+    id: int
+    chat_id: int | None = None
+    name: str = ""
+    status: UserStatus = UserStatus.ACTIVE
+    role: Role = Role.USER
+    units: Units = Units.KG
+    timezone: str = "UTC"
+    preferences: Preferences = Field(default_factory=Preferences)
+    coaching_notes: list[str] = Field(default_factory=list)
+    created_at: Timestamp = Field(default_factory=utcnow)
+    updated_at: Timestamp = Field(default_factory=utcnow)
+
+
+class HevyCredential(Model):
+    """A user's Hevy API key, sealed by the key vault; the plaintext is never stored."""
+
+    user_id: int
+    ciphertext: str
+    hevy_user_id: str | None = None
+    hevy_name: str = ""
+    linked_at: Timestamp = Field(default_factory=utcnow)
+
+
+# --- training log ------------------------------------------------------------------------------
+
+
+class SetType(StrEnum):
+    WARMUP = "warmup"
+    NORMAL = "normal"
+    FAILURE = "failure"
+    DROPSET = "dropset"
+
+
+class ExerciseSet(Model):
+    index: int
+    type: SetType = SetType.NORMAL
+    weight_kg: float | None = None
+    reps: int | None = None
+    distance_m: float | None = None
+    duration_s: int | None = None
+    rpe: float | None = None
+
+
+class WorkoutExercise(Model):
+    index: int
+    template_id: str
+    title: str = ""
+    notes: str = ""
+    superset_id: int | None = None
+    sets: list[ExerciseSet] = Field(default_factory=list)
+
+
+class Workout(Model):
+    """One completed session, normalized from Hevy (or a CSV import)."""
+
+    id: str
+    title: str = ""
+    description: str = ""
+    routine_id: str | None = None
+    start_time: Timestamp
+    end_time: Timestamp | None = None
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+    exercises: list[WorkoutExercise] = Field(default_factory=list)
+
+    def set_rows(self) -> list[SetRow]:
+        """The workout's sets flattened into rows, in exercise then set order."""
+        return [
+            SetRow(
+                workout_id=self.id,
+                start_time=self.start_time,
+                exercise_index=exercise.index,
+                template_id=exercise.template_id,
+                title=exercise.title,
+                **s.model_dump(exclude={"index"}),
+                set_index=s.index,
+            )
+            for exercise in self.exercises
+            for s in exercise.sets
+        ]
+
+
+class SetRow(Model):
+    """One set with the context analytics need; what the hot queries return."""
+
+    workout_id: str
+    start_time: Timestamp
+    exercise_index: int
+    template_id: str
+    title: str = ""
+    set_index: int
+    type: SetType = SetType.NORMAL
+    weight_kg: float | None = None
+    reps: int | None = None
+    distance_m: float | None = None
+    duration_s: int | None = None
+    rpe: float | None = None
+
+
+class ExerciseTemplate(Model):
+    """An exercise from the user's Hevy catalogue (built-in or custom)."""
+
+    id: str
+    title: str
+    type: str = "weight_reps"
+    primary_muscle_group: str = "other"
+    secondary_muscle_groups: list[str] = Field(default_factory=list)
+    equipment: str = "none"
+    is_custom: bool = False
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    IN_HEVY = "in_hevy"
+    ACTIVE = "active"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+
+
+class Plan(Model):
+    """A block of training; `body` is the engine's plan document."""
+
+    id: str
+    user_id: int
+    status: PlanStatus = PlanStatus.DRAFT
+    title: str = ""
+    week: int = Field(default=1, ge=1)
+    body: dict[str, Any] = Field(default_factory=dict)
+    created_at: Timestamp = Field(default_factory=utcnow)
+    updated_at: Timestamp = Field(default_factory=utcnow)
+
+
+class RoutineLink(Model):
+    """Maps one of a user's Spotter slots (`folder`, `day-1`, …) to the Hevy object behind it.
+
+    Written as `pending` before the create call and completed with the Hevy id after it, so a
+    retry after a crash looks for the object instead of creating a second one.
+    """
+
+    key: str
+    title: str
+    hevy_id: str | None = None
+    status: Literal["pending", "created"] = "pending"
+    updated_at: Timestamp = Field(default_factory=utcnow)
+
+
+# --- conversation ------------------------------------------------------------------------------
+
+
+class ChatMessage(Model):
+    """One message of a user's conversation with the coach, content as the Messages API has it."""
+
+    seq: int = 0
+    role: Literal["user", "assistant"]
+    content: str | list[dict[str, Any]]
+    created_at: Timestamp = Field(default_factory=utcnow)
+
+
+class Conversation(Model):
+    """What the coach remembers: a summary of compacted turns, then the turns kept verbatim."""
+
+    summary: str = ""
+    messages: list[ChatMessage] = Field(default_factory=list)
+
+
+# --- delivery, sync and bookkeeping ------------------------------------------------------------
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DROPPED = "dropped"
+
+
+class OutboxMessage(Model):
+    """A message to deliver to a chat; stored before sending, marked sent exactly once."""
+
+    id: str
+    user_id: int
+    chat_id: int
+    text: str
+    parse_mode: Literal["HTML"] | None = "HTML"
+    dedupe_key: str
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: Timestamp = Field(default_factory=utcnow)
+    created_at: Timestamp = Field(default_factory=utcnow)
+    sent_at: Timestamp | None = None
+    last_error: str | None = None
+
+
+class SyncState(Model):
+    """Where a user's sync stands; saved after every page so a crash resumes."""
+
+    user_id: int
+    backfill_complete: bool = False
+    backfill_next_page: int = Field(default=1, ge=1)
+    events_since: Timestamp | None = None
+    last_synced_at: Timestamp | None = None
+    templates_refreshed_at: Timestamp | None = None
+    last_error: str | None = None
+
+
+class TokenPurpose(StrEnum):
+    LINK = "link"  # a login link: connect a Hevy key to the bound Telegram user
+    INVITE = "invite"  # an invite link: admits one new user
+    ADMIN_CLAIM = "admin_claim"  # the first-start link that makes its redeemer an admin
+
+
+class LoginToken(Model):
+    """A single-use, expiring token; only its SHA-256 is stored."""
+
+    token_hash: str
+    purpose: TokenPurpose
+    user_id: int | None = None  # who it is bound to, when it is bound
+    expires_at: Timestamp
+    created_at: Timestamp = Field(default_factory=utcnow)
+    used_at: Timestamp | None = None
+    used_by: int | None = None
+
+
+class Usage(Model):
+    """Claude tokens used, as the API reports them."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+
+    @property
+    def total(self) -> int:
+        """Tokens that count against the daily budget."""
+        return (
+            self.input_tokens
+            + self.output_tokens
+            + self.cache_read_tokens
+            + self.cache_write_tokens
+        )
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
+            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
+        )

@@ -1,0 +1,178 @@
+"""The repository ports the services need; `storage/` implements them (SQLite and MongoDB).
+
+Every method that touches a user's data takes that user's id first: scoping is part of the
+signature, never a filter a caller may forget. Methods that depend on the time take `now`, so
+tests and several processes agree on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from core.models import (
+    ChatMessage,
+    Conversation,
+    ExerciseTemplate,
+    HevyCredential,
+    LoginToken,
+    OutboxMessage,
+    Plan,
+    RoutineLink,
+    SetRow,
+    SyncState,
+    Usage,
+    User,
+    UserStatus,
+    Workout,
+)
+
+
+class UserRepo(Protocol):
+    async def get(self, user_id: int) -> User | None: ...
+    async def put(self, user: User) -> None: ...
+    async def list(self, status: UserStatus | None = None) -> list[User]: ...
+    async def count(self) -> int: ...
+
+
+class CredentialRepo(Protocol):
+    async def get(self, user_id: int) -> HevyCredential | None: ...
+    async def put(self, credential: HevyCredential) -> None: ...
+    async def delete(self, user_id: int) -> None: ...
+
+
+class WorkoutRepo(Protocol):
+    async def upsert(self, user_id: int, workouts: Sequence[Workout]) -> None:
+        """Insert or replace workouts by id; idempotent, so a failed batch is safe to retry."""
+        ...
+
+    async def delete(self, user_id: int, workout_id: str) -> bool: ...
+    async def get(self, user_id: int, workout_id: str) -> Workout | None: ...
+
+    async def list(
+        self, user_id: int, start: datetime | None = None, end: datetime | None = None
+    ) -> list[Workout]:
+        """Workouts with `start <= start_time < end`, oldest first."""
+        ...
+
+    async def sets(
+        self,
+        user_id: int,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        template_id: str | None = None,
+    ) -> list[SetRow]:
+        """Sets of workouts in the window (optionally one exercise), in training order."""
+        ...
+
+    async def count(self, user_id: int) -> int: ...
+
+
+class TemplateRepo(Protocol):
+    async def replace_all(self, user_id: int, templates: Sequence[ExerciseTemplate]) -> None: ...
+    async def list(self, user_id: int) -> list[ExerciseTemplate]: ...
+    async def get(self, user_id: int, template_id: str) -> ExerciseTemplate | None: ...
+
+
+class PlanRepo(Protocol):
+    async def put(self, plan: Plan) -> None: ...
+    async def get(self, user_id: int, plan_id: str) -> Plan | None: ...
+    async def list(self, user_id: int) -> list[Plan]:
+        """The user's plans, newest first."""
+        ...
+
+    async def put_link(self, user_id: int, link: RoutineLink) -> None: ...
+    async def get_link(self, user_id: int, key: str) -> RoutineLink | None: ...
+    async def list_links(self, user_id: int) -> list[RoutineLink]: ...
+
+
+class ConversationRepo(Protocol):
+    async def load(self, user_id: int) -> Conversation: ...
+    async def append(self, user_id: int, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
+        """Store messages after the last one; returns them with their sequence numbers."""
+        ...
+
+    async def compact(self, user_id: int, summary: str, through_seq: int) -> None:
+        """Replace the messages up to `through_seq` with `summary`."""
+        ...
+
+
+class OutboxRepo(Protocol):
+    async def enqueue(self, message: OutboxMessage) -> bool:
+        """Store a message; False when one with the same dedupe key exists (nothing stored)."""
+        ...
+
+    async def claim_due(
+        self, now: datetime, owner: str, lease_seconds: float, limit: int
+    ) -> list[OutboxMessage]:
+        """Claim up to `limit` pending messages due by `now` that no live claim holds."""
+        ...
+
+    async def mark_sent(self, message_id: str, now: datetime) -> bool:
+        """Mark sent; False when it was already sent (it is then not sent again)."""
+        ...
+
+    async def retry_later(self, message_id: str, next_attempt_at: datetime, error: str) -> None: ...
+    async def drop(self, message_id: str, reason: str) -> None: ...
+    async def get(self, message_id: str) -> OutboxMessage | None: ...
+    async def pending_count(self) -> int: ...
+
+
+class SyncStateRepo(Protocol):
+    async def get(self, user_id: int) -> SyncState:
+        """The user's sync state (a fresh one when never synced)."""
+        ...
+
+    async def put(self, state: SyncState) -> None: ...
+
+
+class LoginTokenRepo(Protocol):
+    async def create(self, token: LoginToken) -> None: ...
+    async def get(self, token_hash: str) -> LoginToken | None: ...
+    async def consume(self, token_hash: str, now: datetime, used_by: int) -> LoginToken | None:
+        """Atomically mark an unused, unexpired token used; None when it is not (any more)."""
+        ...
+
+    async def purge_expired(self, now: datetime) -> int: ...
+
+
+class UsageRepo(Protocol):
+    async def add(self, user_id: int, day: date, usage: Usage) -> Usage:
+        """Add to the user's total for `day`; returns the new total."""
+        ...
+
+    async def get(self, user_id: int, day: date) -> Usage: ...
+
+
+class LeaseRepo(Protocol):
+    async def claim(self, name: str, owner: str, ttl_seconds: float, now: datetime) -> bool:
+        """Take or renew lease `name` for `owner` unless another owner holds it unexpired."""
+        ...
+
+    async def release(self, name: str, owner: str) -> None: ...
+
+
+class Store(Protocol):
+    """Everything Spotter keeps, behind one handle the composition root opens and closes."""
+
+    backend: str
+    users: UserRepo
+    credentials: CredentialRepo
+    workouts: WorkoutRepo
+    templates: TemplateRepo
+    plans: PlanRepo
+    conversations: ConversationRepo
+    outbox: OutboxRepo
+    sync_state: SyncStateRepo
+    login_tokens: LoginTokenRepo
+    usage: UsageRepo
+    leases: LeaseRepo
+
+    async def schema_version(self) -> int: ...
+
+    async def erase_user(self, user_id: int) -> None:
+        """Delete everything stored about a user, their Hevy key included."""
+        ...
+
+    async def close(self) -> None: ...

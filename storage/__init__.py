@@ -1,0 +1,1 @@
+"""Implementations of core's repository ports: SQLite (embedded default) and MongoDB (scale)."""
