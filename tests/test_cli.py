@@ -1,0 +1,174 @@
+"""`spotter` as an operator runs it: a real process, its exit code and what it prints."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.crypto import parse_master_keys
+from core.settings import Settings
+from storage.sqlite.schema import LATEST
+
+SPOTTER = Path(sys.executable).with_name("spotter")
+TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijk"
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
+    env.update(values)
+    return env
+
+
+def spotter(*args: str, cwd: Path, timeout: float = 30, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(SPOTTER), *args],
+        cwd=cwd,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_run_without_a_bot_token_exits_with_one_line_naming_it(tmp_path: Path) -> None:
+    result = spotter("run", cwd=tmp_path)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "TELEGRAM_BOT_TOKEN" in lines[0] and "@BotFather" in lines[0]
+    assert not (tmp_path / "data").exists(), "nothing starts before settings are valid"
+
+
+def test_python_dash_m_bot_is_the_same_command(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode != 0 and "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def test_keygen_prints_a_usable_master_key(tmp_path: Path) -> None:
+    result = spotter("keygen", cwd=tmp_path)
+    assert result.returncode == 0
+    (key,) = result.stdout.split()
+    assert len(parse_master_keys(key)[0]) == 32
+    assert spotter("keygen", cwd=tmp_path).stdout.strip() != key
+
+
+def test_run_embedded_creates_the_store_and_a_private_key_file(tmp_path: Path) -> None:
+    result = spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
+    assert result.returncode == 0, result.stderr
+    assert f"schema v{LATEST}" in result.stdout
+    key_file = tmp_path / "data" / "secret.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    with sqlite3.connect(tmp_path / "data" / "spotter.db") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    key = key_file.read_text()
+    assert spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN).returncode == 0
+    assert key_file.read_text() == key, "the key is generated once"
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_invalid_setting_stops_start_up_before_anything_opens(tmp_path: Path) -> None:
+    result = spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, WEB_PORT="eighty")
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith("spotter: WEB_PORT is invalid")
+    assert not (tmp_path / "data").exists()
+
+
+def test_webhook_mode_requires_its_secret(tmp_path: Path) -> None:
+    result = spotter("run", "--webhook", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
+    assert result.returncode != 0 and "TELEGRAM_WEBHOOK_SECRET" in result.stderr
+
+
+def test_mongodb_without_a_master_key_is_refused_before_connecting(tmp_path: Path) -> None:
+    result = spotter(
+        "run",
+        cwd=tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        DATABASE_URL="mongodb://127.0.0.1:1/spotter",
+    )
+    assert result.returncode != 0
+    assert "SPOTTER_SECRET_KEY is not set" in result.stderr
+    assert "did not answer" not in result.stderr
+
+
+def test_mongodb_that_does_not_answer_fails_within_seconds(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = spotter(
+        "run",
+        cwd=tmp_path,
+        timeout=30,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        DATABASE_URL=f"mongodb://127.0.0.1:{port}/spotter?directConnection=true",
+        SPOTTER_SECRET_KEY=spotter("keygen", cwd=tmp_path).stdout.strip(),
+    )
+    assert result.returncode != 0
+    (line,) = result.stderr.strip().splitlines()
+    assert "did not answer" in line and f"127.0.0.1:{port}" in line
+
+
+@pytest.mark.parametrize("damage", ["garbage database", "data is a file", "damaged key"])
+def test_damaged_data_folder_gets_one_clear_line_and_is_not_overwritten(
+    tmp_path: Path, damage: str
+) -> None:
+    data = tmp_path / "data"
+    if damage == "data is a file":
+        data.write_text("not a folder")
+        victim = data
+    else:
+        assert spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN).returncode == 0
+        victim = data / ("spotter.db" if damage == "garbage database" else "secret.key")
+        for extra in data.glob("spotter.db-*"):
+            extra.unlink()
+        victim.write_bytes(b"\x00garbage\xff" * 64)
+    before = hashlib.sha256(victim.read_bytes()).hexdigest()
+    result = spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
+    assert result.returncode != 0
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert hashlib.sha256(victim.read_bytes()).hexdigest() == before
+
+
+def test_newer_schema_is_refused_by_the_command(tmp_path: Path) -> None:
+    assert spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN).returncode == 0
+    with sqlite3.connect(tmp_path / "data" / "spotter.db") as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST + 5}")
+    result = spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
+    assert result.returncode != 0 and "upgrade Spotter" in result.stderr
+
+
+async def test_run_against_mongodb_over_the_wire(tmp_path: Path) -> None:
+    from tests.storage.conftest import mongo_server
+
+    async with mongo_server(tmp_path) as url:
+        key = spotter("keygen", cwd=tmp_path).stdout.strip()
+        process = await asyncio.create_subprocess_exec(
+            str(SPOTTER),
+            "run",
+            cwd=tmp_path,
+            env=clean_env(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=url, SPOTTER_SECRET_KEY=key),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, stderr.decode()
+    assert "store mongodb" in stdout.decode()
+    assert not (tmp_path / "data").exists(), "MongoDB mode writes no local files"

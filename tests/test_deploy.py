@@ -1,0 +1,82 @@
+"""Deployment files: no Docker engine runs here, so their wiring is checked by reading them."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from core.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def compose() -> dict:
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (REPO / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines()]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "")
+        for line in lines
+        if line and not line.startswith("#")
+    ]
+
+
+def test_compose_bot_reaches_the_mongo_service_by_name() -> None:
+    services = compose()["services"]
+    bot, env = services["bot"], services["bot"]["environment"]
+    url = urlsplit(env["DATABASE_URL"])
+    assert url.scheme == "mongodb"
+    assert url.hostname in services, "DATABASE_URL must name a compose service"
+    mongo = services[url.hostname]
+    assert mongo["image"].startswith("mongo:")
+    assert url.port == 27017
+    assert bot["depends_on"][url.hostname]["condition"] == "service_healthy"
+    assert "healthcheck" in mongo
+
+
+def test_compose_keeps_mongo_data_in_a_named_volume() -> None:
+    doc = compose()
+    mounts = doc["services"]["mongo"]["volumes"]
+    named = {m.split(":")[0]: m.split(":")[1] for m in mounts}
+    assert any(target == "/data/db" and name in doc["volumes"] for name, target in named.items())
+
+
+def test_compose_requires_the_secrets_and_uses_only_known_variables() -> None:
+    env = compose()["services"]["bot"]["environment"]
+    known = {name.upper() for name in Settings.model_fields}
+    assert set(env) <= known
+    for required in ("TELEGRAM_BOT_TOKEN", "SPOTTER_SECRET_KEY"):
+        assert re.fullmatch(rf"\$\{{{required}:\?.+\}}", env[required]), required
+    published = compose()["services"]["bot"]["ports"][0].split(":")[1]
+    assert published == env["WEB_PORT"]
+    assert env["WEB_HOST"] == "0.0.0.0"  # noqa: S104 (inside the container, by design)
+
+
+def test_dockerfile_builds_the_package_and_runs_as_non_root() -> None:
+    steps = dockerfile_instructions()
+    froms = [arg for op, arg in steps if op == "FROM"]
+    assert all(arg.split()[0] == "python:3.13-slim" for arg in froms)
+    final = steps[max(i for i, (op, _) in enumerate(steps) if op == "FROM") :]
+    users = [arg for op, arg in final if op == "USER"]
+    assert users and users[-1] not in ("root", "0")
+    assert ("CMD", '["spotter", "run"]') in final
+    (health,) = [arg for op, arg in final if op == "HEALTHCHECK"]
+    assert "/healthz" in health and "WEB_PORT" in health
+
+
+def test_dockerfile_copies_every_package_the_wheel_ships() -> None:
+    packages = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["hatch"]["build"][
+        "targets"
+    ]["wheel"]["packages"]
+    copied = {arg.split()[0] for op, arg in dockerfile_instructions() if op == "COPY"}
+    for package in packages:
+        assert package in copied and (REPO / package).is_dir()
+    for source in copied - {"--from=build"}:
+        assert (REPO / source).exists(), f"COPY {source}: no such path"
