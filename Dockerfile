@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY core ./core
 COPY storage ./storage
+COPY sandbox ./sandbox
 RUN pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.13-slim

@@ -1,0 +1,1 @@
+"""Use cases: linking, sync, Hevy writes, imports (and later plans, coaching, notifications)."""

@@ -1,0 +1,51 @@
+"""Serving the sandbox on loopback: in-process for tests and demos, or standalone."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import uvicorn
+
+from sandbox.app import build_app
+from sandbox.state import SandboxState
+
+
+@dataclass
+class RunningSandbox:
+    state: SandboxState
+    base_url: str
+
+
+@contextlib.asynccontextmanager
+async def serve(
+    state: SandboxState | None = None, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[RunningSandbox]:
+    """Run the sandbox on `host:port` (0 picks a free port) for the duration of the block."""
+    state = state or SandboxState()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    bound_host, bound_port = sock.getsockname()[:2]
+    config = uvicorn.Config(
+        build_app(state),
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            if task.done():
+                await task  # surfaces the start-up error
+            await asyncio.sleep(0.01)
+        yield RunningSandbox(state=state, base_url=f"http://{bound_host}:{bound_port}")
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
