@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from sandbox.state import Account, SandboxState, iso_ms, iso_offset, parse_time
+from sandbox.state import Account, SandboxState, Seen, iso_ms, iso_offset, parse_time
 
 PAGE_CAP = 10
 TEMPLATE_PAGE_CAP = 100
@@ -44,7 +44,12 @@ def build_app(state: SandboxState) -> Starlette:
 
         async def wrapped(request: Request) -> Response:
             query = dict(request.query_params)
-            state.requests.append((request.method, request.url.path, query))
+            raw = await request.body()
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw.decode(errors="replace")
+            state.requests.append(Seen(request.method, request.url.path, query, body))
             faults = state.faults
             if faults.latency:
                 await asyncio.sleep(faults.latency)

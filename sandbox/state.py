@@ -91,6 +91,16 @@ class Faults:
         self.create_shape = "bare"
 
 
+@dataclass(frozen=True)
+class Seen:
+    """One request the sandbox received (the body parsed when it was JSON)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any = None
+
+
 @dataclass
 class Event:
     type: Literal["updated", "deleted"]
@@ -192,7 +202,7 @@ class SandboxState:
     clock: Clock = field(default=lambda: datetime.now(UTC))
     accounts: dict[str, Account] = field(default_factory=dict)
     faults: Faults = field(default_factory=Faults)
-    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    requests: list[Seen] = field(default_factory=list)
 
     def add_account(self, name: str = "Lifter", api_key: str | None = None) -> Account:
         key = api_key or str(uuid.uuid4())
@@ -210,4 +220,12 @@ class SandboxState:
 
     def requests_to(self, path_prefix: str, method: str = "GET") -> int:
         """How many requests the sandbox received for paths starting with `path_prefix`."""
-        return sum(1 for m, p, _ in self.requests if m == method and p.startswith(path_prefix))
+        return sum(
+            1 for r in self.requests if r.method == method and r.path.startswith(path_prefix)
+        )
+
+    def bodies(self, method: str, path_prefix: str) -> list[Any]:
+        """The JSON bodies of the `method` requests to paths starting with `path_prefix`."""
+        return [
+            r.body for r in self.requests if r.method == method and r.path.startswith(path_prefix)
+        ]

@@ -26,3 +26,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.chdir(tmp_path)
+
+
+# The store backends (SQLite file, MongoDB over the wire) serve every test folder.
+from tests.backends import mongo_url, open_store, store  # noqa: E402, F401

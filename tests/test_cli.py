@@ -156,7 +156,7 @@ def test_newer_schema_is_refused_by_the_command(tmp_path: Path) -> None:
 
 
 async def test_run_against_mongodb_over_the_wire(tmp_path: Path) -> None:
-    from tests.storage.conftest import mongo_server
+    from tests.backends import mongo_server
 
     async with mongo_server(tmp_path) as url:
         key = spotter("keygen", cwd=tmp_path).stdout.strip()

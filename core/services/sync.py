@@ -114,7 +114,8 @@ class SyncService:
         page = 1
         while True:
             result = await client.events_page(since, page)
-            events.extend(result.items)
+            # `since` goes out at whole seconds: drop what this cursor (in ms) already covered.
+            events.extend(e for e in result.items if e.at is None or e.at > since)
             if not result.items or page >= result.page_count:
                 break
             page += 1
