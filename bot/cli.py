@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.logs import configure_logging
 from bot.runtime import build_runtime
@@ -26,6 +27,17 @@ def _parser() -> argparse.ArgumentParser:
         help="receive updates by webhook at PUBLIC_URL (needs TELEGRAM_WEBHOOK_SECRET)",
     )
     commands.add_parser("keygen", help="print a new SPOTTER_SECRET_KEY")
+    sandbox = commands.add_parser(
+        "sandbox", help="serve a local Hevy-compatible API with a generated lifter"
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    sandbox.add_argument("--port", type=int, default=8090, help="port (default 8090; 0 = any)")
+    sandbox.add_argument("--api-key", help="the account's API key (default: a new UUID)")
+    source = sandbox.add_mutually_exclusive_group()
+    source.add_argument("--snapshot", type=Path, help="folder with workouts.json etc. to serve")
+    source.add_argument("--seed", type=int, default=1, help="generated lifter's seed (default 1)")
+    sandbox.add_argument("--weeks", type=int, default=56, help="weeks of generated history")
+    sandbox.add_argument("--units", choices=["kg", "lb"], default="kg", help="lifter's units")
     return parser
 
 
@@ -43,12 +55,40 @@ async def _run(settings: Settings, *, webhook: bool) -> int:
     return 0
 
 
+def _sandbox(args: argparse.Namespace) -> int:
+    from sandbox.generator import Lifter
+    from sandbox.seed import load_generated, load_snapshot
+    from sandbox.server import RunningSandbox, serve_until_stopped
+    from sandbox.state import SandboxState
+
+    state = SandboxState()
+    account = state.add_account("Sandbox Lifter", api_key=args.api_key)
+    if args.snapshot:
+        if not (args.snapshot / "workouts.json").is_file():
+            print(f"spotter: {args.snapshot} has no workouts.json", file=sys.stderr)
+            return 2
+        load_snapshot(account, args.snapshot)
+    else:
+        load_generated(account, Lifter(seed=args.seed, weeks=args.weeks, units=args.units))
+
+    def announce(running: RunningSandbox) -> None:
+        print(f"Hevy sandbox on {running.base_url} with {len(account.workouts)} workouts.")
+        print(f"  HEVY_BASE_URL={running.base_url}")
+        print(f"  api-key: {account.api_key}")
+        print("Ctrl-C stops it.", flush=True)
+
+    asyncio.run(serve_until_stopped(state, args.host, args.port, announce))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `spotter` console script; returns the process exit code."""
     args = _parser().parse_args(argv)
     if args.command == "keygen":
         print(generate_master_key())
         return 0
+    if args.command == "sandbox":
+        return _sandbox(args)
     try:
         settings = load_settings()
         settings.require("TELEGRAM_BOT_TOKEN")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import uvicorn
@@ -49,3 +50,16 @@ async def serve(
         server.should_exit = True
         await task
         sock.close()
+
+
+async def serve_until_stopped(
+    state: SandboxState, host: str, port: int, announce: Callable[[RunningSandbox], None]
+) -> None:
+    """Serve until SIGINT or SIGTERM (the `spotter sandbox` command)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with serve(state, host, port) as running:
+        announce(running)
+        await stop.wait()

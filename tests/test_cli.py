@@ -172,3 +172,36 @@ async def test_run_against_mongodb_over_the_wire(tmp_path: Path) -> None:
     assert process.returncode == 0, stderr.decode()
     assert "store mongodb" in stdout.decode()
     assert not (tmp_path / "data").exists(), "MongoDB mode writes no local files"
+
+
+def test_sandbox_command_serves_a_generated_lifter(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    import httpx
+
+    process = subprocess.Popen(
+        [str(SPOTTER), "sandbox", "--port", "0", "--api-key", "k-123", "--weeks", "10"],
+        cwd=tmp_path,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("Hevy sandbox on http://127.0.0.1:"), line
+        base = line.split()[3]
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                count = httpx.get(f"{base}/v1/workouts/count", headers={"api-key": "k-123"})
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert count.status_code == 200 and count.json()["workout_count"] > 20
+        assert httpx.get(f"{base}/v1/user/info", headers={"api-key": "nope"}).status_code == 401
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0

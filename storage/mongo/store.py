@@ -94,24 +94,33 @@ class MongoCredentials(_Repo):
         await self._db.credentials.delete_one({"_id": user_id})
 
 
+def _workout_key(user_id: int, workout_id: str) -> str:
+    # A compound primary key: point reads and upserts go by _id, the cheapest path everywhere.
+    return f"{user_id}:{workout_id}"
+
+
 class MongoWorkouts(_Repo):
     async def upsert(self, user_id: int, workouts: Sequence[Workout]) -> None:
         if not workouts:
             return
         await self._db.workouts.bulk_write(
             [
-                ReplaceOne({"user_id": user_id, "id": w.id}, _doc(w, user_id=user_id), upsert=True)
+                ReplaceOne(
+                    {"_id": _workout_key(user_id, w.id)},
+                    _doc(w, _id=_workout_key(user_id, w.id), user_id=user_id),
+                    upsert=True,
+                )
                 for w in workouts
             ],
             ordered=True,
         )
 
     async def delete(self, user_id: int, workout_id: str) -> bool:
-        result = await self._db.workouts.delete_one({"user_id": user_id, "id": workout_id})
+        result = await self._db.workouts.delete_one({"_id": _workout_key(user_id, workout_id)})
         return result.deleted_count > 0
 
     async def get(self, user_id: int, workout_id: str) -> Workout | None:
-        doc = await self._db.workouts.find_one({"user_id": user_id, "id": workout_id})
+        doc = await self._db.workouts.find_one({"_id": _workout_key(user_id, workout_id)})
         return Workout.model_validate(_strip(doc, "user_id")) if doc else None
 
     async def list(
@@ -380,7 +389,6 @@ _USER_COLLECTIONS: dict[str, str] = {
 
 
 async def _create_indexes(db: AsyncDatabase) -> None:
-    await db.workouts.create_index([("user_id", ASCENDING), ("id", ASCENDING)], unique=True)
     await db.workouts.create_index([("user_id", ASCENDING), ("start_time", ASCENDING)])
     await db.workouts.create_index(
         [("user_id", ASCENDING), ("exercises.template_id", ASCENDING), ("start_time", ASCENDING)]

@@ -12,6 +12,7 @@ from core.hevy.client import HevyConnector, RetryPolicy
 from core.hevy.pacing import PacerRegistry
 from sandbox.server import RunningSandbox, serve
 from sandbox.state import SandboxState
+from storage.sqlite import SqliteStore
 from tests.hevy.spec import HevySpec
 
 FAST_RETRY = RetryPolicy(attempts=5, base_delay=0.01, max_delay=0.05)
@@ -31,6 +32,14 @@ def snapshot(shared: Path) -> Path:
 async def sandbox() -> AsyncIterator[RunningSandbox]:
     async with serve(SandboxState()) as running:
         yield running
+
+
+@pytest.fixture
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    """One backend where the backend is not the point (the contract suite covers both)."""
+    store = await SqliteStore.open(tmp_path / "spotter.db")
+    yield store
+    await store.close()
 
 
 @pytest.fixture

