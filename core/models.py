@@ -102,14 +102,19 @@ class SetType(StrEnum):
     DROPSET = "dropset"
 
 
-class ExerciseSet(Model):
-    index: int
+class SetValues(Model):
+    """What was done in one set."""
+
     type: SetType = SetType.NORMAL
     weight_kg: float | None = None
     reps: int | None = None
     distance_m: float | None = None
     duration_s: int | None = None
     rpe: float | None = None
+
+
+class ExerciseSet(SetValues):
+    index: int
 
 
 class WorkoutExercise(Model):
@@ -151,7 +156,7 @@ class Workout(Model):
         ]
 
 
-class SetRow(Model):
+class SetRow(SetValues):
     """One set with the context analytics need; what the hot queries return."""
 
     workout_id: str
@@ -160,12 +165,6 @@ class SetRow(Model):
     template_id: str
     title: str = ""
     set_index: int
-    type: SetType = SetType.NORMAL
-    weight_kg: float | None = None
-    reps: int | None = None
-    distance_m: float | None = None
-    duration_s: int | None = None
-    rpe: float | None = None
 
 
 class ExerciseTemplate(Model):

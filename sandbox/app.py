@@ -137,12 +137,8 @@ def build_app(state: SandboxState) -> Starlette:
                             "workout_start_time": w["start_time"],
                             "workout_end_time": w["end_time"],
                             "exercise_template_id": template_id,
-                            "weight_kg": s.get("weight_kg"),
-                            "reps": s.get("reps"),
-                            "distance_meters": s.get("distance_meters"),
-                            "duration_seconds": s.get("duration_seconds"),
+                            **_measures(s),
                             "rpe": s.get("rpe"),
-                            "custom_metric": s.get("custom_metric"),
                             "set_type": s.get("type", "normal"),
                         }
                     )
@@ -323,6 +319,12 @@ def _check_routine(account: Account, body: dict[str, Any], *, creating: bool) ->
                 raise error(400, '"rep_range" must be of type object')
 
 
+def _measures(s: dict[str, Any]) -> dict[str, Any]:
+    """The measured fields of a set, in Hevy's read spelling."""
+    keys = ("weight_kg", "reps", "distance_meters", "duration_seconds", "custom_metric")
+    return {key: s.get(key) for key in keys}
+
+
 def _routine_exercises(account: Account, exercises: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for index, exercise in enumerate(exercises):
@@ -339,11 +341,7 @@ def _routine_exercises(account: Account, exercises: list[dict[str, Any]]) -> lis
                     {
                         "index": i,
                         "type": s.get("type", "normal"),
-                        "weight_kg": s.get("weight_kg"),
-                        "reps": s.get("reps"),
-                        "distance_meters": s.get("distance_meters"),
-                        "duration_seconds": s.get("duration_seconds"),
-                        "custom_metric": s.get("custom_metric"),
+                        **_measures(s),
                         **({"rep_range": s["rep_range"]} if s.get("rep_range") else {}),
                     }
                     for i, s in enumerate(exercise.get("sets", []))
@@ -372,16 +370,7 @@ def _new_workout(account: Account, body: dict[str, Any]) -> dict[str, Any]:
             if s.get("type", "normal") not in SET_TYPES:
                 raise error(400, "invalid set type")
             sets.append(
-                {
-                    "index": i,
-                    "type": s.get("type", "normal"),
-                    "weight_kg": s.get("weight_kg"),
-                    "reps": s.get("reps"),
-                    "distance_meters": s.get("distance_meters"),
-                    "duration_seconds": s.get("duration_seconds"),
-                    "rpe": s.get("rpe"),
-                    "custom_metric": s.get("custom_metric"),
-                }
+                {"index": i, "type": s.get("type", "normal"), **_measures(s), "rpe": s.get("rpe")}
             )
         exercises.append(
             {

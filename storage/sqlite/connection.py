@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,7 +47,7 @@ class Database:
     async def _configure(self) -> None:
         try:
             await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await self._conn.execute("PRAGMA journal_mode = WAL")
+            await self._enable_wal()
             await self._conn.execute("PRAGMA synchronous = NORMAL")
             await self._conn.execute("PRAGMA foreign_keys = ON")
             # Reading the schema forces SQLite to look at the file: a damaged one fails here.
@@ -56,6 +57,23 @@ class Database:
                 f"{self.path} is not a readable SQLite database ({exc}): "
                 "restore it from a backup or move it away to start empty."
             ) from None
+
+    async def _enable_wal(self) -> None:
+        """Switch to WAL; a fresh file opened by several processes at once may be briefly locked.
+
+        Changing the journal mode does not wait on the busy timeout, so wait here instead.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                await self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise StoreUnavailable(
+                        f"{self.path} stayed locked by another process ({exc})."
+                    ) from None
+                await asyncio.sleep(0.02)
 
     async def version(self) -> int:
         """The schema version recorded in the file."""
