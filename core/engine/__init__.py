@@ -1,0 +1,1 @@
+"""The training engine: small pure functions over plain data. Numbers come from here."""

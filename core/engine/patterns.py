@@ -1,0 +1,81 @@
+"""Patterns in a training log: which exercises go together, and which have stalled."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import combinations
+
+from core.engine.e1rm import Formula, estimate
+from core.engine.records import working
+from core.models import SetRow
+
+
+def co_occurrence(rows: Iterable[SetRow], top: int = 10) -> list[tuple[tuple[str, str], int]]:
+    """The exercise pairs trained in the same session most often (ids sorted within a pair)."""
+    per_session: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        per_session[row.workout_id].add(row.template_id)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for exercises in per_session.values():
+        pairs.update(combinations(sorted(exercises), 2))
+    return sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:top]
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """One session's best e1RM for an exercise."""
+
+    at: datetime
+    workout_id: str
+    e1rm: float
+
+
+def exposures(
+    rows: Iterable[SetRow], template_id: str, formula: Formula = "auto"
+) -> list[Exposure]:
+    """Per session that trained `template_id`, its best e1RM, oldest first."""
+    best: dict[str, Exposure] = {}
+    for row in working(rows):
+        if row.template_id != template_id:
+            continue
+        est = estimate(row.weight_kg, row.reps, row.rpe, formula)
+        if est is None:
+            continue
+        held = best.get(row.workout_id)
+        if held is None or est.value > held.e1rm:
+            best[row.workout_id] = Exposure(row.start_time, row.workout_id, est.value)
+    return sorted(best.values(), key=lambda e: e.at)
+
+
+@dataclass(frozen=True, slots=True)
+class Stall:
+    template_id: str
+    since: datetime
+    best_before: float
+    best_recent: float
+    exposures: int
+
+
+def detect_stall(
+    rows: Iterable[SetRow],
+    template_id: str,
+    now: datetime,
+    window: timedelta = timedelta(weeks=3),
+    min_exposures: int = 3,
+    tolerance: float = 0.005,
+) -> Stall | None:
+    """A stall: over the last `window`, at least `min_exposures` sessions and no e1RM above the
+    best before it (by more than `tolerance`)."""
+    series = [e for e in exposures(rows, template_id) if e.at <= now]
+    recent = [e for e in series if e.at > now - window]
+    before = [e for e in series if e.at <= now - window]
+    if len(recent) < min_exposures or not before:
+        return None
+    best_before = max(e.e1rm for e in before[-6:])  # the recent past, not a peak from years ago
+    best_recent = max(e.e1rm for e in recent)
+    if best_recent > best_before * (1 + tolerance):
+        return None
+    return Stall(template_id, recent[0].at, best_before, best_recent, len(recent))

@@ -1,0 +1,58 @@
+"""The plan model: a block of weeks × training days × exercises, as data."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.engine.progression import Progression
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlannedExercise(_Model):
+    """One exercise on one day: its prescription, and the model that moves it forward."""
+
+    template_id: str
+    sets: int = Field(ge=1, le=10)
+    reps: int = Field(ge=1, le=50)  # this week's target
+    rep_low: int | None = Field(default=None, ge=1)
+    rep_high: int | None = Field(default=None, ge=1)
+    load_kg: float | None = Field(default=None, ge=0)
+    rpe: float | None = Field(default=None, ge=6, le=10)
+    rest_seconds: int = Field(default=120, ge=0, le=600)
+    warmup_sets: int = Field(default=0, ge=0, le=4)
+    superset: int | None = None
+    notes: str = ""
+    progression: Progression | None = None
+    misses: int = 0
+
+
+class PlanDay(_Model):
+    key: str  # stable slot id, e.g. "day-1": one Hevy routine per key
+    name: str
+    weekday: int | None = Field(default=None, ge=1, le=7)  # ISO, 1 = Monday
+    exercises: list[PlannedExercise]
+
+
+class PlanWeek(_Model):
+    number: int = Field(ge=1)
+    deload: bool = False
+    days: list[PlanDay]
+
+
+class TrainingPlan(_Model):
+    """A block of training the engine built or checked."""
+
+    title: str
+    split: str
+    goal: str = "general"
+    level: str = "intermediate"
+    session_minutes: int = 60
+    weeks: list[PlanWeek]
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def training_weeks(self) -> list[PlanWeek]:
+        return [w for w in self.weeks if not w.deload]

@@ -1,0 +1,131 @@
+"""Best e1RMs, all-time PRs and rep-PRs, from a lifter's sets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.engine.e1rm import Estimate, Formula, estimate
+from core.engine.periods import Bucket, bucket_of
+from core.models import SetRow, SetType
+
+
+def working(rows: Iterable[SetRow]) -> list[SetRow]:
+    """Sets that count: everything but warm-ups."""
+    return [r for r in rows if r.type != SetType.WARMUP]
+
+
+@dataclass(frozen=True, slots=True)
+class BestSet:
+    """The set behind a record, with its estimate."""
+
+    template_id: str
+    weight_kg: float
+    reps: int
+    rpe: float | None
+    at: datetime
+    workout_id: str
+    estimate: Estimate | None
+
+
+def _best(row: SetRow, formula: Formula) -> BestSet | None:
+    est = estimate(row.weight_kg, row.reps, row.rpe, formula)
+    if est is None:
+        return None
+    return _best_set(row, est)
+
+
+def _best_set(row: SetRow, est: Estimate | None) -> BestSet:
+    return BestSet(
+        template_id=row.template_id,
+        weight_kg=row.weight_kg or 0.0,
+        reps=row.reps or 0,
+        rpe=row.rpe,
+        at=row.start_time,
+        workout_id=row.workout_id,
+        estimate=est,
+    )
+
+
+def best_e1rm_by_period(
+    rows: Iterable[SetRow],
+    template_id: str,
+    bucket: Bucket = "month",
+    formula: Formula = "auto",
+    tz: str = "UTC",
+) -> dict[str, BestSet]:
+    """The best e1RM set of one exercise in each period that has one, periods in order."""
+    best: dict[str, BestSet] = {}
+    for row in working(rows):
+        if row.template_id != template_id:
+            continue
+        candidate = _best(row, formula)
+        if candidate is None:
+            continue
+        period = bucket_of(row.start_time, bucket, tz)
+        held = best.get(period)
+        if held is None or candidate.estimate.value > held.estimate.value:
+            best[period] = candidate
+    return dict(sorted(best.items()))
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalRecords:
+    """An exercise's heaviest set and its best e1RM set, all time."""
+
+    template_id: str
+    heaviest: BestSet
+    best_e1rm: BestSet | None
+
+
+def all_time_prs(rows: Iterable[SetRow], formula: Formula = "auto") -> dict[str, PersonalRecords]:
+    """Per exercise: the heaviest working set (first reached) and the best e1RM set."""
+    heaviest: dict[str, BestSet] = {}
+    best: dict[str, BestSet] = {}
+    for row in sorted(working(rows), key=lambda r: (r.start_time, r.exercise_index, r.set_index)):
+        if not row.weight_kg or not row.reps:
+            continue
+        tid = row.template_id
+        if tid not in heaviest or row.weight_kg > heaviest[tid].weight_kg:
+            heaviest[tid] = _best_set(row, estimate(row.weight_kg, row.reps, row.rpe, formula))
+        candidate = _best(row, formula)
+        if candidate and (tid not in best or candidate.estimate.value > best[tid].estimate.value):
+            best[tid] = candidate
+    return {tid: PersonalRecords(tid, h, best.get(tid)) for tid, h in heaviest.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class RepPR:
+    """A heavier load than ever before at exactly `reps` reps."""
+
+    template_id: str
+    reps: int
+    weight_kg: float
+    previous_kg: float | None  # None: the first time at this rep count
+    at: datetime
+    workout_id: str
+
+
+def rep_prs(rows: Iterable[SetRow]) -> list[RepPR]:
+    """Every rep-PR in date order (so the ones set in a given week are a filter away)."""
+    best: dict[tuple[str, int], float] = {}
+    found = []
+    for row in sorted(working(rows), key=lambda r: (r.start_time, r.exercise_index, r.set_index)):
+        if not row.weight_kg or not row.reps:
+            continue
+        key = (row.template_id, row.reps)
+        previous = best.get(key)
+        if previous is None or row.weight_kg > previous + 1e-9:
+            best[key] = row.weight_kg
+            found.append(
+                RepPR(
+                    template_id=row.template_id,
+                    reps=row.reps,
+                    weight_kg=row.weight_kg,
+                    previous_kg=previous,
+                    at=row.start_time,
+                    workout_id=row.workout_id,
+                )
+            )
+    return found

@@ -1,0 +1,211 @@
+"""Checking a plan before anything reaches the lifter or Hevy: every violation, with its reason.
+
+Errors block a plan (volume outside the band, an exercise the lifter cannot do, a load they
+cannot load, too much for the session); warnings are shown with it (a muscle trained once a
+week).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+from core.engine.injuries import fits_equipment, injury_conflict
+from core.engine.loads import LoadingProfile, format_load, is_loadable
+from core.engine.plan import PlanDay, PlanWeek, TrainingPlan
+from core.engine.volume import BANDS, Level, set_contribution
+from core.models import ExerciseTemplate, Preferences
+
+MAX_SETS_PER_MUSCLE_PER_SESSION = 8
+MAX_EXERCISES_PER_SESSION = 8
+
+# Session length → working sets (TRAINING.md: ~45 min ≈ 12–16, ~60 ≈ 16–22, ~90 ≈ 24–30).
+_BUDGET = ((45, 12, 16), (60, 16, 22), (90, 24, 30))
+
+
+def session_budget(minutes: int) -> tuple[int, int]:
+    """How many working sets fit a session of `minutes` (interpolated, proportional outside)."""
+    if minutes <= _BUDGET[0][0]:
+        scale = minutes / _BUDGET[0][0]
+        return int(_BUDGET[0][1] * scale), int(_BUDGET[0][2] * scale)
+    for (m0, lo0, hi0), (m1, lo1, hi1) in pairwise(_BUDGET):
+        if minutes <= m1:
+            t = (minutes - m0) / (m1 - m0)
+            return int(lo0 + t * (lo1 - lo0)), int(hi0 + t * (hi1 - hi0))
+    scale = minutes / _BUDGET[-1][0]
+    return int(_BUDGET[-1][1] * scale), int(_BUDGET[-1][2] * scale)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    code: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+    week: int | None = None
+    day: str | None = None
+    template_id: str | None = None
+
+
+def day_sets_per_muscle(
+    day: PlanDay, catalogue: Mapping[str, ExerciseTemplate]
+) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for exercise in day.exercises:
+        for muscle, share in set_contribution(catalogue.get(exercise.template_id)).items():
+            totals[muscle] += share * exercise.sets
+    return dict(totals)
+
+
+def week_sets_per_muscle(
+    week: PlanWeek, catalogue: Mapping[str, ExerciseTemplate]
+) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for day in week.days:
+        for muscle, sets in day_sets_per_muscle(day, catalogue).items():
+            totals[muscle] += sets
+    return dict(totals)
+
+
+def validate(
+    plan: TrainingPlan,
+    catalogue: Mapping[str, ExerciseTemplate],
+    preferences: Preferences,
+    profile: LoadingProfile,
+) -> list[Violation]:
+    """Every way `plan` breaks the rules for this lifter; empty when it is sound."""
+    found: list[Violation] = []
+    level: Level = preferences.level  # type: ignore[assignment]
+    _, max_sets = session_budget(preferences.session_minutes)
+    for week in plan.weeks:
+        for day in week.days:
+            found += _check_day(week, day, catalogue, preferences, profile, max_sets)
+        if not week.deload:
+            found += _check_week(week, catalogue, level)
+    return found
+
+
+def _check_day(
+    week: PlanWeek,
+    day: PlanDay,
+    catalogue: Mapping[str, ExerciseTemplate],
+    prefs: Preferences,
+    profile: LoadingProfile,
+    max_sets: int,
+) -> list[Violation]:
+    out: list[Violation] = []
+    where = {"week": week.number, "day": day.name}
+    for ex in day.exercises:
+        template = catalogue.get(ex.template_id)
+        at = {**where, "template_id": ex.template_id}
+        if template is None:
+            out.append(
+                Violation(
+                    "unknown_exercise", f"{ex.template_id} is not in your Hevy catalogue", **at
+                )
+            )
+            continue
+        if not fits_equipment(template, prefs.equipment):
+            out.append(
+                Violation(
+                    "equipment",
+                    f"{template.title} needs {template.equipment}, which you do not have",
+                    **at,
+                )
+            )
+        if reason := injury_conflict(template, prefs.injuries):
+            out.append(Violation("injury", f"{template.title} does not suit you ({reason})", **at))
+        if ex.progression is None:
+            out.append(
+                Violation(
+                    "no_progression", f"{template.title} has no progression or deload path", **at
+                )
+            )
+        if not is_loadable(ex.load_kg, template.equipment, profile):
+            out.append(
+                Violation(
+                    "unloadable",
+                    f"{template.title}: {format_load(ex.load_kg, profile.units)} "
+                    "cannot be loaded with your plates",
+                    **at,
+                )
+            )
+    if week.deload:
+        return out
+    working = sum(ex.sets for ex in day.exercises)
+    if working > max_sets:
+        out.append(
+            Violation(
+                "session_too_long",
+                f"{day.name}: {working} working sets do not fit {prefs.session_minutes} "
+                f"minutes (at most {max_sets})",
+                **where,
+            )
+        )
+    if len(day.exercises) > MAX_EXERCISES_PER_SESSION:
+        out.append(
+            Violation(
+                "too_many_exercises",
+                f"{day.name}: {len(day.exercises)} exercises (at most 8)",
+                **where,
+            )
+        )
+    for muscle, sets in day_sets_per_muscle(day, catalogue).items():
+        if sets > MAX_SETS_PER_MUSCLE_PER_SESSION:
+            out.append(
+                Violation(
+                    "muscle_session_cap",
+                    f"{day.name}: {sets:g} sets for {muscle} in one session "
+                    "(quality drops after ~8)",
+                    **where,
+                )
+            )
+    return out
+
+
+def _check_week(
+    week: PlanWeek, catalogue: Mapping[str, ExerciseTemplate], level: Level
+) -> list[Violation]:
+    out: list[Violation] = []
+    sets = week_sets_per_muscle(week, catalogue)
+    for muscle, (low, high) in BANDS[level].items():
+        value = sets.get(muscle, 0.0)
+        if value < low:
+            out.append(
+                Violation(
+                    "below_band",
+                    f"{muscle}: {value:g} sets a week, below {low:g}–{high:g}",
+                    week=week.number,
+                )
+            )
+        elif value > high:
+            out.append(
+                Violation(
+                    "above_band",
+                    f"{muscle}: {value:g} sets a week, above {low:g}–{high:g}",
+                    week=week.number,
+                )
+            )
+    sessions: dict[str, int] = defaultdict(int)
+    for day in week.days:
+        for muscle, day_sets in day_sets_per_muscle(day, catalogue).items():
+            if day_sets >= 1.0:
+                sessions[muscle] += 1
+    for muscle, (low, _high) in BANDS[level].items():
+        if low > 0 and sets.get(muscle, 0) > 0 and sessions[muscle] < 2:
+            out.append(
+                Violation(
+                    "frequency",
+                    f"{muscle} is trained {sessions[muscle]}× a week; "
+                    "twice or more grows it better",
+                    severity="warning",
+                    week=week.number,
+                )
+            )
+    return out
+
+
+def errors(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if v.severity == "error"]
