@@ -21,7 +21,9 @@ from core.engine.plan import PlanDay, PlannedExercise, PlanWeek, TrainingPlan
 from core.engine.progression import DoubleProgression, Prescription, RpeTopSet, deload_week
 from core.engine.validator import (
     MAX_SETS_PER_MUSCLE_PER_SESSION,
+    errors,
     session_budget,
+    validate,
 )
 from core.engine.volume import BAND_GROUP, BANDS, set_contribution
 from core.errors import SpotterError
@@ -158,6 +160,7 @@ def generate_plan(
         _draft(f"day-{i + 1}", _DAYS[code], usable, weekday)
         for i, (code, weekday) in enumerate(zip(_SPLITS[(chosen, days)], weekdays, strict=True))
     ]
+    _fit_sessions(drafts, session_budget(preferences.session_minutes)[1])
     _fit_volume(drafts, preferences)
     week_one = [_plan_day(d, preferences, profile, e1rms or {}) for d in drafts]
     plan_weeks = [PlanWeek(number=n, days=week_one) for n in range(1, weeks)]
@@ -172,7 +175,7 @@ def generate_plan(
         notes.append(
             "Exercises without history start light (RPE 6–7); loads follow your first sessions."
         )
-    return TrainingPlan(
+    plan = TrainingPlan(
         title=f"{_SPLIT_NAMES[chosen]}, {days} days",
         split=chosen,
         goal=preferences.goal,
@@ -181,6 +184,11 @@ def generate_plan(
         weeks=plan_weeks,
         notes=notes,
     )
+    # The validator has the last word: a plan it rejects is never handed out.
+    problems = errors(validate(plan, catalogue, preferences, profile))
+    if problems:
+        raise PlanInfeasible("; ".join(dict.fromkeys(v.message for v in problems[:3])))
+    return plan
 
 
 def _muscle_of(template: ExerciseTemplate) -> str:
@@ -221,6 +229,18 @@ def _draft(
         taken.add(template.id)
         draft.items.append((slot, template, 3 if slot.role == "heavy" else 2))
     return draft
+
+
+def _fit_sessions(drafts: list[_Draft], max_sets: int) -> None:
+    """Trim each day to its session budget: fewer sets on the biggest items, then fewer items."""
+    for draft in drafts:
+        while draft.sets > max_sets:
+            biggest = max(range(len(draft.items)), key=lambda i: draft.items[i][2])
+            slot, template, n = draft.items[biggest]
+            if n > 1:
+                draft.items[biggest] = (slot, template, n - 1)
+            else:  # one set each already: drop the last accessory
+                draft.items.pop()
 
 
 def _week_sets(drafts: list[_Draft]) -> dict[str, float]:

@@ -7,7 +7,7 @@ Hevy's own factor, so the number Hevy shows them is the round number we chose.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
@@ -33,7 +33,6 @@ class LoadingProfile:
     machine_step: float = 5.0
     kettlebell_step: float = 4.0
     max_per_side: float = 250.0
-    extra: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def for_units(cls, units: Units) -> LoadingProfile:

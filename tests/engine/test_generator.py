@@ -1,0 +1,174 @@
+"""Generated plans pass the validator, for six typical lifters (kept as text snapshots) and for
+hundreds of random preference and history combinations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.engine.generator import PlanInfeasible, generate_plan
+from core.engine.loads import LoadingProfile, is_loadable
+from core.engine.plan_text import describe_plan
+from core.engine.validator import errors, validate
+from core.models import Preferences, Units
+from tests.engine.conftest import catalogue_map
+
+SNAPSHOTS = Path(__file__).with_name("snapshots")
+CATALOGUE = catalogue_map()
+GYM = ["barbell", "dumbbell", "machine", "other"]
+HISTORY = {  # e1RMs in kg: bench, squat, deadlift, row, OHP, incline DB, lat pulldown
+    "79D0BB3A": 105.0,
+    "D04AC939": 145.0,
+    "C6272009": 180.0,
+    "55E6546F": 95.0,
+    "7B8D84E8": 62.0,
+    "07B38369": 38.0,
+    "6A6C31A5": 85.0,
+}
+
+PROFILES = {
+    "beginner-3-day-full-body": (
+        Preferences(level="beginner", goal="general", days_per_week=3, session_minutes=60),
+        Units.KG,
+        {},
+    ),
+    "intermediate-4-day-upper-lower": (
+        Preferences(level="intermediate", goal="hypertrophy", days_per_week=4, session_minutes=60),
+        Units.KG,
+        HISTORY,
+    ),
+    "intermediate-6-day-ppl": (
+        Preferences(level="intermediate", goal="hypertrophy", days_per_week=6, session_minutes=60),
+        Units.KG,
+        HISTORY,
+    ),
+    "home-dumbbells-only": (
+        Preferences(days_per_week=4, session_minutes=60, equipment=["dumbbell"]),
+        Units.KG,
+        {"3601968B": 40.0},
+    ),
+    "shoulder-injury": (
+        Preferences(days_per_week=4, session_minutes=75, injuries=["left shoulder"], equipment=GYM),
+        Units.KG,
+        HISTORY,
+    ),
+    "lb-user-strength": (
+        Preferences(goal="strength", days_per_week=4, session_minutes=75, equipment=GYM),
+        Units.LB,
+        HISTORY,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_profile_plans_pass_the_validator_and_match_their_snapshot(name: str) -> None:
+    prefs, units, history = PROFILES[name]
+    profile = LoadingProfile.for_units(units)
+    plan = generate_plan(prefs, CATALOGUE, profile, history)
+    found = validate(plan, CATALOGUE, prefs, profile)
+    assert found == [], [v.message for v in found]
+    text = describe_plan(plan, CATALOGUE, units) + "\n"
+    snapshot = SNAPSHOTS / f"{name}.txt"
+    if os.environ.get("UPDATE_SNAPSHOTS") or not snapshot.exists():
+        snapshot.write_text(text)
+    assert text == snapshot.read_text(), f"{snapshot} changed: rerun with UPDATE_SNAPSHOTS=1"
+
+
+def test_the_shoulder_plan_has_no_overhead_pressing_and_lb_loads_are_lb_round() -> None:
+    prefs, units, history = PROFILES["shoulder-injury"]
+    plan = generate_plan(prefs, CATALOGUE, LoadingProfile.for_units(units), history)
+    titles = {CATALOGUE[e.template_id].title for d in plan.weeks[0].days for e in d.exercises}
+    assert not any("Overhead Press" in t or "Shoulder Press" in t for t in titles)
+
+    prefs, units, history = PROFILES["lb-user-strength"]
+    plan = generate_plan(prefs, CATALOGUE, LoadingProfile.for_units(Units.LB), history)
+    loads = [e.load_kg for d in plan.weeks[0].days for e in d.exercises if e.load_kg]
+    assert loads and all(round(kg * 2.20462, 6) % 5 == 0 for kg in loads)
+
+
+def test_loads_come_from_history_and_new_exercises_start_light_with_a_note() -> None:
+    prefs, _units, history = PROFILES["intermediate-4-day-upper-lower"]
+    plan = generate_plan(prefs, CATALOGUE, LoadingProfile(), history)
+    bench = next(e for e in plan.weeks[0].days[0].exercises if e.template_id == "79D0BB3A")
+    # 6 reps @ RPE 8 is 78.6% of 105 = 82.5 kg, rounded down to the plates
+    assert bench.load_kg == 82.5 and bench.reps == 6
+    fresh = [e for d in plan.weeks[0].days for e in d.exercises if e.template_id not in history]
+    assert fresh and all(e.load_kg is None for e in fresh)
+    weighted = [e for e in fresh if CATALOGUE[e.template_id].equipment != "none"]
+    assert all(
+        "No history yet" in e.notes
+        for e in weighted
+        if CATALOGUE[e.template_id].type != "reps_only"
+    )
+
+
+def test_too_little_time_is_refused_with_what_to_change() -> None:
+    prefs = Preferences(level="intermediate", days_per_week=2, session_minutes=45)
+    with pytest.raises(PlanInfeasible, match="add a day or lengthen the sessions"):
+        generate_plan(prefs, CATALOGUE, LoadingProfile())
+    with pytest.raises(PlanInfeasible, match="No exercise in your catalogue trains"):
+        generate_plan(Preferences(equipment=[], days_per_week=4), CATALOGUE, LoadingProfile())
+
+
+history_strategy = st.dictionaries(
+    st.sampled_from(sorted(CATALOGUE)), st.floats(min_value=10, max_value=300), max_size=12
+)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    level=st.sampled_from(["beginner", "intermediate", "advanced"]),
+    goal=st.sampled_from(["strength", "hypertrophy", "general"]),
+    days=st.integers(min_value=3, max_value=6),
+    minutes=st.integers(min_value=75, max_value=120),
+    equipment=st.sampled_from(
+        [GYM, ["barbell", "dumbbell"], ["dumbbell"], ["dumbbell", "machine"]]
+    ),
+    units=st.sampled_from([Units.KG, Units.LB]),
+    focus=st.lists(st.sampled_from(["chest", "back", "biceps", "quads", "shoulders"]), max_size=2),
+    history=history_strategy,
+)
+def test_generated_plans_pass_the_validator(
+    level, goal, days, minutes, equipment, units, focus, history
+) -> None:
+    prefs = Preferences(
+        level=level, goal=goal, days_per_week=days, session_minutes=minutes,
+        equipment=equipment, focus_muscles=focus,
+    )  # fmt: skip
+    profile = LoadingProfile.for_units(units)
+    plan = generate_plan(prefs, CATALOGUE, profile, history)
+    assert errors(validate(plan, CATALOGUE, prefs, profile)) == []
+    for day in plan.weeks[0].days:
+        for e in day.exercises:
+            assert is_loadable(e.load_kg, CATALOGUE[e.template_id].equipment, profile)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    level=st.sampled_from(["beginner", "intermediate"]),
+    days=st.integers(min_value=1, max_value=7),
+    minutes=st.integers(min_value=20, max_value=180),
+    equipment=st.lists(
+        st.sampled_from(["barbell", "dumbbell", "machine", "kettlebell"]), unique=True
+    ),
+    injuries=st.lists(
+        st.sampled_from(["shoulder", "knee", "lower back", "elbow", "wrist"]), max_size=2
+    ),
+)
+def test_the_generator_never_returns_a_plan_the_validator_rejects(
+    level, days, minutes, equipment, injuries
+) -> None:
+    prefs = Preferences(
+        level=level, days_per_week=days, session_minutes=minutes, equipment=equipment,
+        injuries=injuries,
+    )  # fmt: skip
+    try:
+        plan = generate_plan(prefs, CATALOGUE, LoadingProfile())
+    except PlanInfeasible as exc:
+        assert str(exc)
+        return
+    assert errors(validate(plan, CATALOGUE, prefs, LoadingProfile())) == []

@@ -1,0 +1,94 @@
+"""Progression models step by step, with the reasons a lifter would read."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from core.engine.loads import LoadingProfile, round_load
+from core.engine.progression import (
+    DoneSet,
+    DoubleProgression,
+    LinearProgression,
+    Prescription,
+    RpeTopSet,
+    advance,
+    backoff_load,
+    deload_week,
+)
+
+KG = LoadingProfile()
+
+
+def barbell(kg: float) -> float | None:
+    return round_load(kg, "barbell", KG)
+
+
+def sets(*reps: int, weight: float = 80.0, rpe: float | None = None) -> list[DoneSet]:
+    return [DoneSet(weight, r, rpe) for r in reps]
+
+
+DOUBLE = DoubleProgression(rep_low=6, rep_high=8, target_rpe=8)
+
+
+def test_double_progression_adds_load_when_every_set_hits_the_top() -> None:
+    step = advance(DOUBLE, Prescription(3, 6, 80.0), sets(8, 8, 8, rpe=8), barbell)
+    assert step.outcome == "progress"
+    assert step.prescription.load_kg == 82.5 and step.prescription.reps == 6
+    assert "3×8/8/8 reached 8 on every set at RPE ≤ 8" in step.reason
+
+
+def test_double_progression_holds_when_too_hard_or_short_of_the_top() -> None:
+    hard = advance(DOUBLE, Prescription(3, 6, 80.0), sets(8, 8, 8, rpe=9.5), barbell)
+    assert hard.outcome == "repeat" and hard.prescription.load_kg == 80.0
+    climbing = advance(DOUBLE, Prescription(3, 6, 80.0), sets(7, 7, 6), barbell)
+    assert climbing.outcome == "repeat" and climbing.prescription.reps == 7
+
+
+def test_double_progression_deloads_after_repeated_misses() -> None:
+    p = Prescription(3, 6, 100.0)
+    for expected in ("repeat", "repeat", "deload"):
+        step = advance(DOUBLE, p, sets(5, 4, 4, weight=100), barbell)
+        assert step.outcome == expected
+        p = step.prescription
+    assert p.load_kg == 90.0 and p.misses == 0
+    assert "below 6 for 3 sessions in a row" in step.reason
+
+
+def test_linear_progression_and_its_deload() -> None:
+    model = LinearProgression(reps=5, step_kg=2.5)
+    up = advance(model, Prescription(3, 5, 60.0), sets(5, 5, 5, weight=60), barbell)
+    assert up.prescription.load_kg == 62.5 and up.outcome == "progress"
+    p = Prescription(3, 5, 100.0)
+    for _ in range(3):
+        step = advance(model, p, sets(5, 4, 3, weight=100), barbell)
+        p = step.prescription
+    assert step.outcome == "deload" and p.load_kg == 90.0
+
+
+def test_rpe_top_set_loads_from_todays_e1rm() -> None:
+    model = RpeTopSet(top_reps=3, top_rpe=8)
+    step = advance(model, Prescription(1, 3, 140.0), [DoneSet(140, 3, 7)], barbell)
+    # 140 at 3 @ 7 → e1RM 140 / 0.837 = 167.3; 3 @ 8 = 86.3% → 144.4 → 145 on the bar
+    assert step.prescription.load_kg == 145.0 and step.outcome == "progress"
+    assert backoff_load(model, 145.0, barbell) == 130.0
+
+
+def test_deload_week_halves_sets_and_lightens_the_load() -> None:
+    light = deload_week(Prescription(sets=4, reps=6, load_kg=100.0, rpe=8), barbell)
+    assert (light.sets, light.load_kg, light.rpe) == (2, 80.0, 6)
+    assert deload_week(Prescription(1, 10, None), barbell).sets == 1
+
+
+def test_no_logged_sets_changes_nothing() -> None:
+    p = Prescription(3, 6, 80.0)
+    assert advance(DOUBLE, p, [], barbell).prescription == p
+
+
+def test_configurations_are_validated() -> None:
+    with pytest.raises(ValidationError):
+        DoubleProgression(rep_low=10, rep_high=8)
+    with pytest.raises(ValidationError):
+        LinearProgression(reps=5, step_kg=0)
+    with pytest.raises(ValidationError):
+        RpeTopSet(top_reps=3, top_rpe=5)

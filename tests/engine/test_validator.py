@@ -1,0 +1,117 @@
+"""The validator finds every way a plan breaks the rules, and never passes one out of band."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.engine.loads import LoadingProfile
+from core.engine.plan import PlanDay, PlannedExercise, PlanWeek, TrainingPlan
+from core.engine.progression import DoubleProgression
+from core.engine.validator import errors, session_budget, validate
+from core.engine.volume import BANDS
+from core.models import Preferences
+from tests.engine.conftest import catalogue_map
+
+DP = DoubleProgression(rep_low=8, rep_high=12)
+KG = LoadingProfile()
+CATALOGUE = catalogue_map()
+
+
+def ex(tid: str, sets: int = 3, load: float | None = None, **kw) -> PlannedExercise:
+    return PlannedExercise(template_id=tid, sets=sets, reps=8, load_kg=load, progression=DP, **kw)
+
+
+def plan_of(*days: list[PlannedExercise]) -> TrainingPlan:
+    week = PlanWeek(
+        number=1,
+        days=[PlanDay(key=f"day-{i}", name=f"Day {i}", exercises=d) for i, d in enumerate(days, 1)],
+    )
+    return TrainingPlan(title="t", split="custom", weeks=[week])
+
+
+def codes(plan: TrainingPlan, prefs: Preferences | None = None) -> set[str]:
+    return {v.code for v in validate(plan, CATALOGUE, prefs or Preferences(), KG)}
+
+
+def test_each_rule_reports_its_violation_with_a_reason() -> None:
+    prefs = Preferences(equipment=["dumbbell"], injuries=["shoulder"], session_minutes=45)
+    plan = plan_of(
+        [
+            ex("NOPE0000"),
+            ex("79D0BB3A"),  # barbell bench: no barbell
+            ex("878CD1D0"),  # dumbbell shoulder press: shoulder injury
+            PlannedExercise(template_id="37FCC2BB", sets=3, reps=10),  # no progression
+            ex("3601968B", load=23.0),  # 23 kg dumbbells do not exist in 2 kg steps
+            ex("12017185", sets=5),
+            ex("07B38369", sets=4),
+        ]
+    )
+    found = validate(plan, CATALOGUE, prefs, KG)
+    by_code = {v.code: v for v in found}
+    assert {
+        "unknown_exercise", "equipment", "injury", "no_progression", "unloadable",
+        "session_too_long", "muscle_session_cap", "below_band",
+    } <= set(by_code)  # fmt: skip
+    assert "needs barbell" in by_code["equipment"].message
+    assert "avoid overhead pressing" in by_code["injury"].message
+    assert "23 kg cannot be loaded" in by_code["unloadable"].message
+    assert by_code["session_too_long"].message.startswith("Day 1: 24 working sets do not fit 45")
+
+
+def test_frequency_is_a_warning_and_deload_weeks_skip_the_bands() -> None:
+    once = plan_of([ex("79D0BB3A", sets=4), ex("07B38369", sets=4), ex("3601968B", sets=4)])
+    found = validate(once, CATALOGUE, Preferences(), KG)
+    freq = [v for v in found if v.code == "frequency" and "chest" in v.message]
+    assert freq and freq[0].severity == "warning"
+    deload = once.model_copy(update={"weeks": [once.weeks[0].model_copy(update={"deload": True})]})
+    assert not any(v.code.endswith("_band") for v in validate(deload, CATALOGUE, Preferences(), KG))
+
+
+def test_session_budget_follows_the_table() -> None:
+    assert session_budget(45) == (12, 16)
+    assert session_budget(60) == (16, 22)
+    assert session_budget(90) == (24, 30)
+    assert session_budget(75) == (20, 26)
+
+
+GROUP = {"lats": "back", "upper_back": "back", "quadriceps": "quads", "abdominals": "abs"}
+
+
+def independent_week_sets(plan: TrainingPlan) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for day in plan.weeks[0].days:
+        for e in day.exercises:
+            t = CATALOGUE[e.template_id]
+            share = {GROUP.get(m, m): 0.5 for m in t.secondary_muscle_groups if m != "forearms"}
+            share[GROUP.get(t.primary_muscle_group, t.primary_muscle_group)] = 1.0
+            for m, s in share.items():
+                totals[m] += s * e.sets
+    return totals
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    days=st.lists(
+        st.lists(
+            st.tuples(st.sampled_from(sorted(CATALOGUE)), st.integers(min_value=1, max_value=5)),
+            min_size=1,
+            max_size=8,
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    level=st.sampled_from(["beginner", "intermediate"]),
+)
+def test_the_validator_never_passes_a_muscle_outside_its_band(days, level) -> None:
+    plan = plan_of(*[[ex(tid, sets) for tid, sets in day] for day in days])
+    prefs = Preferences(
+        level=level, equipment=["barbell", "dumbbell", "machine", "other", "kettlebell"]
+    )
+    found = errors(validate(plan, CATALOGUE, prefs, KG))
+    sets = independent_week_sets(plan)
+    outside = [m for m, (low, high) in BANDS[level].items() if not low <= sets.get(m, 0.0) <= high]
+    band_errors = {v.message.split(":")[0] for v in found if v.code.endswith("_band")}
+    assert band_errors == set(outside)
