@@ -7,6 +7,7 @@ Hevy's own factor, so the number Hevy shows them is the round number we chose.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -133,3 +134,18 @@ def format_load(kg: float | None, units: Units) -> str:
     value = to_user_units(kg, units)
     text = f"{round(value, 2):g}"
     return f"{text} {units.value}"
+
+
+_LOAD_TEXT = re.compile(
+    r"^\s*(?P<value>\d+(?:[.,]\d+)?)\s*(?P<unit>kg|kgs|kilos?|lb|lbs|pounds?|#)?\s*$", re.I
+)
+
+
+def parse_load(text: str, units: Units) -> float:
+    """Kilograms for what a lifter typed (`100`, `102.5 kg`, `225lb`); bare numbers in `units`."""
+    match = _LOAD_TEXT.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a weight like 100 kg or 225 lb")
+    value = float(match["value"].replace(",", "."))
+    unit = (match["unit"] or units.value).casefold()
+    return lb_to_kg(value) if unit.startswith(("lb", "pound", "#")) else value

@@ -62,3 +62,14 @@ def test_a_custom_plate_set_is_respected() -> None:
     assert round_load(37.0, "barbell", home) == 37.0  # 15 + 2 × (5 + 2 + 2 + 2)
     assert round_load(16.0, "barbell", home) == 15.0
     assert not is_loadable(16.0, "barbell", home)
+
+
+def test_typed_loads_are_read_in_the_lifters_units() -> None:
+    from core.engine.loads import parse_load
+
+    assert parse_load("100", Units.KG) == 100
+    assert parse_load("102,5 kg", Units.LB) == 102.5
+    assert parse_load("225lb", Units.KG) == pytest.approx(225 / LB_PER_KG)
+    assert parse_load("135", Units.LB) == pytest.approx(61.235042773811365)
+    with pytest.raises(ValueError, match="not a weight"):
+        parse_load("heavy", Units.KG)
