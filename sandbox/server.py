@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from sandbox.app import build_app
 from sandbox.state import SandboxState
@@ -22,17 +23,14 @@ class RunningSandbox:
 
 
 @contextlib.asynccontextmanager
-async def serve(
-    state: SandboxState | None = None, host: str = "127.0.0.1", port: int = 0
-) -> AsyncIterator[RunningSandbox]:
-    """Run the sandbox on `host:port` (0 picks a free port) for the duration of the block."""
-    state = state or SandboxState()
+async def serve_asgi(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
+    """Serve any ASGI app on `host:port` (0 picks a free port) for the block; yields its URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound_host, bound_port = sock.getsockname()[:2]
     config = uvicorn.Config(
-        build_app(state),
+        app,
         log_level="warning",
         access_log=False,
         lifespan="off",
@@ -45,11 +43,21 @@ async def serve(
             if task.done():
                 await task  # surfaces the start-up error
             await asyncio.sleep(0.01)
-        yield RunningSandbox(state=state, base_url=f"http://{bound_host}:{bound_port}")
+        yield f"http://{bound_host}:{bound_port}"
     finally:
         server.should_exit = True
         await task
         sock.close()
+
+
+@contextlib.asynccontextmanager
+async def serve(
+    state: SandboxState | None = None, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[RunningSandbox]:
+    """Run the Hevy sandbox over `state` for the duration of the block."""
+    state = state or SandboxState()
+    async with serve_asgi(build_app(state), host, port) as base_url:
+        yield RunningSandbox(state=state, base_url=base_url)
 
 
 async def serve_until_stopped(

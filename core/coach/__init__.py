@@ -1,0 +1,1 @@
+"""The coach: a Claude conversation whose tools read the log and propose plans."""

@@ -1,0 +1,270 @@
+"""The coaching conversation: Claude with tools, streamed, budgeted, remembered.
+
+One turn: the lifter's message goes to Claude with the system prompt and the tools (both
+cached for an hour); text streams to a callback; tool calls run against the engine for this
+user only; `pause_turn` continues and the loop ends when Claude ends its turn. The turn is
+stored as Claude returned it (thinking blocks included) once it completes, usage is recorded,
+and a history grown past its budget is compacted into a summary by the small model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import anthropic
+import httpx2
+
+from core.coach.prompts import COMPACTION_PROMPT, SYSTEM_PROMPT, lifter_facts
+from core.coach.tools import ToolBox
+from core.errors import SpotterError
+from core.models import ChatMessage, Usage, utcnow
+from core.ports import Store
+from core.services.insights import Insights
+from core.services.plans import PlanService
+
+log = logging.getLogger(__name__)
+
+OnText = Callable[[str], Awaitable[None]]
+OnTool = Callable[[str], Awaitable[None]]
+
+MAX_TOOL_ROUNDS = 10
+CACHE_1H = {"type": "ephemeral", "ttl": "1h"}
+
+
+class CoachError(SpotterError):
+    user_message = "Something went wrong while I was thinking. Please try again."
+
+
+class BudgetExhausted(CoachError):
+    user_message = (
+        "You've used today's coaching budget. It resets at midnight UTC; every command "
+        "(/today, /progress, /week, /prs, /plan) still works meanwhile."
+    )
+
+
+class CoachUnavailable(CoachError):
+    user_message = "Claude is overloaded or unreachable right now. Please try again in a minute."
+
+
+@dataclass
+class CoachConfig:
+    model: str
+    small_model: str
+    daily_token_budget: int = 200_000
+    max_tokens: int = 4096
+    effort: str | None = None
+    max_concurrency: int = 16
+    compact_at_tokens: int = 40_000  # context size that triggers compaction
+    keep_recent_messages: int = 6
+
+
+@dataclass
+class TurnResult:
+    text: str
+    usage: Usage = field(default_factory=Usage)
+    tool_calls: list[str] = field(default_factory=list)
+    compacted: bool = False
+
+
+class Coach:
+    """Talks with each lifter; safe to share across users and tasks."""
+
+    def __init__(
+        self,
+        client: anthropic.AsyncAnthropic,
+        store: Store,
+        insights: Insights,
+        plans: PlanService,
+        config: CoachConfig,
+    ) -> None:
+        self._client = client
+        self._store = store
+        self._insights = insights
+        self._plans = plans
+        self._config = config
+        self._slots = asyncio.Semaphore(config.max_concurrency)
+
+    async def reply(
+        self,
+        user_id: int,
+        text: str,
+        on_text: OnText | None = None,
+        on_tool: OnTool | None = None,
+    ) -> TurnResult:
+        """Answer one message from `user_id` (BudgetExhausted, CoachUnavailable on failure)."""
+        today = utcnow().date()
+        spent = await self._store.usage.get(user_id, today)
+        if spent.total >= self._config.daily_token_budget:
+            raise BudgetExhausted(f"user {user_id} spent {spent.total} tokens today")
+        user = await self._insights.user(user_id)
+        conversation = await self._store.conversations.load(user_id)
+        tools = ToolBox(user_id, self._store, self._insights, self._plans)
+        definitions = tools.definitions()
+        definitions[-1] = {**definitions[-1], "cache_control": CACHE_1H}
+        system = [
+            {"type": "text", "text": SYSTEM_PROMPT, "cache_control": CACHE_1H},
+            {"type": "text", "text": lifter_facts(user, conversation, today.isoformat())},
+        ]
+        history = [{"role": m.role, "content": m.content} for m in conversation.messages]
+        new: list[dict[str, Any]] = [{"role": "user", "content": text}]
+        result = TurnResult(text="")
+        context_tokens = 0
+        for _round in range(MAX_TOOL_ROUNDS):
+            message = await self._call(system, definitions, history + new, on_text)
+            usage = _usage(message)
+            result.usage = result.usage + usage
+            await self._store.usage.add(user_id, today, usage)
+            context_tokens = usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens
+            content = [_param(block) for block in message.content]
+            new.append({"role": "assistant", "content": content})
+            result.text = (
+                "".join(b.text for b in message.content if b.type == "text") or result.text
+            )
+            if message.stop_reason == "pause_turn":
+                continue
+            if message.stop_reason != "tool_use":
+                if message.stop_reason == "max_tokens":
+                    result.text += "\n\n(I ran out of room there; ask me to go on.)"
+                break
+            results = []
+            for block in message.content:
+                if block.type != "tool_use":
+                    continue
+                result.tool_calls.append(block.name)
+                if on_tool is not None:
+                    await on_tool(block.name)
+                output, is_error = await tools.run(block.name, block.input)
+                results.append(
+                    {"type": "tool_result", "tool_use_id": block.id, "content": output}
+                    | ({"is_error": True} if is_error else {})
+                )
+            new.append({"role": "user", "content": results})
+        else:
+            result.text = (
+                result.text or "That took more steps than I allow myself; please ask again."
+            )
+        await self._store.conversations.append(
+            user_id, [ChatMessage(role=m["role"], content=m["content"]) for m in new]
+        )
+        if context_tokens > self._config.compact_at_tokens:
+            result.compacted = await self.compact(user_id)
+        return result
+
+    async def _call(
+        self,
+        system: list[dict[str, Any]],
+        tools: list[dict[str, Any]],
+        messages: list[dict[str, Any]],
+        on_text: OnText | None,
+    ) -> Any:
+        params: dict[str, Any] = {
+            "model": self._config.model,
+            "max_tokens": self._config.max_tokens,
+            "system": system,
+            "tools": tools,
+            "messages": messages,
+        }
+        if self._config.effort:
+            params["output_config"] = {"effort": self._config.effort}
+        try:
+            async with self._slots, self._client.messages.stream(**params) as stream:
+                async for event in stream:
+                    if event.type == "text" and on_text is not None and event.text:
+                        await on_text(event.text)
+                return await stream.get_final_message()
+        except anthropic.APIStatusError as exc:
+            log.warning(
+                "claude error", extra={"status": exc.status_code, "type": type(exc).__name__}
+            )
+            if exc.status_code in (429, 500, 502, 503, 504, 529):
+                raise CoachUnavailable(f"Claude answered {exc.status_code}") from None
+            raise CoachError(f"Claude refused the request: {exc.status_code}") from None
+        except (anthropic.APIError, httpx2.TransportError) as exc:
+            # Connection errors and timeouts come wrapped; a stream cut mid-way comes raw.
+            log.warning("claude unreachable", extra={"error": type(exc).__name__})
+            raise CoachUnavailable(type(exc).__name__) from None
+
+    async def compact(self, user_id: int) -> bool:
+        """Fold the older part of the history into the summary, using the small model."""
+        conversation = await self._store.conversations.load(user_id)
+        messages = conversation.messages
+        cut = _safe_cut(messages, self._config.keep_recent_messages)
+        if cut <= 0:
+            return False
+        older = messages[:cut]
+        transcript = "\n".join(f"{m.role}: {_plain(m.content)}" for m in older)
+        if conversation.summary:
+            transcript = f"Earlier summary:\n{conversation.summary}\n\n{transcript}"
+        try:
+            response = await self._client.messages.create(
+                model=self._config.small_model,
+                max_tokens=800,
+                system=COMPACTION_PROMPT,
+                messages=[{"role": "user", "content": transcript}],
+            )
+        except anthropic.APIError as exc:
+            log.warning("compaction failed", extra={"error": type(exc).__name__})
+            return False
+        await self._store.usage.add(user_id, utcnow().date(), _usage(response))
+        summary = "".join(b.text for b in response.content if b.type == "text").strip()
+        if not summary:
+            return False
+        await self._store.conversations.compact(user_id, summary, older[-1].seq)
+        return True
+
+    async def spent_today(self, user_id: int, today: date | None = None) -> Usage:
+        return await self._store.usage.get(user_id, today or utcnow().date())
+
+
+def _usage(message: Any) -> Usage:
+    u = message.usage
+    return Usage(
+        input_tokens=u.input_tokens or 0,
+        output_tokens=u.output_tokens or 0,
+        cache_read_tokens=getattr(u, "cache_read_input_tokens", None) or 0,
+        cache_write_tokens=getattr(u, "cache_creation_input_tokens", None) or 0,
+    )
+
+
+_RESPONSE_ONLY = {"citations", "caller", "parsed_output"}
+
+
+def _param(block: Any) -> dict[str, Any]:
+    """A response content block as a request block, verbatim (thinking and signatures kept)."""
+    data = block.model_dump(mode="json", exclude_none=True)
+    return {k: v for k, v in data.items() if k not in _RESPONSE_ONLY}
+
+
+def _plain(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in content:
+        kind = block.get("type")
+        if kind == "text":
+            parts.append(block["text"])
+        elif kind == "tool_use":
+            parts.append(f"[asked {block['name']} {block.get('input')}]")
+        elif kind == "tool_result":
+            body = block.get("content")
+            parts.append(f"[tool result: {str(body)[:1500]}]")
+    return " ".join(parts)
+
+
+def _safe_cut(messages: list[ChatMessage], keep: int) -> int:
+    """Where to cut so the kept part starts with a plain user message (no orphan tool results)."""
+    cut = len(messages) - keep
+    while cut > 0:
+        m = messages[cut]
+        if m.role == "user" and (
+            isinstance(m.content, str)
+            or not any(isinstance(b, dict) and b.get("type") == "tool_result" for b in m.content)
+        ):
+            return cut
+        cut -= 1
+    return 0

@@ -1,0 +1,177 @@
+"""What a lifter's log says: the engine's analytics over one user's stored data.
+
+Commands, the coach's tools and the demo all read through here, so a number shown anywhere is
+computed once, the same way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from core.engine.e1rm import Formula
+from core.engine.names import find_exercises, resolve_exercise
+from core.engine.patterns import detect_stall
+from core.engine.periods import Bucket, week_window
+from core.engine.records import (
+    BestSet,
+    PersonalRecords,
+    RepPR,
+    all_time_prs,
+    best_e1rm_by_period,
+    rep_prs,
+    working,
+)
+from core.engine.volume import MuscleVolume, against_bands, hard_sets, tonnage
+from core.errors import SpotterError
+from core.models import ExerciseTemplate, SetRow, User, Workout, utcnow
+from core.ports import Store
+
+
+class UnknownUser(SpotterError):
+    user_message = "I don't know you yet. Send /start first."
+
+
+class UnknownExercise(SpotterError):
+    """No exercise matched, or several did: `choices` says which."""
+
+    def __init__(self, query: str, choices: list[ExerciseTemplate]) -> None:
+        self.query = query
+        self.choices = choices
+        if choices:
+            names = ", ".join(t.title for t in choices)
+            super().__init__(f"'{query}' could mean: {names}")
+        else:
+            super().__init__(f"no exercise in your catalogue matches '{query}'")
+
+
+@dataclass
+class Progress:
+    template: ExerciseTemplate
+    by_period: dict[str, BestSet]
+    records: PersonalRecords | None
+    stalled_since: datetime | None
+
+
+@dataclass
+class Summary:
+    start: datetime
+    end: datetime
+    sessions: int
+    working_sets: int
+    tonnage_kg: float
+    top_exercises: list[tuple[ExerciseTemplate | None, str, int]]  # template, id, sets
+    sets_per_muscle: dict[str, float]
+    rep_prs: list[RepPR] = field(default_factory=list)
+
+
+class Insights:
+    """Read-only questions about one user's training, answered by the engine."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def user(self, user_id: int) -> User:
+        user = await self._store.users.get(user_id)
+        if user is None:
+            raise UnknownUser(f"user {user_id} is not known")
+        return user
+
+    async def catalogue(self, user_id: int) -> dict[str, ExerciseTemplate]:
+        return {t.id: t for t in await self._store.templates.list(user_id)}
+
+    async def usage(self, user_id: int) -> Counter[str]:
+        """Working sets logged per exercise: what this lifter actually trains."""
+        return Counter(r.template_id for r in working(await self._store.workouts.sets(user_id)))
+
+    async def find(self, user_id: int, query: str, limit: int = 10) -> list[ExerciseTemplate]:
+        catalogue = await self.catalogue(user_id)
+        usage = await self.usage(user_id)
+        return [m.template for m in find_exercises(query, catalogue.values(), usage, limit)]
+
+    async def resolve(self, user_id: int, query: str) -> ExerciseTemplate:
+        """The exercise `query` names (UnknownExercise with the choices when it is unclear)."""
+        catalogue = await self.catalogue(user_id)
+        found, choices = resolve_exercise(query, catalogue.values(), await self.usage(user_id))
+        if found is None:
+            raise UnknownExercise(query, choices)
+        return found
+
+    async def progress(
+        self,
+        user_id: int,
+        query: str,
+        bucket: Bucket = "month",
+        formula: Formula = "auto",
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> Progress:
+        template = await self.resolve(user_id, query)
+        user = await self.user(user_id)
+        rows = await self._store.workouts.sets(user_id, start, end, template_id=template.id)
+        stall = detect_stall(rows, template.id, end or utcnow())
+        return Progress(
+            template=template,
+            by_period=best_e1rm_by_period(rows, template.id, bucket, formula, user.timezone),
+            records=all_time_prs(rows, formula).get(template.id),
+            stalled_since=stall.since if stall else None,
+        )
+
+    async def records(self, user_id: int) -> dict[str, PersonalRecords]:
+        return all_time_prs(await self._store.workouts.sets(user_id))
+
+    async def rep_prs(
+        self, user_id: int, start: datetime | None = None, end: datetime | None = None
+    ) -> list[RepPR]:
+        """Rep-PRs set within the window (judged against the whole history before them)."""
+        found = rep_prs(await self._store.workouts.sets(user_id, end=end))
+        return [p for p in found if start is None or p.at >= start]
+
+    async def week(self, user_id: int, monday: date) -> list[MuscleVolume]:
+        """Hard sets per muscle in one ISO week, next to the user's bands."""
+        user = await self.user(user_id)
+        start, end = week_window(monday, user.timezone)
+        rows = await self._store.workouts.sets(user_id, start, end)
+        sets = hard_sets(rows, await self.catalogue(user_id))
+        return against_bands(sets, user.preferences.level)
+
+    async def summary(self, user_id: int, start: datetime, end: datetime) -> Summary:
+        rows = await self._store.workouts.sets(user_id, start, end)
+        catalogue = await self.catalogue(user_id)
+        work = working(rows)
+        per_exercise = Counter(r.template_id for r in work)
+        weeks = max(1.0, (end - start) / timedelta(weeks=1))
+        return Summary(
+            start=start,
+            end=end,
+            sessions=len({r.workout_id for r in rows}),
+            working_sets=len(work),
+            tonnage_kg=sum(tonnage(rows, "exercise").values()),
+            top_exercises=[(catalogue.get(t), t, n) for t, n in per_exercise.most_common(8)],
+            sets_per_muscle={
+                m: round(s / weeks, 1) for m, s in sorted(hard_sets(rows, catalogue).items())
+            },
+            rep_prs=await self.rep_prs(user_id, start, end),
+        )
+
+    async def workouts(
+        self, user_id: int, start: datetime | None = None, end: datetime | None = None
+    ) -> list[Workout]:
+        return await self._store.workouts.list(user_id, start, end)
+
+    async def workout(self, user_id: int, workout_id: str) -> Workout | None:
+        return await self._store.workouts.get(user_id, workout_id)
+
+    async def current_e1rms(self, user_id: int, weeks: int = 8) -> dict[str, float]:
+        """Each exercise's best e1RM over the `weeks` weeks before the last session logged."""
+        rows: list[SetRow] = await self._store.workouts.sets(user_id)
+        if not rows:
+            return {}
+        since = rows[-1].start_time - timedelta(weeks=weeks)
+        rows = [r for r in rows if r.start_time >= since]
+        return {
+            tid: pr.best_e1rm.estimate.value
+            for tid, pr in all_time_prs(rows).items()
+            if pr.best_e1rm is not None
+        }

@@ -1,0 +1,173 @@
+"""Plans as the lifter sees them: proposed by the engine, kept as drafts, read back as current.
+
+Nothing here writes to Hevy: a proposal is a draft until the lifter approves it in the chat.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.engine.generator import PlanInfeasible, Split, generate_plan
+from core.engine.loads import LoadingProfile, round_load
+from core.engine.plan import PlanDay, TrainingPlan
+from core.engine.plan_text import describe_plan
+from core.engine.validator import Violation, errors, validate
+from core.errors import SpotterError
+from core.models import Plan, PlanStatus, Preferences
+from core.ports import Store
+from core.services.insights import Insights
+
+LIVE = (PlanStatus.ACTIVE, PlanStatus.IN_HEVY, PlanStatus.APPROVED)
+
+
+class NoCatalogue(SpotterError):
+    user_message = "I need your exercise list from Hevy first: link your account with /connect."
+
+
+class PlanRequest(BaseModel):
+    """What the lifter asked to change for this plan (unset fields keep their preferences)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    days_per_week: int | None = Field(default=None, ge=2, le=6)
+    session_minutes: int | None = Field(default=None, ge=20, le=180)
+    goal: Literal["strength", "hypertrophy", "general"] | None = None
+    split: Split | None = None
+    focus_muscles: list[str] | None = None
+
+
+class PlanChange(BaseModel):
+    """One edit to the draft: swap an exercise, or change its sets."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    day: str = Field(description="day key, e.g. day-1")
+    exercise_id: str
+    replace_with: str | None = None
+    sets: int | None = Field(default=None, ge=1, le=6)
+
+
+@dataclass
+class Proposal:
+    plan: Plan | None
+    training: TrainingPlan | None
+    preview: str
+    violations: list[Violation]
+    refused: str | None = None  # why no plan could be made
+
+    @property
+    def ok(self) -> bool:
+        return self.plan is not None and not errors(self.violations)
+
+
+class PlanService:
+    def __init__(self, store: Store, insights: Insights) -> None:
+        self._store = store
+        self._insights = insights
+
+    async def propose(self, user_id: int, request: PlanRequest | None = None) -> Proposal:
+        """A new draft from the engine, for the user's preferences with `request` applied."""
+        user = await self._insights.user(user_id)
+        catalogue = await self._insights.catalogue(user_id)
+        if not catalogue:
+            raise NoCatalogue(f"user {user_id} has no exercise catalogue")
+        changes = (request or PlanRequest()).model_dump(exclude_none=True)
+        split = changes.pop("split", "auto")
+        prefs = Preferences.model_validate({**user.preferences.model_dump(), **changes})
+        profile = LoadingProfile.for_units(user.units)
+        try:
+            training = generate_plan(
+                prefs, catalogue, profile, await self._insights.current_e1rms(user_id), split
+            )
+        except PlanInfeasible as exc:
+            return Proposal(None, None, "", [], refused=str(exc))
+        return await self._store_draft(user_id, training, prefs, profile)
+
+    async def revise(self, user_id: int, changes: list[PlanChange]) -> Proposal:
+        """The current draft with `changes`, checked again by the validator."""
+        current = await self.current(user_id, include_drafts=True)
+        if current is None:
+            return Proposal(None, None, "", [], refused="There is no plan to change yet.")
+        user = await self._insights.user(user_id)
+        catalogue = await self._insights.catalogue(user_id)
+        profile = LoadingProfile.for_units(user.units)
+        training = TrainingPlan.model_validate(current.body)
+        for change in changes:
+            refused = _apply(training, change, catalogue, profile)
+            if refused:
+                return Proposal(None, None, "", [], refused=refused)
+        return await self._store_draft(user_id, training, user.preferences, profile)
+
+    async def _store_draft(
+        self, user_id: int, training: TrainingPlan, prefs: Preferences, profile: LoadingProfile
+    ) -> Proposal:
+        user = await self._insights.user(user_id)
+        catalogue = await self._insights.catalogue(user_id)
+        violations = validate(training, catalogue, prefs, profile)
+        plan = Plan(
+            id=uuid.uuid4().hex,
+            user_id=user_id,
+            status=PlanStatus.DRAFT,
+            title=training.title,
+            body=training.model_dump(mode="json"),
+        )
+        await self._store.plans.put(plan)
+        preview = describe_plan(training, catalogue, user.units)
+        return Proposal(plan, training, preview, violations)
+
+    async def current(self, user_id: int, include_drafts: bool = False) -> Plan | None:
+        """The plan in force (approved or later); with `include_drafts`, else the newest draft."""
+        plans = await self._store.plans.list(user_id)
+        live = next((p for p in plans if p.status in LIVE), None)
+        if live is not None or not include_drafts:
+            return live
+        return next((p for p in plans if p.status == PlanStatus.DRAFT), None)
+
+    async def next_session(self, user_id: int, today: date) -> tuple[Plan, PlanDay] | None:
+        """The next training day of the current plan (or the draft) on or after `today`."""
+        plan = await self.current(user_id, include_drafts=True)
+        if plan is None:
+            return None
+        training = TrainingPlan.model_validate(plan.body)
+        week = next((w for w in training.weeks if w.number == plan.week), training.weeks[0])
+        days = sorted(week.days, key=lambda d: d.weekday or 8)
+        weekday = today.isoweekday()
+        upcoming = [d for d in days if (d.weekday or 8) >= weekday]
+        return plan, (upcoming or days)[0]
+
+
+def _apply(training: TrainingPlan, change: PlanChange, catalogue, profile) -> str | None:
+    for week in training.weeks:
+        for day in week.days:
+            if day.key != change.day:
+                continue
+            for i, ex in enumerate(day.exercises):
+                if ex.template_id != change.exercise_id:
+                    continue
+                update: dict = {}
+                if change.replace_with:
+                    if change.replace_with not in catalogue:
+                        return f"{change.replace_with} is not in the catalogue"
+                    new = catalogue[change.replace_with]
+                    load = (
+                        None
+                        if ex.load_kg is None
+                        else round_load(ex.load_kg, new.equipment, profile)
+                    )
+                    update.update(template_id=new.id, load_kg=load, notes=ex.notes)
+                if change.sets:
+                    update["sets"] = (
+                        change.sets if not week.deload else max(1, (change.sets + 1) // 2)
+                    )
+                day.exercises[i] = ex.model_copy(update=update)
+                break
+            else:
+                return f"{change.exercise_id} is not on {change.day}"
+    if not any(d.key == change.day for w in training.weeks for d in w.days):
+        return f"there is no {change.day}"
+    return None

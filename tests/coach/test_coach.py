@@ -1,0 +1,227 @@
+"""The coach against the fake Messages API: tools, streaming, caching, budget, faults, memory."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from core.coach.service import BudgetExhausted, CoachUnavailable
+from core.coach.tools import MAX_OUTPUT_CHARS, ToolBox
+from core.models import Usage, User, utcnow
+from tests.coach.conftest import LIFTER, OTHER
+from tests.fakes.claude import Reply, text, thinking, tool_use
+
+
+def tool_results(request: dict) -> list[dict]:
+    last = request["messages"][-1]
+    return [b for b in last["content"] if isinstance(b, dict) and b.get("type") == "tool_result"]
+
+
+async def test_a_progress_question_runs_tools_and_answers_with_the_engines_numbers(
+    bench_factory,
+) -> None:
+    ask = tool_use("exercise_progress", {"exercise": "incline bench", "start": "2026-03-01"})
+    bench = await bench_factory(
+        [
+            Reply([thinking("Check incline bench since March."), ask]),
+            Reply([text("Your incline bench e1RM went up since March. Keep going!")]),
+        ]
+    )
+    streamed: list[str] = []
+
+    async def on_text(chunk: str) -> None:
+        streamed.append(chunk)
+
+    result = await bench.coach.reply(LIFTER, "How has my bench progressed since March?", on_text)
+
+    assert result.tool_calls == ["exercise_progress"]
+    assert result.text == "Your incline bench e1RM went up since March. Keep going!"
+    assert "".join(streamed) == result.text and len(streamed) > 1, "streamed in pieces"
+    (answer,) = tool_results(bench.fake.requests[1])
+    data = json.loads(answer["content"])
+    engine = await bench.insights.progress(
+        LIFTER, "50DFDFAB", "month", start=datetime(2026, 3, 1, tzinfo=UTC)
+    )
+    assert data["exercise"] == "Incline Bench Press (Barbell)"
+    assert [row["period"] for row in data["series"]["rows"]] == list(engine.by_period)
+    assert [row["e1rm"] for row in data["series"]["rows"]] == [
+        round(b.estimate.value, 1) for b in engine.by_period.values()
+    ]
+    # The assistant turn went back verbatim, thinking block and signature included.
+    sent = bench.fake.requests[1]["messages"][1]["content"]
+    assert sent[0]["type"] == "thinking" and sent[0]["signature"].startswith("sig-")
+
+
+async def test_every_read_tool_answers_within_the_size_cap_on_the_snapshot(coach_store) -> None:
+    from core.services.insights import Insights
+    from core.services.plans import PlanService
+
+    insights = Insights(coach_store)
+    box = ToolBox(LIFTER, coach_store, insights, PlanService(coach_store, insights))
+    calls = {
+        "get_profile": {},
+        "training_summary": {"start": "2024-12-01", "end": "2026-06-01"},
+        "exercise_progress": {"exercise": "Seated Leg Curl (Machine)", "bucket": "day"},
+        "personal_records": {"start": "2024-01-01"},
+        "volume_by_muscle": {"week_of": "2026-03-02"},
+        "list_workouts": {"start": "2024-01-01", "end": "2026-12-31"},
+        "get_workout": {"day": "2026-05-23"},
+        "search_exercises": {},
+        "current_plan": {},
+    }
+    sizes = {}
+    for name, args in calls.items():
+        output, is_error = await box.run(name, args)
+        assert not is_error, (name, output)
+        sizes[name] = len(output)
+        assert len(output) <= MAX_OUTPUT_CHARS, (name, len(output))
+        assert not output.endswith("(truncated: ask for a later page)"), name
+    print("\ntool output sizes:", sizes)
+    paged = json.loads((await box.run("list_workouts", {"start": "2024-01-01", "page": 2}))[0])
+    assert paged["page"] == 2 and paged["pages"] >= 7 and paged["total"] == 169
+
+
+async def test_turn_two_sends_cached_system_and_tools_and_usage_adds_up(bench_factory) -> None:
+    replies = [
+        Reply([text("Hi!")], input_tokens=1500, output_tokens=10, cache_write=1200),
+        Reply([tool_use("get_profile", {})], input_tokens=300, output_tokens=20, cache_read=1200),
+        Reply(
+            [text("You train 3 days a week.")], input_tokens=400, output_tokens=15, cache_read=1300
+        ),
+    ]
+    bench = await bench_factory(list(replies))
+    await bench.coach.reply(LIFTER, "hello")
+    await bench.coach.reply(LIFTER, "how often do I train?")
+
+    second_turn = bench.fake.requests[1]
+    assert second_turn["system"][0]["cache_control"] == {"type": "ephemeral", "ttl": "1h"}
+    assert "every number you state" in second_turn["system"][0]["text"].lower()
+    assert "cache_control" not in second_turn["system"][1], "per-user facts come after the cache"
+    assert second_turn["tools"][-1]["cache_control"] == {"type": "ephemeral", "ttl": "1h"}
+    assert all(t["strict"] for t in second_turn["tools"])
+    assert [m["role"] for m in second_turn["messages"]] == ["user", "assistant", "user"]
+
+    spent = await bench.store.usage.get(LIFTER, utcnow().date())
+    assert spent == Usage(
+        input_tokens=sum(r.input_tokens for r in replies),
+        output_tokens=sum(r.output_tokens for r in replies),
+        cache_read_tokens=sum(r.cache_read for r in replies),
+        cache_write_tokens=sum(r.cache_write for r in replies),
+    )
+
+
+async def test_two_users_interleaved_never_see_each_others_data(bench_factory, snapshot) -> None:
+    def script(request: dict) -> Reply:
+        last = request["messages"][-1]
+        if isinstance(last["content"], str):
+            return Reply(
+                [tool_use("get_profile", {}), tool_use("list_workouts", {"start": "2020-01-01"})],
+                delay=0.05,
+            )
+        return Reply([text("done")], delay=0.05)
+
+    bench = await bench_factory(script)
+    await bench.store.users.put(User(id=OTHER, chat_id=OTHER, name="Other Lifter"))
+    await bench.store.templates.replace_all(OTHER, await bench.store.templates.list(LIFTER))
+    await asyncio.gather(
+        bench.coach.reply(LIFTER, "mine A1"),
+        bench.coach.reply(OTHER, "mine B1"),
+        bench.coach.reply(LIFTER, "mine A2"),
+    )
+    lifter_ids = {w.id for w in await bench.store.workouts.list(LIFTER)}
+    for request in bench.fake.requests:
+        body = json.dumps(request)
+        facts = request["system"][1]["text"]
+        if "Other Lifter" in facts:
+            assert "Snapshot Lifter" not in body and "mine A" not in body
+            assert not any(wid in body for wid in list(lifter_ids)[:20])
+        else:
+            assert "Other Lifter" not in body and "mine B" not in body
+    other = await bench.store.conversations.load(OTHER)
+    assert [
+        m.content for m in other.messages if m.role == "user" and isinstance(m.content, str)
+    ] == ["mine B1"]
+
+
+async def test_malformed_tool_input_goes_back_as_an_error_the_model_can_act_on(
+    bench_factory,
+) -> None:
+    bench = await bench_factory(
+        [
+            Reply([tool_use("exercise_progress", {"exercise": 5, "user_id": OTHER})]),
+            Reply([tool_use("exercise_progress", {"exercise": "xyzzy"})]),
+            Reply([tool_use("no_such_tool", {})]),
+            Reply([text("Which curl do you mean?")]),
+        ]
+    )
+    result = await bench.coach.reply(LIFTER, "how are my curls?")
+    first, second, third = (tool_results(r)[0] for r in bench.fake.requests[1:4])
+    assert first["is_error"] and "user_id: Extra inputs are not permitted" in first["content"]
+    assert "exercise: Input should be a valid string" in first["content"]
+    assert second["is_error"] and "matches 'xyzzy'" in json.loads(second["content"])["error"]
+    assert third["is_error"] and "Unknown tool" in third["content"]
+    assert result.text == "Which curl do you mean?"
+
+
+async def test_the_daily_budget_stops_claude_calls_with_a_friendly_message(bench_factory) -> None:
+    bench = await bench_factory(
+        [Reply([text("ok")], input_tokens=900, output_tokens=200)], daily_token_budget=1000
+    )
+    await bench.coach.reply(LIFTER, "first")
+    with pytest.raises(BudgetExhausted) as excinfo:
+        await bench.coach.reply(LIFTER, "second")
+    assert "resets at midnight" in excinfo.value.user_message
+    assert len(bench.fake.requests) == 1
+
+
+async def test_429_is_retried_and_repeated_529s_become_a_clear_error(bench_factory) -> None:
+    bench = await bench_factory([Reply(status=429), Reply([text("back")])])
+    assert (await bench.coach.reply(LIFTER, "hi")).text == "back"
+    overloaded = await bench_factory([Reply(status=529) for _ in range(3)])
+    with pytest.raises(CoachUnavailable) as excinfo:
+        await overloaded.coach.reply(LIFTER, "hi")
+    assert len(overloaded.fake.requests) == 3, "the SDK's retries ran out first"
+    assert "try again" in excinfo.value.user_message
+
+
+async def test_a_stream_cut_midway_is_an_error_and_stores_nothing(bench_factory) -> None:
+    bench = await bench_factory([Reply([text("This answer will never finish " * 5)], cut_after=4)])
+    before = await bench.store.conversations.load(LIFTER)
+    with pytest.raises(CoachUnavailable):
+        await bench.coach.reply(LIFTER, "tell me everything")
+    assert await bench.store.conversations.load(LIFTER) == before
+
+
+async def test_pause_turn_continues_and_max_tokens_is_said(bench_factory) -> None:
+    bench = await bench_factory(
+        [
+            Reply([text("Working on it…")], stop_reason="pause_turn"),
+            Reply([text("Done: 3 sessions.")], stop_reason="max_tokens"),
+        ]
+    )
+    result = await bench.coach.reply(LIFTER, "summarise")
+    assert result.text.startswith("Done: 3 sessions.") and "ran out of room" in result.text
+    assert bench.fake.requests[1]["messages"][-1]["role"] == "assistant"
+
+
+async def test_compaction_summarises_old_turns_and_keeps_the_facts(bench_factory) -> None:
+    def script(request: dict) -> Reply:
+        if request["model"] == "claude-small":
+            transcript = request["messages"][0]["content"]
+            assert "squat max is 140 kg" in transcript
+            return Reply([text("Lifter's squat max is 140 kg; wants 4 days.")])
+        return Reply([text("Noted.")], input_tokens=5000)
+
+    bench = await bench_factory(script, compact_at_tokens=4000, keep_recent_messages=2)
+    await bench.coach.reply(LIFTER, "My squat max is 140 kg.")
+    result = await bench.coach.reply(LIFTER, "I want to train 4 days.")
+    assert result.compacted
+    conversation = await bench.store.conversations.load(LIFTER)
+    assert conversation.summary == "Lifter's squat max is 140 kg; wants 4 days."
+    assert len(conversation.messages) == 2
+    await bench.coach.reply(LIFTER, "what's my squat?")
+    main = [r for r in bench.fake.requests if r["model"] == "claude-test"]
+    assert "squat max is 140 kg" in main[-1]["system"][1]["text"]
