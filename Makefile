@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PYTHON = $(shell scripts/find-python)
 PIP_QUIET := --quiet --quiet --disable-pip-version-check
 
-.PHONY: run test lint format bench clean
+.PHONY: run test demo lint format bench clean
 
 $(BIN)/python:
 	@py="$(PYTHON)"; [ -n "$$py" ] || exit 1; \
@@ -22,6 +22,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	@$(BIN)/spotter run
+
+demo: $(STAMP)
+	@$(BIN)/spotter demo
 
 test: $(STAMP)
 	@$(BIN)/ruff check .

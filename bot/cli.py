@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
         help="receive updates by webhook at PUBLIC_URL (needs TELEGRAM_WEBHOOK_SECRET)",
     )
     commands.add_parser("keygen", help="print a new SPOTTER_SECRET_KEY")
+    commands.add_parser(
+        "demo", help="try Spotter in the terminal against a local Hevy sandbox (no accounts)"
+    )
     sandbox = commands.add_parser(
         "sandbox", help="serve a local Hevy-compatible API with a generated lifter"
     )
@@ -81,6 +84,18 @@ def _sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo() -> int:
+    from bot.demo import read_stdin_line, run_demo
+
+    try:
+        settings = load_settings()
+    except SpotterError as exc:
+        print(f"spotter: {exc}", file=sys.stderr)
+        return 2
+    configure_logging("WARNING")
+    return asyncio.run(run_demo(settings, read_stdin_line, lambda text: print(text, flush=True)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `spotter` console script; returns the process exit code."""
     args = _parser().parse_args(argv)
@@ -89,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "sandbox":
         return _sandbox(args)
+    if args.command == "demo":
+        return _demo()
     try:
         settings = load_settings()
         settings.require("TELEGRAM_BOT_TOKEN")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 from sandbox.generator import Lifter, generate_workouts
-from sandbox.state import Account, iso_ms
+from sandbox.state import Account, iso_ms, parse_time
 
 
 def load_snapshot(account: Account, folder: Path) -> None:
@@ -33,7 +34,9 @@ def load_snapshot(account: Account, folder: Path) -> None:
                 )
 
 
-def load_generated(account: Account, lifter: Lifter) -> None:
-    """Fill `account` with a generated lifter's history (timestamps as generated)."""
+def load_generated(account: Account, lifter: Lifter, until: datetime | None = None) -> None:
+    """Fill `account` with a generated lifter's history (timestamps as generated), leaving out
+    sessions that would start after `until`."""
     for workout in generate_workouts(lifter):
-        account.put_workout(workout, as_given=True)
+        if until is None or parse_time(workout["start_time"]) <= until:
+            account.put_workout(workout, as_given=True)

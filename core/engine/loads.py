@@ -127,13 +127,18 @@ def is_loadable(kg: float | None, equipment: str, profile: LoadingProfile) -> bo
     return rounded is not None and math.isclose(rounded, kg, abs_tol=1e-6)
 
 
-def format_load(kg: float | None, units: Units) -> str:
-    """A load as the lifter reads it: `82.5 kg`, `185 lb`, or `bodyweight`."""
+def format_load(kg: float | None, units: Units, estimate: bool = False) -> str:
+    """A load as the lifter reads it: `82.5 kg`, `185 lb`, or `bodyweight`.
+
+    An `estimate` (an e1RM) is shown to the nearest 0.5 kg or 1 lb: more digits would claim a
+    precision it does not have.
+    """
     if kg is None:
         return "bodyweight"
     value = to_user_units(kg, units)
-    text = f"{round(value, 2):g}"
-    return f"{text} {units.value}"
+    if estimate:
+        value = round(value * 2) / 2 if units == Units.KG else round(value)
+    return f"{round(value, 2):g} {units.value}"
 
 
 _LOAD_TEXT = re.compile(

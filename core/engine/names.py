@@ -70,11 +70,11 @@ def find_exercises(
             continue
         exact = 1.0 if " ".join(wanted) == " ".join(title) else 0.0
         brevity = len(wanted) / len(title)
-        habit = min(usage.get(template.id, 0), 200) / 200
+        habit = min(usage.get(template.id, 0), 200) / 400
         first = title[0].startswith(wanted[0]) or (
             difflib.SequenceMatcher(None, wanted[0], title[0]).ratio() >= 0.75
         )
-        score = coverage * 2 + exact + brevity * 0.3 + habit + (0.2 if first else 0.0)
+        score = coverage * 2 + exact + brevity * 0.3 + habit + (0.5 if first else 0.0)
         scored.append(Match(template, score))
     scored.sort(key=lambda m: (-m.score, m.template.title))
     return scored[:limit]
