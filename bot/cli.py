@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.logs import configure_logging
-from bot.runtime import build_runtime
 from core.crypto import generate_master_key
 from core.errors import SpotterError
-from core.settings import Settings, load_settings
+from core.settings import load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,20 +41,6 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--weeks", type=int, default=56, help="weeks of generated history")
     sandbox.add_argument("--units", choices=["kg", "lb"], default="kg", help="lifter's units")
     return parser
-
-
-async def _run(settings: Settings, *, webhook: bool) -> int:
-    runtime = await build_runtime(settings)
-    try:
-        where = str(settings.sqlite_path) if settings.embedded else "MongoDB"
-        print(
-            f"Spotter is configured: store {runtime.store.backend} ({where}), schema "
-            f"v{await runtime.store.schema_version()}, vault key {runtime.vault.current_key_id}."
-        )
-        print("The Telegram bot itself is not built yet; this command will start it once it is.")
-    finally:
-        await runtime.aclose()
-    return 0
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -112,7 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.webhook:
             settings.require("TELEGRAM_WEBHOOK_SECRET")
         configure_logging(settings.log_level)
-        return asyncio.run(_run(settings, webhook=args.webhook))
+        from bot.app import serve
+
+        return asyncio.run(serve(settings, webhook=args.webhook))
     except SpotterError as exc:
         print(f"spotter: {exc}", file=sys.stderr)
         return 2

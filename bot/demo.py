@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from bot.reports import HELP, progress_text, prs_text, today_text, week_text
+from bot.runtime import build_coach
 from core.coach.service import CoachError
 from core.crypto import KeyVault, generate_master_key, parse_master_keys
 from core.engine.periods import week_start
@@ -84,7 +85,7 @@ async def _session(settings, store, hevy_url, api_key, http, read_line, say) -> 
     await SyncService(store).sync(DEMO_USER, await accounts.client_for(DEMO_USER), progress)
     insights = Insights(store)
     plans = PlanService(store, insights)
-    coach = _coach(settings, store, insights, plans)
+    coach = build_coach(settings, store, insights, plans)
     say(
         "Spotter demo. "
         + HELP.splitlines()[0]
@@ -105,24 +106,6 @@ async def _session(settings, store, hevy_url, api_key, http, read_line, say) -> 
             say(getattr(exc, "user_message", None) or str(exc))
     say("Bye.")
     return 0
-
-
-def _coach(settings: Settings, store, insights, plans):
-    if settings.anthropic_api_key is None:
-        return None
-    import anthropic
-
-    from core.coach.service import Coach, CoachConfig
-
-    client = anthropic.AsyncAnthropic(
-        api_key=settings.anthropic_api_key.get_secret_value(), base_url=settings.anthropic_base_url
-    )
-    config = CoachConfig(
-        model=settings.spotter_model,
-        small_model=settings.spotter_small_model,
-        daily_token_budget=settings.spotter_daily_token_budget,
-    )
-    return Coach(client, store, insights, plans, config)
 
 
 async def _answer(line: str, insights: Insights, plans: PlanService, coach) -> str:

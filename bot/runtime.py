@@ -1,13 +1,27 @@
-"""The composition root: settings in, the store, the vault (and later the services) out."""
+"""The composition root: settings in; the store, the vault, the clients and the services out.
+
+Everything is created inside the running event loop and closed by `aclose`, in reverse.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import httpx
+
+from core.coach.service import Coach, CoachConfig
 from core.crypto import KeyVault, load_or_create_key_file, parse_master_keys
 from core.errors import ConfigError
+from core.hevy.client import HevyConnector
 from core.ports import Store
+from core.services.hevy_accounts import HevyAccounts
+from core.services.hevy_writes import HevyWriter
+from core.services.insights import Insights
+from core.services.linking import LinkService
+from core.services.plan_writer import PlanWriter
+from core.services.plans import PlanService
+from core.services.sync import SyncService
 from core.settings import Settings
 from storage.factory import open_store
 
@@ -23,8 +37,22 @@ class Runtime:
     settings: Settings
     store: Store
     vault: KeyVault
+    http: httpx.AsyncClient | None = None
+    accounts: HevyAccounts | None = None
+    sync: SyncService | None = None
+    insights: Insights | None = None
+    plans: PlanService | None = None
+    plan_writer: PlanWriter | None = None
+    links: LinkService | None = None
+    coach: Coach | None = None
+    _closers: list = field(default_factory=list)
 
     async def aclose(self) -> None:
+        for close in reversed(self._closers):
+            try:
+                await close()
+            except Exception:
+                log.exception("close failed")
         await self.store.close()
 
 
@@ -40,8 +68,30 @@ def build_vault(settings: Settings) -> KeyVault:
     return KeyVault(load_or_create_key_file(settings.data_dir / KEY_FILE_NAME))
 
 
-async def build_runtime(settings: Settings) -> Runtime:
-    """Open the store and the vault; nothing is left open when either fails."""
+def build_coach(
+    settings: Settings, store: Store, insights: Insights, plans: PlanService
+) -> Coach | None:
+    """The coach, when ANTHROPIC_API_KEY is set (None otherwise: commands still work)."""
+    if settings.anthropic_api_key is None:
+        return None
+    import anthropic
+
+    client = anthropic.AsyncAnthropic(
+        api_key=settings.anthropic_api_key.get_secret_value(),
+        base_url=settings.anthropic_base_url,
+        timeout=120.0,
+        max_retries=3,
+    )
+    config = CoachConfig(
+        model=settings.spotter_model,
+        small_model=settings.spotter_small_model,
+        daily_token_budget=settings.spotter_daily_token_budget,
+    )
+    return Coach(client, store, insights, plans, config)
+
+
+async def build_runtime(settings: Settings, *, services: bool = False, observer=None) -> Runtime:
+    """Open the store and the vault (and with `services`, the clients and services)."""
     if not settings.embedded and settings.spotter_secret_key is None:
         build_vault(settings)  # raises the ConfigError before any connection is made
     store = await open_store(settings.database_url)
@@ -54,4 +104,18 @@ async def build_runtime(settings: Settings) -> Runtime:
         "store opened",
         extra={"backend": store.backend, "schema": await store.schema_version()},
     )
-    return Runtime(settings=settings, store=store, vault=vault)
+    runtime = Runtime(settings=settings, store=store, vault=vault)
+    if services:
+        runtime.http = httpx.AsyncClient()
+        runtime._closers.append(runtime.http.aclose)
+        connector = HevyConnector(settings.hevy_base_url, runtime.http, observer=observer)
+        runtime.accounts = HevyAccounts(store, vault, connector)
+        runtime.sync = SyncService(store)
+        runtime.insights = Insights(store)
+        runtime.plans = PlanService(store, runtime.insights)
+        runtime.plan_writer = PlanWriter(store, runtime.accounts, HevyWriter(store))
+        runtime.links = LinkService(store, runtime.accounts)
+        runtime.coach = build_coach(settings, store, runtime.insights, runtime.plans)
+        if runtime.coach is not None:
+            runtime._closers.append(runtime.coach.aclose)
+    return runtime

@@ -217,6 +217,9 @@ class Coach:
         await self._store.conversations.compact(user_id, summary, older[-1].seq)
         return True
 
+    async def aclose(self) -> None:
+        await self._client.close()
+
     async def spent_today(self, user_id: int, today: date | None = None) -> Usage:
         return await self._store.usage.get(user_id, today or utcnow().date())
 

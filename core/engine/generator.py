@@ -307,12 +307,7 @@ def _add_set(
             )  # fewest sets first, then the most isolated, then the lightest day
             if best is None or rank < best[0]:
                 best = (rank, d_index, i_index)
-    if best is None:
-        return False
-    _, d_index, i_index = best
-    slot, template, n = drafts[d_index].items[i_index]
-    drafts[d_index].items[i_index] = (slot, template, n + 1)
-    return True
+    return _bump(drafts, best, +1)
 
 
 def _remove_set(drafts: list[_Draft], muscle: str, week: dict[str, float], bands) -> bool:
@@ -331,11 +326,16 @@ def _remove_set(drafts: list[_Draft], muscle: str, week: dict[str, float], bands
             rank = (-share[muscle], -n)
             if best is None or rank < best[0]:
                 best = (rank, d_index, i_index)
+    return _bump(drafts, best, -1)
+
+
+def _bump(drafts: list[_Draft], best: tuple | None, delta: int) -> bool:
+    """Change the sets of the chosen (rank, day, item) by `delta`; False when none was chosen."""
     if best is None:
         return False
     _, d_index, i_index = best
     slot, template, n = drafts[d_index].items[i_index]
-    drafts[d_index].items[i_index] = (slot, template, n - 1)
+    drafts[d_index].items[i_index] = (slot, template, n + delta)
     return True
 
 

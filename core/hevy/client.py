@@ -12,7 +12,7 @@ import json
 import logging
 import random
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -52,6 +52,9 @@ TEMPLATE_PAGE_SIZE = 100
 DEFAULT_TIMEOUT = 60.0  # large listings can take long
 
 
+Observer = Callable[[str, int], None]  # (method, status) of every answer, for metrics
+
+
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     attempts: int = 5
@@ -75,12 +78,14 @@ class HevyConnector:
         pacers: PacerRegistry | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        observer: Observer | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._http = http
         self._pacers = pacers or PacerRegistry(min_interval=1.0)
         self._retry = retry or RetryPolicy()
         self._timeout = timeout
+        self._observer = observer
 
     def client(self, api_key: str) -> HevyClient:
         return HevyClient(
@@ -90,6 +95,7 @@ class HevyConnector:
             pacer=self._pacers.for_key(api_key),
             retry=self._retry,
             timeout=self._timeout,
+            observer=self._observer,
         )
 
 
@@ -105,8 +111,10 @@ class HevyClient:
         pacer: Pacer,
         retry: RetryPolicy | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        observer: Observer | None = None,
     ) -> None:
         self._key = api_key
+        self._observer = observer
         self._base = base_url.rstrip("/")
         self._http = http
         self._pacer = pacer
@@ -294,6 +302,8 @@ class HevyClient:
             if method == "POST":
                 return HevyOutcomeUnknown(detail), False, None
             return HevyUnavailable(detail), method == "GET", None
+        if self._observer is not None:
+            self._observer(method, response.status_code)
         if response.is_success:
             return response
         error, retry_after = _error_for(method, path, response)

@@ -24,20 +24,27 @@ class HevyAccounts:
         self._vault = vault
         self._connector = connector
 
+    async def check(self, api_key: str) -> HevyUser:
+        """Who `api_key` belongs to (InvalidApiKey when Hevy does not accept it)."""
+        return await self._connector.client(api_key.strip()).user_info()
+
     async def link(self, user_id: int, api_key: str) -> HevyUser:
         """Check `api_key` with Hevy, then store it sealed for `user_id` (InvalidApiKey if bad)."""
-        api_key = api_key.strip()
-        info = await self._connector.client(api_key).user_info()
+        info = await self.check(api_key)
+        await self.store(user_id, api_key, info)
+        return info
+
+    async def store(self, user_id: int, api_key: str, info: HevyUser) -> None:
+        """Seal and keep a key already checked with Hevy."""
         await self._store.credentials.put(
             HevyCredential(
                 user_id=user_id,
-                ciphertext=self._vault.encrypt(api_key, owner=user_id),
+                ciphertext=self._vault.encrypt(api_key.strip(), owner=user_id),
                 hevy_user_id=info.id,
                 hevy_name=info.name,
                 linked_at=utcnow(),
             )
         )
-        return info
 
     async def unlink(self, user_id: int) -> None:
         await self._store.credentials.delete(user_id)

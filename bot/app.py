@@ -1,0 +1,194 @@
+"""The Telegram application: handlers registered in one place, and the process lifecycle
+(bot, web app and scheduler in one event loop)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import uvicorn
+from telegram import BotCommand, Update
+from telegram.error import Forbidden
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import metrics
+from bot.access import gate
+from bot.handlers import chat, data, link, plan, progress, settings, start, sync
+from bot.runtime import Runtime, build_runtime
+from bot.updates import PerChatUpdateProcessor
+from bot.web import build_web
+from core.models import Role, TokenPurpose, UserStatus, utcnow
+from core.services.linking import CLAIM_TTL
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand("plan", "a training plan built for you"),
+    BotCommand("today", "your next session"),
+    BotCommand("progress", "e1RM over time: /progress bench"),
+    BotCommand("week", "sets per muscle this week"),
+    BotCommand("prs", "personal records"),
+    BotCommand("sync", "fetch your latest workouts"),
+    BotCommand("connect", "link your Hevy account"),
+    BotCommand("settings", "units, days, equipment, injuries…"),
+    BotCommand("import", "import a Hevy CSV export"),
+    BotCommand("export", "download your data"),
+    BotCommand("delete", "delete everything"),
+    BotCommand("help", "what I can do"),
+]
+
+
+def register(app: Application) -> None:
+    """Every handler, flat and in order. Group -1 runs first: the access gate."""
+    app.add_handler(TypeHandler(Update, gate), group=-1)
+    app.add_handler(CommandHandler("start", start.start))
+    app.add_handler(CommandHandler("help", start.help_command))
+    app.add_handler(CommandHandler("invite", start.invite))
+    app.add_handler(CommandHandler("stats", start.stats))
+    app.add_handler(CommandHandler("connect", link.connect))
+    app.add_handler(CommandHandler("disconnect", link.disconnect))
+    app.add_handler(CommandHandler("sync", sync.sync_command))
+    app.add_handler(CommandHandler("plan", plan.plan_command))
+    app.add_handler(CommandHandler("today", plan.today))
+    app.add_handler(CommandHandler("progress", progress.progress))
+    app.add_handler(CommandHandler("week", progress.week))
+    app.add_handler(CommandHandler("prs", progress.prs))
+    app.add_handler(CommandHandler("settings", settings.settings_command))
+    app.add_handler(CommandHandler("import", data.import_command))
+    app.add_handler(CommandHandler("export", data.export))
+    app.add_handler(CommandHandler("delete", data.delete))
+    app.add_handler(CallbackQueryHandler(plan.plan_button, pattern=r"^plan:"))
+    app.add_handler(CallbackQueryHandler(progress.progress_choice, pattern=r"^progress:"))
+    app.add_handler(CallbackQueryHandler(settings.settings_button, pattern=r"^set:"))
+    app.add_handler(CallbackQueryHandler(data.delete_button, pattern=r"^delete:"))
+    app.add_handler(MessageHandler(filters.Document.ALL, data.document))
+    # Order matters: a pasted key must never reach the coach.
+    app.add_handler(MessageHandler(filters.TEXT & filters.Regex(link.KEY_SHAPE), link.pasted_key))
+    app.add_handler(
+        MessageHandler(filters.TEXT & filters.Regex(r"(?i)^tz\s+\S+"), settings.timezone_message)
+    )
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, chat.chat))
+    app.add_error_handler(on_error)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One friendly sentence for the user, the detail in the log; blocked users go inactive."""
+    error = context.error
+    if (
+        isinstance(update, Update)
+        and update.effective_user is not None
+        and isinstance(error, Forbidden)
+    ):
+        rt: Runtime = context.application.bot_data["runtime"]
+        user = await rt.store.users.get(update.effective_user.id)
+        if user is not None:
+            await rt.store.users.put(
+                user.model_copy(update={"status": UserStatus.INACTIVE, "updated_at": utcnow()})
+            )
+        log.info("user blocked the bot", extra={"user_id": update.effective_user.id})
+        return
+    log.error("handler failed", exc_info=error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id,
+                "Sorry, something went wrong on my side. Please try again.",
+            )
+        except Exception:
+            log.exception("could not tell the user about an error")
+
+
+def build_application(runtime: Runtime) -> Application:
+    settings = runtime.settings
+    base = settings.telegram_base_url
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(base)
+        .base_file_url(base.removesuffix("/bot") + "/file/bot")
+        .defaults(Defaults(parse_mode=None, link_preview_options=None))
+        .concurrent_updates(PerChatUpdateProcessor(256))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .build()
+    )
+    app.bot_data["runtime"] = runtime
+    register(app)
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    await app.bot.set_my_commands(COMMANDS)
+    rt: Runtime = app.bot_data["runtime"]
+    if rt.settings.spotter_access == "invite" and not rt.settings.spotter_admins:
+        admins = [u for u in await rt.store.users.list() if u.role == Role.ADMIN]
+        if not admins:
+            issued = await rt.links.issue(TokenPurpose.ADMIN_CLAIM, None, CLAIM_TTL)
+            log.warning(
+                "no admin yet: open this link in Telegram to become the admin",
+                extra={"claim_link": f"https://t.me/{app.bot.username}?start={issued.token}"},
+            )
+
+
+async def serve(settings: Settings, *, webhook: bool) -> int:
+    """Run the bot and its web app until SIGINT/SIGTERM."""
+    runtime = await build_runtime(settings, services=True, observer=metrics.observe_hevy)
+    try:
+        app = build_application(runtime)
+        web = build_web(runtime, app, webhook=webhook)
+        server = uvicorn.Server(
+            uvicorn.Config(
+                web,
+                host=settings.web_host,
+                port=settings.web_port,
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+            )
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with app:
+            await _post_init(app)  # run_polling would call it; this lifecycle is manual
+            await app.start()
+            if webhook:
+                await app.bot.set_webhook(
+                    f"{settings.public_url}/telegram",
+                    secret_token=settings.telegram_webhook_secret.get_secret_value(),
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            else:
+                await app.updater.start_polling(
+                    allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
+                )
+            web_task = asyncio.create_task(server.serve())
+            log.info(
+                "spotter running",
+                extra={
+                    "mode": "webhook" if webhook else "polling",
+                    "web": f"{settings.web_host}:{settings.web_port}",
+                },
+            )
+            await stop.wait()
+            server.should_exit = True
+            await web_task
+            if not webhook:
+                await app.updater.stop()
+            await app.stop()
+    finally:
+        await runtime.aclose()
+    return 0

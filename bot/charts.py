@@ -1,0 +1,62 @@
+"""Charts as PNG bytes (matplotlib, Agg: no display needed)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+from core.engine.loads import to_user_units
+from core.engine.patterns import Exposure
+from core.engine.volume import MuscleVolume
+from core.models import Units
+
+
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def progress_chart(title: str, series: list[Exposure], units: Units) -> bytes:
+    """e1RM per session over time, with each new best marked."""
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    days = [e.at for e in series]
+    values = [to_user_units(e.e1rm, units) for e in series]
+    ax.plot(days, values, color="#3b6ea5", linewidth=1.6, marker="o", markersize=2.5)
+    best, pr_days, pr_values = 0.0, [], []
+    for day, value in zip(days, values, strict=True):
+        if value > best:
+            best = value
+            pr_days.append(day)
+            pr_values.append(value)
+    ax.scatter(pr_days, pr_values, color="#d1495b", zorder=3, s=22, label="new best")
+    ax.set_title(f"{title}: estimated 1RM")
+    ax.set_ylabel(units.value)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.autofmt_xdate()
+    return _png(fig)
+
+
+def week_chart(rows: list[MuscleVolume], label: str) -> bytes:
+    """Hard sets per muscle, with each band drawn behind its bar."""
+    banded = [r for r in rows if r.low is not None]
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    names = [r.muscle for r in banded]
+    for i, r in enumerate(banded):
+        ax.add_patch(
+            plt.Rectangle((i - 0.4, r.low), 0.8, r.high - r.low, color="#cfe3cf", zorder=0)
+        )
+    colours = ["#3b6ea5" if r.status == "in" else "#d1495b" for r in banded]
+    ax.bar(names, [r.sets for r in banded], color=colours, width=0.5, zorder=2)
+    ax.set_title(f"Hard sets per muscle, week of {label} (green: target band)")
+    ax.tick_params(axis="x", rotation=40)
+    ax.grid(axis="y", alpha=0.3)
+    return _png(fig)

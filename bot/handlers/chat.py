@@ -1,0 +1,124 @@
+"""Free-form messages go to the coach; the reply streams as a draft, then lands as HTML."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import time
+
+from telegram import Update
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import metrics
+from bot.handlers import runtime
+from bot.render import markdown_to_html, split_html
+from core.coach.service import CoachError
+
+log = logging.getLogger(__name__)
+
+DRAFT_INTERVAL = 0.8  # seconds between draft updates: smooth, and well within Telegram's limits
+NO_COACH = (
+    "Free-form coaching is switched off on this Spotter (no Claude key). These work: "
+    "/plan, /today, /progress <exercise>, /week, /prs, /sync, /settings, /help."
+)
+_draft_ids = itertools.count(1)
+
+
+class DraftStream:
+    """Shows a reply while it is written: message drafts, else one message edited in place."""
+
+    def __init__(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+        self._bot = context.bot
+        self._chat_id = chat_id
+        self._draft_id = next(_draft_ids)
+        self._text = ""
+        self._last = 0.0
+        self._drafts_work = True
+        self._placeholder = None  # the edit-in-place fallback
+
+    async def thinking(self, _tool: str | None = None) -> None:
+        """While tools run: the "Thinking…" draft, or the typing action."""
+        if self._drafts_work:
+            await self._draft("")
+        else:
+            with contextlib.suppress(TelegramError):
+                await self._bot.send_chat_action(self._chat_id, ChatAction.TYPING)
+
+    async def add(self, chunk: str) -> None:
+        self._text += chunk
+        if time.monotonic() - self._last >= DRAFT_INTERVAL:
+            await self._show()
+
+    async def _show(self) -> None:
+        self._last = time.monotonic()
+        shown = self._text[-4000:]
+        if self._drafts_work:
+            await self._draft(shown)
+            if self._drafts_work:
+                return
+        try:
+            if self._placeholder is None:
+                self._placeholder = await self._bot.send_message(self._chat_id, shown or "…")
+            else:
+                await self._placeholder.edit_text(shown)
+        except TelegramError:
+            pass  # a missed preview costs nothing: the final message always comes
+
+    async def _draft(self, text: str) -> None:
+        try:
+            await self._bot.send_message_draft(self._chat_id, self._draft_id, text)
+        except BadRequest as exc:
+            log.info("drafts unavailable; editing in place", extra={"error": str(exc)})
+            self._drafts_work = False
+        except TelegramError:
+            pass
+
+    async def finish(self, text: str) -> None:
+        """The final reply in Telegram HTML, split at 4096 without breaking a tag."""
+        parts = split_html(markdown_to_html(text))
+        first = parts[0]
+        if self._placeholder is not None:
+            try:
+                await self._placeholder.edit_text(first, parse_mode=ParseMode.HTML)
+            except TelegramError:
+                await self._bot.send_message(self._chat_id, first, parse_mode=ParseMode.HTML)
+        else:
+            await self._bot.send_message(self._chat_id, first, parse_mode=ParseMode.HTML)
+        for part in parts[1:]:
+            await self._bot.send_message(self._chat_id, part, parse_mode=ParseMode.HTML)
+
+
+async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A question or a remark for the coach."""
+    rt = runtime(context)
+    if rt.coach is None:
+        await update.message.reply_text(NO_COACH)
+        return
+    stream = DraftStream(context, update.effective_chat.id)
+    await stream.thinking()
+    try:
+        result = await rt.coach.reply(
+            update.effective_user.id,
+            update.message.text,
+            on_text=stream.add,
+            on_tool=stream.thinking,
+        )
+    except CoachError as exc:
+        metrics.CLAUDE_ERRORS.labels(kind=type(exc).__name__).inc()
+        log.warning(
+            "coach turn failed", extra={"user_id": update.effective_user.id, "error": str(exc)}
+        )
+        await update.message.reply_text(exc.user_message)
+        return
+    usage = result.usage
+    for kind, value in (
+        ("input", usage.input_tokens),
+        ("output", usage.output_tokens),
+        ("cache_read", usage.cache_read_tokens),
+        ("cache_write", usage.cache_write_tokens),
+    ):
+        metrics.CLAUDE_TOKENS.labels(kind=kind).inc(value)
+    await stream.finish(result.text or "…")

@@ -1,0 +1,97 @@
+"""/progress (a chart and two lines), /week (a chart), /prs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.charts import progress_chart, week_chart
+from bot.handlers import runtime
+from bot.reports import prs_text, week_text
+from core.engine.loads import format_load
+from core.engine.patterns import exposures
+from core.engine.periods import local, week_start
+from core.models import utcnow
+from core.services.insights import UnknownExercise
+
+
+async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/progress <exercise>: e1RM over time as a picture, PRs marked."""
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await update.message.reply_text("Which exercise? For example: /progress bench")
+        return
+    await send_progress(update, context, query)
+
+
+async def progress_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The lifter picked one of several matching exercises."""
+    await update.callback_query.answer()
+    await send_progress(update, context, update.callback_query.data.split(":", 1)[1])
+
+
+async def send_progress(update: Update, context: ContextTypes.DEFAULT_TYPE, query: str) -> None:
+    rt = runtime(context)
+    user = await rt.insights.user(update.effective_user.id)
+    chat_id = update.effective_chat.id
+    try:
+        report = await rt.insights.progress(user.id, query)
+    except UnknownExercise as exc:
+        if not exc.choices:
+            await context.bot.send_message(
+                chat_id, f"I couldn't find “{query}” in your Hevy exercises."
+            )
+            return
+        buttons = [
+            [InlineKeyboardButton(t.title, callback_data=f"progress:{t.id}")]
+            for t in exc.choices[:6]
+        ]
+        await context.bot.send_message(
+            chat_id, "Which one?", reply_markup=InlineKeyboardMarkup(buttons)
+        )
+        return
+    rows = await rt.store.workouts.sets(user.id, template_id=report.template.id)
+    series = exposures(rows, report.template.id)
+    if not series:
+        await context.bot.send_message(
+            chat_id, f"No sets of {report.template.title} with a load yet."
+        )
+        return
+    first, last = series[0], series[-1]
+    best = max(series, key=lambda e: e.e1rm)
+
+    def e1rm(value: float) -> str:
+        return format_load(value, user.units, estimate=True)
+
+    stalled = f"; no progress since {report.stalled_since.date()}." if report.stalled_since else "."
+    caption = (
+        f"{report.template.title}: e1RM {e1rm(first.e1rm)} ({first.at.date()}) → "
+        f"{e1rm(last.e1rm)} ({last.at.date()}).\n"
+        f"Best: {e1rm(best.e1rm)} on {best.at.date()}{stalled}"
+    )
+    await context.bot.send_photo(
+        chat_id, progress_chart(report.template.title, series, user.units), caption=caption
+    )
+
+
+async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/week: this week's hard sets per muscle against the bands."""
+    rt = runtime(context)
+    user = await rt.insights.user(update.effective_user.id)
+    monday = week_start(local(utcnow(), user.timezone).date())
+    rows = await rt.insights.week(user.id, monday)
+    text = week_text(rows, monday.isoformat())
+    await update.message.reply_photo(week_chart(rows, monday.isoformat()), caption=text[:1024])
+
+
+async def prs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/prs: best e1RMs and the rep-PRs of the last four weeks."""
+    rt = runtime(context)
+    user = await rt.insights.user(update.effective_user.id)
+    recent = await rt.insights.rep_prs(user.id, utcnow() - timedelta(weeks=4))
+    text = prs_text(
+        await rt.insights.records(user.id), recent, await rt.insights.catalogue(user.id), user.units
+    )
+    await update.message.reply_text(text)

@@ -1,0 +1,150 @@
+"""/settings: units, days, session length, goal, level, equipment, injuries, time zone and
+reminder time, each set with a tap (the time zone by typing it)."""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.handlers import runtime
+from core.models import Units, User, utcnow
+
+EQUIPMENT = ("barbell", "dumbbell", "machine", "kettlebell", "resistance_band")
+INJURIES = ("shoulder", "knee", "lower back", "elbow", "wrist")
+MENUS = {
+    "days": [str(n) for n in range(2, 7)],
+    "minutes": ["30", "45", "60", "75", "90"],
+    "goal": ["strength", "hypertrophy", "general"],
+    "level": ["beginner", "intermediate", "advanced"],
+    "reminder": ["off", "07:00", "12:00", "17:00", "19:00"],
+}
+
+
+def summary(user: User) -> str:
+    p = user.preferences
+    reminder = p.reminder_time.strftime("%H:%M") if p.reminder_time else "off"
+    return (
+        "Your settings:\n"
+        f"• units {user.units.value} · time zone {user.timezone}\n"
+        f"• {p.days_per_week} days a week · {p.session_minutes} min sessions\n"
+        f"• goal {p.goal} · level {p.level}\n"
+        f"• equipment: {', '.join(p.equipment) or 'bodyweight only'}\n"
+        f"• injuries: {', '.join(p.injuries) or 'none'}\n"
+        f"• reminder on training days: {reminder}\n"
+        "Tap to change; to set the time zone, send it, e.g. “tz Europe/Berlin”."
+    )
+
+
+def keyboard(user: User, menu: str | None = None) -> InlineKeyboardMarkup:
+    p = user.preferences
+    if menu in MENUS:
+        row = [InlineKeyboardButton(v, callback_data=f"set:{menu}:{v}") for v in MENUS[menu]]
+        return InlineKeyboardMarkup(
+            [row, [InlineKeyboardButton("« back", callback_data="set:menu:")]]
+        )
+    if menu == "equipment":
+        rows = [
+            [
+                InlineKeyboardButton(
+                    ("✅ " if e in p.equipment else "▫️ ") + e, callback_data=f"set:equip:{e}"
+                )
+            ]
+            for e in EQUIPMENT
+        ]
+        return InlineKeyboardMarkup(
+            [*rows, [InlineKeyboardButton("« back", callback_data="set:menu:")]]
+        )
+    if menu == "injuries":
+        rows = [
+            [
+                InlineKeyboardButton(
+                    ("🩹 " if i in p.injuries else "▫️ ") + i, callback_data=f"set:injury:{i}"
+                )
+            ]
+            for i in INJURIES
+        ]
+        return InlineKeyboardMarkup(
+            [*rows, [InlineKeyboardButton("« back", callback_data="set:menu:")]]
+        )
+    other = "lb" if user.units == Units.KG else "kg"
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(f"Units → {other}", callback_data=f"set:units:{other}"),
+                InlineKeyboardButton("Days", callback_data="set:menu:days"),
+            ],
+            [
+                InlineKeyboardButton("Session length", callback_data="set:menu:minutes"),
+                InlineKeyboardButton("Goal", callback_data="set:menu:goal"),
+            ],
+            [
+                InlineKeyboardButton("Level", callback_data="set:menu:level"),
+                InlineKeyboardButton("Equipment", callback_data="set:menu:equipment"),
+            ],
+            [
+                InlineKeyboardButton("Injuries", callback_data="set:menu:injuries"),
+                InlineKeyboardButton("Reminder", callback_data="set:menu:reminder"),
+            ],
+        ]
+    )
+
+
+async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = await runtime(context).insights.user(update.effective_user.id)
+    await update.message.reply_text(summary(user), reply_markup=keyboard(user))
+
+
+async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    _, field, value = query.data.split(":", 2)
+    rt = runtime(context)
+    user = await rt.insights.user(update.effective_user.id)
+    menu = None
+    prefs = user.preferences.model_copy()
+    changes: dict = {}
+    if field == "menu":
+        menu = value or None
+    elif field == "units":
+        changes["units"] = Units(value)
+    elif field == "days":
+        prefs.days_per_week = int(value)
+    elif field == "minutes":
+        prefs.session_minutes = int(value)
+    elif field in ("goal", "level"):
+        setattr(prefs, field, value)
+    elif field == "reminder":
+        prefs.reminder_time = None if value == "off" else time.fromisoformat(value)
+    elif field == "equip":
+        prefs.equipment = _toggle(prefs.equipment, value)
+        menu = "equipment"
+    elif field == "injury":
+        prefs.injuries = _toggle(prefs.injuries, value)
+        menu = "injuries"
+    if field != "menu":
+        user = user.model_copy(update={"preferences": prefs, "updated_at": utcnow(), **changes})
+        await rt.store.users.put(user)
+    await query.answer()
+    await query.edit_message_text(summary(user), reply_markup=keyboard(user, menu))
+
+
+async def timezone_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """“tz Europe/Berlin” sets the time zone."""
+    name = update.message.text.split(maxsplit=1)[1].strip() if " " in update.message.text else ""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        await update.message.reply_text(
+            f"“{name}” is not a time zone I know; try e.g. Europe/Berlin."
+        )
+        return
+    rt = runtime(context)
+    user = await rt.insights.user(update.effective_user.id)
+    await rt.store.users.put(user.model_copy(update={"timezone": name, "updated_at": utcnow()}))
+    await update.message.reply_text(f"Time zone set to {name}.")
+
+
+def _toggle(values: list[str], value: str) -> list[str]:
+    return [v for v in values if v != value] if value in values else [*values, value]

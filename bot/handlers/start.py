@@ -1,0 +1,84 @@
+"""Greeting, help, and the admin's invite links and stats."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.handlers import runtime
+from bot.render import escape
+from core.models import Role, TokenPurpose, UserStatus, utcnow
+from core.services.linking import INVITE_TTL
+
+HELP_HTML = """<b>Spotter</b>, your strength coach for Hevy.
+
+/connect link your Hevy account (Hevy Pro: hevy.com → Settings → Developer)
+/sync fetch your latest workouts now
+/plan a training plan built for you, written into Hevy when you approve it
+/today your next session, with loads
+/progress <i>exercise</i> e1RM over time, e.g. /progress bench
+/week sets per muscle this week against your targets
+/prs personal records
+/settings units, days, session length, equipment, injuries, time zone
+/import a Hevy CSV export (no Pro needed) · /export your data · /delete everything
+Or just ask: “how has my squat moved since March?”"""
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome, with what to do first."""
+    rt = runtime(context)
+    linked = await rt.store.credentials.get(update.effective_user.id) is not None
+    greeting = f"Hi {escape(update.effective_user.first_name or 'there')}! "
+    if context.user_data.pop("just_admitted", None) == Role.ADMIN.value:
+        greeting += (
+            "You are this Spotter's admin: /invite makes invite links, /stats shows use.\n\n"
+        )
+    if linked:
+        greeting += "Your Hevy account is linked. Ask me anything, or send /plan."
+    else:
+        greeting += "Send /connect to link your Hevy account, and I'll read your training log."
+    await update.message.reply_text(greeting + "\n\n" + HELP_HTML, parse_mode=ParseMode.HTML)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The command list."""
+    await update.message.reply_text(HELP_HTML, parse_mode=ParseMode.HTML)
+
+
+async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admins: a single-use invite link."""
+    rt = runtime(context)
+    user = await rt.store.users.get(update.effective_user.id)
+    if user is None or user.role != Role.ADMIN:
+        await update.message.reply_text("Only admins can invite people.")
+        return
+    issued = await rt.links.issue(TokenPurpose.INVITE, None, INVITE_TTL)
+    link = f"https://t.me/{context.bot.username}?start={issued.token}"
+    days = INVITE_TTL // timedelta(days=1)
+    await update.message.reply_text(
+        f"Invite link (works once, for {days} days):\n{link}", disable_web_page_preview=True
+    )
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admins: who uses the bot and how much."""
+    rt = runtime(context)
+    user = await rt.store.users.get(update.effective_user.id)
+    if user is None or user.role != Role.ADMIN:
+        await update.message.reply_text("Only admins can see stats.")
+        return
+    users = await rt.store.users.list()
+    active = [u for u in users if u.status == UserStatus.ACTIVE]
+    today = utcnow().date()
+    tokens = 0
+    for u in users:
+        tokens += (await rt.store.usage.get(u.id, today)).total
+    linked = sum([await rt.store.credentials.get(u.id) is not None for u in users])
+    await update.message.reply_text(
+        f"Users: {len(users)} ({len(active)} active, {linked} linked to Hevy).\n"
+        f"Claude tokens today: {tokens:,}.\n"
+        f"Messages waiting to be sent: {await rt.store.outbox.pending_count()}."
+    )

@@ -1,0 +1,64 @@
+"""Syncing on request, with one progress message edited in place."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from core.errors import SpotterError
+from core.hevy.errors import HevyError
+from core.models import utcnow
+
+log = logging.getLogger(__name__)
+LEASE_SECONDS = 600
+
+
+async def sync_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/sync: fetch what changed in Hevy now."""
+    await run_sync(context.application, update.effective_user.id, update.effective_chat.id)
+
+
+def start_backfill(application: Application, user_id: int, chat_id: int) -> None:
+    """Sync in the background (after linking), so the chat stays responsive."""
+    application.create_task(run_sync(application, user_id, chat_id), name=f"sync-{user_id}")
+
+
+async def run_sync(application: Application, user_id: int, chat_id: int) -> None:
+    rt = application.bot_data["runtime"]
+    bot = application.bot
+    owner = uuid.uuid4().hex
+    if not await rt.store.leases.claim(f"sync:{user_id}", owner, LEASE_SECONDS, utcnow()):
+        await bot.send_message(chat_id, "A sync is already running; I'll report when it's done.")
+        return
+    status = await bot.send_message(chat_id, "Syncing with Hevy…")
+    last_edit = 0.0
+
+    async def progress(done: int, total: int) -> None:
+        nonlocal last_edit
+        if time.monotonic() - last_edit < 1.0 and done < total:
+            return  # edits are throttled: Telegram allows about one a second per chat
+        last_edit = time.monotonic()
+        with contextlib.suppress(TelegramError):  # progress is best-effort
+            await status.edit_text(f"Syncing with Hevy… {done}/{total} workouts")
+
+    try:
+        client = await rt.accounts.client_for(user_id)
+        report = await rt.sync.sync(user_id, client, progress)
+    except (HevyError, SpotterError) as exc:
+        await status.edit_text(
+            getattr(exc, "user_message", None) or "The sync failed; I'll retry later."
+        )
+        return
+    finally:
+        await rt.store.leases.release(f"sync:{user_id}", owner)
+    total = await rt.store.workouts.count(user_id)
+    changed = f"{report.upserted} new or changed" + (
+        f", {report.deleted} removed" if report.deleted else ""
+    )
+    await status.edit_text(f"Synced: {total} workouts in your log ({changed}).")

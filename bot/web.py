@@ -1,0 +1,163 @@
+"""The small web app in the bot's process: the login-link page, the webhook, health, metrics."""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from collections import deque
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from telegram import Update
+from telegram.ext import Application
+
+from bot import metrics
+from bot.handlers.sync import start_backfill
+from bot.runtime import Runtime
+from core.errors import SpotterError
+from core.hevy.errors import HevyError, InvalidApiKey
+from core.models import TokenPurpose
+from core.services.linking import LinkRefused
+
+log = logging.getLogger(__name__)
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Link Hevy · Spotter</title>
+<style>
+body{{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;
+color:#1b1b1b}}
+label{{display:block;font-weight:600;margin-top:1rem}}
+input{{width:100%;font:inherit;padding:.6rem;margin:.3rem 0 1rem;border:1px solid #777;
+border-radius:6px}}
+button{{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:6px;background:#1f5fa8;color:#fff}}
+.error{{color:#a01818;font-weight:600}} .ok{{color:#1c6b2a;font-weight:600}}
+</style></head><body><main>
+<h1>Link your Hevy account</h1>
+{body}
+</main></body></html>"""
+
+FORM = """<p>Spotter reads your training log from Hevy with your personal API key. You need
+Hevy Pro; find the key at <strong>hevy.com → Settings → Developer</strong>.</p>
+{error}
+<form method="post">
+<label for="api_key">Hevy API key</label>
+<input id="api_key" name="api_key" type="password" autocomplete="off" required
+ spellcheck="false" inputmode="text" aria-describedby="why">
+<p id="why">The key is checked with Hevy, then stored encrypted. This page works once.</p>
+<button type="submit">Link Hevy</button>
+</form>"""
+
+
+class AddressLimiter:
+    """At most `limit` requests per `window` seconds from one address."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0) -> None:
+        self._limit, self._window = limit, window
+        self._seen: dict[str, deque[float]] = {}
+
+    def allow(self, address: str) -> bool:
+        now = time.monotonic()
+        stamps = self._seen.setdefault(address, deque())
+        while stamps and now - stamps[0] > self._window:
+            stamps.popleft()
+        if len(stamps) >= self._limit:
+            return False
+        stamps.append(now)
+        if len(self._seen) > 50_000:
+            self._seen.pop(next(iter(self._seen)))
+        return True
+
+
+def _page(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(
+        PAGE.format(body=body), status_code=status, headers={"Cache-Control": "no-store"}
+    )
+
+
+def build_web(runtime: Runtime, application: Application, *, webhook: bool = False) -> Starlette:
+    limiter = AddressLimiter()
+
+    async def healthz(request: Request) -> Response:
+        try:
+            await runtime.store.schema_version()
+        except Exception:
+            return JSONResponse({"ok": False, "store": "unavailable"}, status_code=503)
+        return JSONResponse({"ok": True, "store": runtime.store.backend})
+
+    async def metrics_endpoint(request: Request) -> Response:
+        metrics.OUTBOX_DEPTH.set(await runtime.store.outbox.pending_count())
+        return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    async def link(request: Request) -> Response:
+        address = request.client.host if request.client else "?"
+        if not limiter.allow(address):
+            return _page(
+                '<p class="error">Too many attempts; wait a minute and try again.</p>', 429
+            )
+        token = request.path_params["token"]
+        try:
+            await runtime.links.peek(token, TokenPurpose.LINK)
+        except LinkRefused:
+            return _page(
+                '<p class="error">This link is no longer valid '
+                "(used, expired, or never issued).</p>"
+                "<p>Send /connect to Spotter in Telegram for a new one.</p>",
+                410,
+            )
+        if request.method == "GET":
+            return _page(FORM.format(error=""))
+        form = await request.form()
+        api_key = str(form.get("api_key", "")).strip()
+        if not api_key:
+            return _page(
+                FORM.format(error='<p class="error" role="alert">Paste your API key.</p>'), 400
+            )
+        try:
+            user_id, info = await runtime.links.complete_login(token, api_key)
+        except InvalidApiKey as exc:
+            error = f'<p class="error" role="alert">{html.escape(exc.user_message)}</p>'
+            return _page(FORM.format(error=error), 400)
+        except LinkRefused:
+            return _page(
+                '<p class="error">This link was just used. Send /connect for a new one.</p>', 410
+            )
+        except (HevyError, SpotterError) as exc:
+            message = getattr(exc, "user_message", "Something went wrong.")
+            return _page(
+                FORM.format(error=f'<p class="error" role="alert">{html.escape(message)}</p>'), 503
+            )
+        user = await runtime.store.users.get(user_id)
+        if user is not None and user.chat_id is not None:
+            await application.bot.send_message(
+                user.chat_id, f"Linked as {info.name}. Reading your log…"
+            )
+            start_backfill(application, user_id, user.chat_id)
+        return _page(
+            f'<p class="ok">Linked as {html.escape(info.name)}.</p>'
+            "<p>You can close this page; Spotter is reading your log "
+            "and will report in Telegram.</p>"
+        )
+
+    async def telegram_webhook(request: Request) -> Response:
+        secret = runtime.settings.telegram_webhook_secret
+        given = request.headers.get("x-telegram-bot-api-secret-token", "")
+        if secret is None or given != secret.get_secret_value():
+            return Response(status_code=403)
+        update = Update.de_json(await request.json(), application.bot)
+        await application.update_queue.put(update)
+        return Response(status_code=200)
+
+    routes = [
+        Route("/healthz", healthz),
+        Route("/metrics", metrics_endpoint),
+        Route("/link/{token}", link, methods=["GET", "POST"]),
+    ]
+    if webhook:
+        routes.append(Route("/telegram", telegram_webhook, methods=["POST"]))
+    return Starlette(routes=routes)

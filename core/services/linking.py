@@ -1,0 +1,128 @@
+"""One-time links: login links that connect a Hevy key, invite links, the admin claim link.
+
+Tokens are random (256 bits), single-use and expiring; only their SHA-256 is stored, so a
+leaked database holds no usable link. A login link is bound to the Telegram user who asked for
+it: whoever opens it can only link a key to that user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.errors import SpotterError
+from core.hevy.models import HevyUser
+from core.models import LoginToken, Role, TokenPurpose, User, utcnow
+from core.ports import Store
+from core.services.hevy_accounts import HevyAccounts
+
+LINK_TTL = timedelta(minutes=15)
+INVITE_TTL = timedelta(days=7)
+CLAIM_TTL = timedelta(days=30)
+
+
+class LinkRefused(SpotterError):
+    """The link is unknown, used, expired, or not for this purpose."""
+
+    user_message = "This link is no longer valid. Send /connect in the chat for a new one."
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Issued:
+    token: str
+    expires_at: datetime
+
+
+class LinkService:
+    def __init__(self, store: Store, accounts: HevyAccounts) -> None:
+        self._store = store
+        self._accounts = accounts
+
+    async def issue(
+        self,
+        purpose: TokenPurpose,
+        user_id: int | None,
+        ttl: timedelta,
+        now: datetime | None = None,
+    ) -> Issued:
+        """A new single-use token (only its hash is stored)."""
+        now = now or utcnow()
+        token = secrets.token_urlsafe(32)
+        await self._store.login_tokens.create(
+            LoginToken(
+                token_hash=token_hash(token),
+                purpose=purpose,
+                user_id=user_id,
+                expires_at=now + ttl,
+                created_at=now,
+            )
+        )
+        return Issued(token, now + ttl)
+
+    async def login_link(self, user_id: int) -> Issued:
+        return await self.issue(TokenPurpose.LINK, user_id, LINK_TTL)
+
+    async def peek(
+        self, token: str, purpose: TokenPurpose, now: datetime | None = None
+    ) -> LoginToken:
+        """The token if it can still be used (the link page shows its form only then)."""
+        found = await self._store.login_tokens.get(token_hash(token))
+        now = now or utcnow()
+        if found is None or found.purpose != purpose or found.used_at or found.expires_at <= now:
+            raise LinkRefused("unknown, used or expired token")
+        return found
+
+    async def complete_login(
+        self, token: str, api_key: str, now: datetime | None = None
+    ) -> tuple[int, HevyUser]:
+        """Check the key with Hevy, then consume the link and store the key for its user.
+
+        The key is checked before the link is used up, so a mistyped key can be corrected on
+        the same page; the atomic consume makes a second concurrent submit lose.
+        """
+        pending = await self.peek(token, TokenPurpose.LINK, now)
+        user_id = pending.user_id
+        assert user_id is not None
+        info = await self._accounts.check(api_key)
+        consumed = await self._store.login_tokens.consume(
+            token_hash(token), now or utcnow(), user_id
+        )
+        if consumed is None:
+            raise LinkRefused("the link was used meanwhile")
+        await self._accounts.store(user_id, api_key, info)
+        return user_id, info
+
+    async def redeem(
+        self, token: str, purpose: TokenPurpose, user_id: int, now: datetime | None = None
+    ) -> LoginToken:
+        """Use an invite or admin-claim token for `user_id` (LinkRefused if it cannot be used)."""
+        now = now or utcnow()
+        found = await self._store.login_tokens.get(token_hash(token))
+        if found is None or found.purpose != purpose:
+            raise LinkRefused("not such a token")
+        consumed = await self._store.login_tokens.consume(token_hash(token), now, user_id)
+        if consumed is None:
+            raise LinkRefused("used or expired")
+        return consumed
+
+
+async def admit(
+    store: Store, user_id: int, chat_id: int, name: str, role: Role = Role.USER
+) -> User:
+    """Create (or update) the user record for someone who may use the bot."""
+    existing = await store.users.get(user_id)
+    if existing is not None:
+        user = existing.model_copy(
+            update={"chat_id": chat_id, "name": name or existing.name, "updated_at": utcnow()}
+            | ({"role": role} if role == Role.ADMIN else {})
+        )
+    else:
+        user = User(id=user_id, chat_id=chat_id, name=name, role=role)
+    await store.users.put(user)
+    return user

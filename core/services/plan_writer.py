@@ -1,0 +1,156 @@
+"""Approved plans go into Hevy: one Spotter folder, one routine per training day.
+
+Routines are created once per day slot and updated in place afterwards (HevyWriter makes both
+idempotent). Routine sets carry no RPE in Hevy, so targets and rep ranges go into the exercise
+notes, with a concrete rep target on each set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from core.engine.loads import LoadingProfile, format_load, round_load
+from core.engine.plan import PlanDay, PlannedExercise, TrainingPlan
+from core.errors import SpotterError
+from core.hevy.models import RepRange, RoutineExerciseWrite, RoutineSetWrite, RoutineWrite
+from core.models import ExerciseTemplate, Plan, PlanStatus, SetType, Units, utcnow
+from core.ports import Store
+from core.services.hevy_accounts import HevyAccounts
+from core.services.hevy_writes import HevyWriter, WriteResult
+
+ROUTINE_PREFIX = "Spotter · "
+WARMUPS = ((0.5, 8), (0.75, 4))  # ramp sets before the first heavy compound
+
+
+class PlanNotFound(SpotterError):
+    user_message = "That plan is gone; send /plan for a fresh one."
+
+
+@dataclass
+class Written:
+    plan: Plan
+    routines: dict[str, WriteResult]
+
+    @property
+    def recreated(self) -> list[str]:
+        return [key for key, r in self.routines.items() if r.recreated]
+
+
+def routine_title(day: PlanDay) -> str:
+    return f"{ROUTINE_PREFIX}{day.name}"
+
+
+def _notes(ex: PlannedExercise, units: Units) -> str:
+    reps = f"{ex.rep_low}–{ex.rep_high}" if ex.rep_low and ex.rep_high else str(ex.reps)
+    target = f"{ex.sets} × {reps}"
+    if ex.rpe is not None:
+        target += f" at RPE {ex.rpe:g} ({max(0, round(10 - ex.rpe))} in reserve)"
+    parts = [target]
+    if ex.load_kg is not None:
+        parts.append(f"load {format_load(ex.load_kg, units)}")
+    if ex.notes:
+        parts.append(ex.notes)
+    return ". ".join(parts)
+
+
+def routine_for(
+    day: PlanDay,
+    week_label: str,
+    folder_id: int | None,
+    catalogue: Mapping[str, ExerciseTemplate],
+    units: Units,
+) -> RoutineWrite:
+    """The Hevy routine for one plan day (loads converted to kg exactly once, already rounded)."""
+    profile = LoadingProfile.for_units(units)
+    exercises = []
+    for ex in day.exercises:
+        equipment = catalogue[ex.template_id].equipment if ex.template_id in catalogue else "other"
+        sets = []
+        if ex.warmup_sets and ex.load_kg:
+            for share, reps in WARMUPS[: ex.warmup_sets]:
+                sets.append(
+                    RoutineSetWrite(
+                        type=SetType.WARMUP,
+                        weight_kg=round_load(ex.load_kg * share, equipment, profile),
+                        reps=reps,
+                    )
+                )
+        rep_range = (
+            RepRange(start=ex.rep_low, end=ex.rep_high)
+            if ex.rep_low and ex.rep_high and ex.rep_low < ex.rep_high
+            else None
+        )
+        sets += [
+            RoutineSetWrite(weight_kg=ex.load_kg, reps=ex.reps, rep_range=rep_range)
+            for _ in range(ex.sets)
+        ]
+        exercises.append(
+            RoutineExerciseWrite(
+                exercise_template_id=ex.template_id,
+                superset_id=ex.superset,
+                rest_seconds=ex.rest_seconds,
+                notes=_notes(ex, units),
+                sets=sets,
+            )
+        )
+    return RoutineWrite(
+        title=routine_title(day),
+        folder_id=folder_id,
+        notes=f"{week_label}. Planned by Spotter; log it as usual.",
+        exercises=exercises,
+    )
+
+
+class PlanWriter:
+    """Puts a plan's current week into Hevy and keeps the plan's status honest."""
+
+    def __init__(self, store: Store, accounts: HevyAccounts, writer: HevyWriter) -> None:
+        self._store = store
+        self._accounts = accounts
+        self._writer = writer
+
+    async def approve(self, user_id: int, plan_id: str) -> Written:
+        """The lifter approved `plan_id`: record it, then write its current week to Hevy."""
+        plan = await self._store.plans.get(user_id, plan_id)
+        if plan is None or plan.status in (PlanStatus.CANCELLED, PlanStatus.FINISHED):
+            raise PlanNotFound(f"plan {plan_id} of user {user_id}")
+        if plan.status == PlanStatus.DRAFT:
+            plan = plan.model_copy(update={"status": PlanStatus.APPROVED, "updated_at": utcnow()})
+            await self._store.plans.put(plan)
+            for other in await self._store.plans.list(user_id):
+                if other.id != plan.id and other.status in (
+                    PlanStatus.APPROVED,
+                    PlanStatus.IN_HEVY,
+                    PlanStatus.ACTIVE,
+                    PlanStatus.DRAFT,
+                ):
+                    await self._store.plans.put(
+                        other.model_copy(
+                            update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()}
+                        )
+                    )
+        written = await self.write_week(user_id, plan)
+        return written
+
+    async def write_week(self, user_id: int, plan: Plan) -> Written:
+        """Create or update the routines for the plan's current week."""
+        user = await self._store.users.get(user_id)
+        catalogue = {t.id: t for t in await self._store.templates.list(user_id)}
+        training = TrainingPlan.model_validate(plan.body)
+        week = next((w for w in training.weeks if w.number == plan.week), training.weeks[-1])
+        client = await self._accounts.client_for(user_id)
+        folder_id = await self._writer.ensure_folder(user_id, client)
+        label = f"Week {week.number} of {len(training.weeks)}" + (
+            " (deload)" if week.deload else ""
+        )
+        results = {}
+        for day in week.days:
+            routine = routine_for(
+                day, label, folder_id, catalogue, user.units if user else Units.KG
+            )
+            results[day.key] = await self._writer.put_routine(user_id, client, day.key, routine)
+        if plan.status == PlanStatus.APPROVED:
+            plan = plan.model_copy(update={"status": PlanStatus.IN_HEVY, "updated_at": utcnow()})
+            await self._store.plans.put(plan)
+        return Written(plan, results)

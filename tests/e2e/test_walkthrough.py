@@ -1,0 +1,158 @@
+"""A new user's whole first session, through the real process and loopback fakes."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from sandbox.seed import load_snapshot
+from tests.fakes.claude import Reply, text, tool_use
+
+USER = 4242
+
+
+def coach_script(request: dict) -> Reply:
+    last = request["messages"][-1]
+    if isinstance(last["content"], str):
+        return Reply(
+            [tool_use("exercise_progress", {"exercise": "incline bench", "start": "2026-03-01"})]
+        )
+    return Reply([text("Your **incline bench** e1RM rose since March — nice work.")])
+
+
+@pytest.fixture
+def claude_script():
+    return coach_script
+
+
+def last_message_with_buttons(stack, chat_id: int) -> dict:
+    for call in reversed(stack.telegram.sent("sendMessage", chat_id)):
+        if call.params.get("reply_markup"):
+            return {
+                "message_id": 5555,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "text": call.params["text"],
+                "reply_markup": call.params["reply_markup"],
+            }
+    raise AssertionError("no message with buttons")
+
+
+async def test_a_new_user_links_syncs_asks_plans_and_sees_progress(stack, snapshot_dir) -> None:
+    tg = stack.telegram
+    account = stack.hevy.state.add_account("Snapshot Lifter")
+    load_snapshot(account, snapshot_dir)
+
+    tg.send_text(USER, "/start")
+    welcome = await tg.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == USER)
+    assert "/connect" in welcome.params["text"]
+
+    tg.send_text(USER, "/connect")
+    link_msg = await tg.wait_for(
+        lambda c: c.method == "sendMessage" and "/link/" in c.params.get("text", "")
+    )
+    path = re.search(r"http://127\.0\.0\.1:\d+(/link/[\w-]+)", link_msg.params["text"]).group(1)
+
+    page = await stack.get(path)
+    assert page.status_code == 200 and 'name="api_key"' in page.text and "<link" not in page.text
+    wrong = await stack.post(path, data={"api_key": "00000000-0000-0000-0000-000000000000"})
+    assert wrong.status_code == 400 and "did not accept" in wrong.text
+    done = await stack.post(path, data={"api_key": account.api_key})
+    assert done.status_code == 200 and "Linked as Snapshot Lifter" in done.text
+    assert (await stack.get(path)).status_code == 410, "the link works once"
+
+    await tg.wait_for(lambda c: c.params.get("text", "").startswith("Linked as Snapshot Lifter"))
+    await tg.wait_for(
+        lambda c: (
+            c.method == "editMessageText" and "Synced: 169 workouts" in c.params.get("text", "")
+        ),
+        60,
+    )
+    assert any(
+        "/169 workouts" in c.params.get("text", "") for c in tg.sent("editMessageText", USER)
+    )
+
+    tg.send_text(USER, "How has my bench progressed since March?")
+    answer = await tg.wait_for(
+        lambda c: c.method == "sendMessage" and "incline bench" in c.params.get("text", "")
+    )
+    assert answer.params["parse_mode"] == "HTML" and "<b>incline bench</b>" in answer.params["text"]
+    drafts = tg.sent("sendMessageDraft", USER)
+    assert drafts, "the reply streamed as drafts first"
+    tool_result = stack.claude.requests[1]["messages"][-1]["content"][0]["content"]
+    assert '"exercise":"Incline Bench Press (Barbell)"' in tool_result
+
+    tg.send_text(USER, "/plan")
+    await tg.wait_for(
+        lambda c: (
+            c.method == "sendMessage"
+            and c.params.get("reply_markup")
+            and c.params["chat_id"] == USER
+        ),
+        30,
+    )
+    preview = last_message_with_buttons(stack, USER)
+    assert any("Weekly hard sets" in c.params["text"] for c in tg.sent("sendMessage", USER))
+    assert preview["text"].startswith("<pre>") and preview["text"].endswith("</pre>")
+    approve = preview["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    tg.press(USER, preview, approve)
+    await tg.wait_for(
+        lambda c: "routines are in your Spotter folder" in c.params.get("text", ""), 60
+    )
+    (folder,) = [f for f in account.folders if f["title"] == "Spotter"]
+    ours = [r for r in account.routines.values() if r["folder_id"] == folder["id"]]
+    assert len(ours) >= 2 and all(r["title"].startswith("Spotter · ") for r in ours)
+
+    tg.send_text(USER, "/progress incline bench")
+    photo = await tg.wait_for(lambda c: c.method == "sendPhoto", 30)
+    assert photo.files["photo"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert photo.params["caption"].startswith("Incline Bench Press (Barbell): e1RM")
+
+
+async def test_a_pasted_key_is_deleted_at_once_then_linked(stack, snapshot_dir) -> None:
+    tg = stack.telegram
+    account = stack.hevy.state.add_account("Paster")
+    tg.send_text(USER, "/connect")
+    await tg.wait_for(lambda c: c.method == "sendMessage")
+    message_id = tg.send_text(USER, account.api_key)
+    deleted = await tg.wait_for(lambda c: c.method == "deleteMessage")
+    assert deleted.params["message_id"] == message_id
+    linked = await tg.wait_for(lambda c: c.params.get("text", "").startswith("Linked as Paster"))
+    assert deleted.at <= linked.at
+    assert not stack.claude.requests, "a key never reaches the coach"
+
+
+async def test_a_user_who_blocked_the_bot_is_marked_inactive(stack, tmp_path: Path) -> None:
+    tg = stack.telegram
+    tg.send_text(USER, "/start")
+    await tg.wait_for(lambda c: c.method == "sendMessage")
+    tg.blocked.add(USER)
+    tg.send_text(USER, "/help")
+    await tg.wait_for(
+        lambda c: c.method == "sendMessage" and len(tg.sent("sendMessage", USER)) >= 2
+    )
+    db = tmp_path / "data" / "spotter.db"
+    for _ in range(50):
+        with sqlite3.connect(db) as conn:
+            row = conn.execute("SELECT status FROM users WHERE id = ?", (USER,)).fetchone()
+        if row and row[0] == "inactive":
+            break
+        await asyncio.sleep(0.1)
+    assert row[0] == "inactive"
+
+
+async def test_a_telegram_429_is_retried_after_retry_after(stack) -> None:
+    tg = stack.telegram
+    tg.fail(429, method="sendMessage", chat_id=USER, retry_after=1)
+    tg.send_text(USER, "/help")
+    await tg.wait_for(
+        lambda c: c.method == "sendMessage" and len(tg.sent("sendMessage", USER)) == 2
+    )
+    first, second = tg.sent("sendMessage", USER)
+    assert second.at - first.at >= 1.0
+    assert "Spotter" in second.params["text"]
