@@ -9,9 +9,8 @@ import signal
 
 import uvicorn
 from telegram import BotCommand, Update
-from telegram.error import Forbidden
+from telegram.error import Forbidden, InvalidToken, NetworkError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -26,9 +25,11 @@ from telegram.ext import (
 from bot import metrics
 from bot.access import gate
 from bot.handlers import chat, data, link, plan, progress, settings, start, sync
+from bot.ratelimit import PreviewAwareRateLimiter
 from bot.runtime import Runtime, build_runtime
 from bot.updates import PerChatUpdateProcessor
 from bot.web import build_web
+from core.errors import ConfigError, SpotterError
 from core.models import Role, TokenPurpose, UserStatus, utcnow
 from core.services.linking import CLAIM_TTL
 from core.settings import Settings
@@ -121,7 +122,7 @@ def build_application(runtime: Runtime) -> Application:
         .base_file_url(base.removesuffix("/bot") + "/file/bot")
         .defaults(Defaults(parse_mode=None, link_preview_options=None))
         .concurrent_updates(PerChatUpdateProcessor(256))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(PreviewAwareRateLimiter(max_retries=3))
         .build()
     )
     app.bot_data["runtime"] = runtime
@@ -140,6 +141,21 @@ async def _post_init(app: Application) -> None:
                 "no admin yet: open this link in Telegram to become the admin",
                 extra={"claim_link": f"https://t.me/{app.bot.username}?start={issued.token}"},
             )
+
+
+async def _initialize(app: Application, settings: Settings) -> None:
+    """Meet Telegram (getMe); a refused token or an unreachable API is one clear line."""
+    try:
+        await app.initialize()
+    except InvalidToken:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN was refused by Telegram: copy the token from @BotFather again."
+        ) from None
+    except NetworkError as exc:
+        raise SpotterError(
+            f"cannot reach Telegram at {settings.telegram_base_url} ({exc}): check the network "
+            "or TELEGRAM_BASE_URL."
+        ) from None
 
 
 async def serve(settings: Settings, *, webhook: bool) -> int:
@@ -162,6 +178,7 @@ async def serve(settings: Settings, *, webhook: bool) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        await _initialize(app, settings)
         async with app:
             await _post_init(app)  # run_polling would call it; this lifecycle is manual
             await app.start()

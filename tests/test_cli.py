@@ -70,18 +70,79 @@ def test_keygen_prints_a_usable_master_key(tmp_path: Path) -> None:
     assert spotter("keygen", cwd=tmp_path).stdout.strip() != key
 
 
-def test_run_embedded_creates_the_store_and_a_private_key_file(tmp_path: Path) -> None:
-    result = spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
-    assert result.returncode == 0, result.stderr
-    assert f"schema v{LATEST}" in result.stdout
+async def run_briefly(tmp_path: Path, **env: str) -> tuple[int, str, str]:
+    """`spotter run` against a fake Telegram: wait until it serves, then stop it (SIGTERM).
+
+    Returns the exit code, stdout and stderr; a run that fails at start returns at once.
+    """
+    import signal
+
+    import httpx
+
+    from sandbox.server import serve_asgi
+    from tests.fakes.telegram import FakeTelegram
+
+    telegram = FakeTelegram()
+    async with serve_asgi(telegram.app) as url:
+        port = _free_port()
+        process = await asyncio.create_subprocess_exec(
+            str(SPOTTER),
+            "run",
+            cwd=tmp_path,
+            env=clean_env(
+                TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"{url}/bot", WEB_PORT=str(port), **env
+            ),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        async with httpx.AsyncClient() as client:
+            for _ in range(300):
+                if process.returncode is not None:
+                    break
+                try:
+                    if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                        process.send_signal(signal.SIGTERM)
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.1)
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode, out.decode(), err.decode()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_run_embedded_creates_the_store_and_a_private_key_file(tmp_path: Path) -> None:
+    code, out, err = await run_briefly(tmp_path)
+    assert code == 0, err
+    assert '"backend": "sqlite"' in err and '"msg": "spotter running"' in err
     key_file = tmp_path / "data" / "secret.key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     with sqlite3.connect(tmp_path / "data" / "spotter.db") as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     key = key_file.read_text()
-    assert spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN).returncode == 0
+    assert (await run_briefly(tmp_path))[0] == 0
     assert key_file.read_text() == key, "the key is generated once"
-    assert TOKEN not in result.stdout + result.stderr
+    assert TOKEN not in out + err
+
+
+async def test_a_token_telegram_refuses_is_one_clear_line(tmp_path: Path) -> None:
+    from sandbox.server import serve_asgi
+    from tests.fakes.telegram import FakeTelegram
+
+    telegram = FakeTelegram()
+    telegram.fail(401, method="getMe")
+    async with serve_asgi(telegram.app) as url:
+        result = await asyncio.to_thread(
+            spotter, "run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"{url}/bot"
+        )
+    assert result.returncode != 0
+    (line,) = [entry for entry in result.stderr.splitlines() if entry.startswith("spotter:")]
+    assert "TELEGRAM_BOT_TOKEN" in line and "Traceback" not in result.stderr
 
 
 def test_invalid_setting_stops_start_up_before_anything_opens(tmp_path: Path) -> None:
@@ -126,7 +187,7 @@ def test_mongodb_that_does_not_answer_fails_within_seconds(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("damage", ["garbage database", "data is a file", "damaged key"])
-def test_damaged_data_folder_gets_one_clear_line_and_is_not_overwritten(
+async def test_damaged_data_folder_gets_one_clear_line_and_is_not_overwritten(
     tmp_path: Path, damage: str
 ) -> None:
     data = tmp_path / "data"
@@ -134,7 +195,7 @@ def test_damaged_data_folder_gets_one_clear_line_and_is_not_overwritten(
         data.write_text("not a folder")
         victim = data
     else:
-        assert spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN).returncode == 0
+        assert (await run_briefly(tmp_path))[0] == 0
         victim = data / ("spotter.db" if damage == "garbage database" else "secret.key")
         for extra in data.glob("spotter.db-*"):
             extra.unlink()
@@ -147,8 +208,8 @@ def test_damaged_data_folder_gets_one_clear_line_and_is_not_overwritten(
     assert hashlib.sha256(victim.read_bytes()).hexdigest() == before
 
 
-def test_newer_schema_is_refused_by_the_command(tmp_path: Path) -> None:
-    assert spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN).returncode == 0
+async def test_newer_schema_is_refused_by_the_command(tmp_path: Path) -> None:
+    assert (await run_briefly(tmp_path))[0] == 0
     with sqlite3.connect(tmp_path / "data" / "spotter.db") as conn:
         conn.execute(f"PRAGMA user_version = {LATEST + 5}")
     result = spotter("run", cwd=tmp_path, TELEGRAM_BOT_TOKEN=TOKEN)
@@ -160,17 +221,9 @@ async def test_run_against_mongodb_over_the_wire(tmp_path: Path) -> None:
 
     async with mongo_server(tmp_path) as url:
         key = spotter("keygen", cwd=tmp_path).stdout.strip()
-        process = await asyncio.create_subprocess_exec(
-            str(SPOTTER),
-            "run",
-            cwd=tmp_path,
-            env=clean_env(TELEGRAM_BOT_TOKEN=TOKEN, DATABASE_URL=url, SPOTTER_SECRET_KEY=key),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode == 0, stderr.decode()
-    assert "store mongodb" in stdout.decode()
+        code, _out, err = await run_briefly(tmp_path, DATABASE_URL=url, SPOTTER_SECRET_KEY=key)
+    assert code == 0, err
+    assert '"backend": "mongodb"' in err
     assert not (tmp_path / "data").exists(), "MongoDB mode writes no local files"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import logging
@@ -98,7 +99,9 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(NO_COACH)
         return
     stream = DraftStream(context, update.effective_chat.id)
-    await stream.thinking()
+    # The placeholder goes out alongside the Claude call, not before it: under load the
+    # rate limiter may hold it a moment, and Claude should not wait for that.
+    placeholder = asyncio.create_task(stream.thinking())
     try:
         result = await rt.coach.reply(
             update.effective_user.id,
@@ -113,6 +116,8 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         await update.message.reply_text(exc.user_message)
         return
+    finally:
+        await placeholder
     usage = result.usage
     for kind, value in (
         ("input", usage.input_tokens),

@@ -58,7 +58,7 @@ class CoachConfig:
     daily_token_budget: int = 200_000
     max_tokens: int = 4096
     effort: str | None = None
-    max_concurrency: int = 16
+    max_concurrency: int = 64  # Claude streams in flight per process
     compact_at_tokens: int = 40_000  # context size that triggers compaction
     keep_recent_messages: int = 6
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,7 @@ class FakeClaude:
             script = lambda _request: queue.pop(0)  # noqa: E731
         self.script = script
         self.requests: list[dict[str, Any]] = []
+        self.arrivals: list[float] = []  # monotonic time each request came in
         self.headers: list[dict[str, str]] = []
         self.app = Starlette(routes=[Route("/v1/messages", self._messages, methods=["POST"])])
 
@@ -77,6 +79,7 @@ class FakeClaude:
         if not request.headers.get("anthropic-version"):
             return _error(400, "invalid_request_error", "anthropic-version header is required")
         body = await request.json()
+        self.arrivals.append(time.monotonic())
         self.requests.append(body)
         self.headers.append(dict(request.headers))
         reply = self.script(body)
