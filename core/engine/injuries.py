@@ -10,8 +10,19 @@ from core.models import ExerciseTemplate
 _RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "shoulder": (
         "overhead pressing and dips",
-        ("overhead press", "shoulder press", "arnold press", "military press", "push press",
-         "upright row", "behind the neck", "dip", "handstand", "snatch", "jerk"),
+        (
+            "overhead press",
+            "shoulder press",
+            "arnold press",
+            "military press",
+            "push press",
+            "upright row",
+            "behind the neck",
+            "dip",
+            "handstand",
+            "snatch",
+            "jerk",
+        ),
     ),
     "knee": (
         "deep knee bends under load",
@@ -19,8 +30,15 @@ _RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "lower back": (
         "loaded spinal flexion and heavy hinging",
-        ("deadlift", "good morning", "bent over row", "pendlay row", "t bar row",
-         "back extension", "hyperextension"),
+        (
+            "deadlift",
+            "good morning",
+            "bent over row",
+            "pendlay row",
+            "t bar row",
+            "back extension",
+            "hyperextension",
+        ),
     ),
     "elbow": (
         "heavy elbow extension",
@@ -30,7 +48,7 @@ _RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         "loaded wrist extension",
         ("front squat", "wrist curl", "push up", "clean"),
     ),
-}  # fmt: skip
+}
 _ALIASES = {
     "shoulders": "shoulder",
     "rotator cuff": "shoulder",

@@ -136,9 +136,13 @@ def test_generated_plans_pass_the_validator(
     level, goal, days, minutes, equipment, units, focus, history
 ) -> None:
     prefs = Preferences(
-        level=level, goal=goal, days_per_week=days, session_minutes=minutes,
-        equipment=equipment, focus_muscles=focus,
-    )  # fmt: skip
+        level=level,
+        goal=goal,
+        days_per_week=days,
+        session_minutes=minutes,
+        equipment=equipment,
+        focus_muscles=focus,
+    )
     profile = LoadingProfile.for_units(units)
     plan = generate_plan(prefs, CATALOGUE, profile, history)
     assert errors(validate(plan, CATALOGUE, prefs, profile)) == []
@@ -163,9 +167,12 @@ def test_the_generator_never_returns_a_plan_the_validator_rejects(
     level, days, minutes, equipment, injuries
 ) -> None:
     prefs = Preferences(
-        level=level, days_per_week=days, session_minutes=minutes, equipment=equipment,
+        level=level,
+        days_per_week=days,
+        session_minutes=minutes,
+        equipment=equipment,
         injuries=injuries,
-    )  # fmt: skip
+    )
     try:
         plan = generate_plan(prefs, CATALOGUE, LoadingProfile())
     except PlanInfeasible as exc:

@@ -33,9 +33,13 @@ def test_substitutes_respect_equipment_injuries_and_prefer_custom(catalogue) -> 
     assert hurt and not any(o in c.template.title for c in hurt for o in overhead)
     assert any(c.template.title == "Lateral Raise (Dumbbell)" for c in hurt)
     custom = ExerciseTemplate(
-        id="c-1", title="Landmine Press", primary_muscle_group="shoulders",
-        secondary_muscle_groups=["triceps"], equipment="barbell", is_custom=True,
-    )  # fmt: skip
+        id="c-1",
+        title="Landmine Press",
+        primary_muscle_group="shoulders",
+        secondary_muscle_groups=["triceps"],
+        equipment="barbell",
+        is_custom=True,
+    )
     mine = alternatives(ohp, [*catalogue.values(), custom], ["barbell", "dumbbell"], limit=3)
     assert mine[0].template.id == "c-1"
 

@@ -52,9 +52,15 @@ def test_each_rule_reports_its_violation_with_a_reason() -> None:
     found = validate(plan, CATALOGUE, prefs, KG)
     by_code = {v.code: v for v in found}
     assert {
-        "unknown_exercise", "equipment", "injury", "no_progression", "unloadable",
-        "session_too_long", "muscle_session_cap", "below_band",
-    } <= set(by_code)  # fmt: skip
+        "unknown_exercise",
+        "equipment",
+        "injury",
+        "no_progression",
+        "unloadable",
+        "session_too_long",
+        "muscle_session_cap",
+        "below_band",
+    } <= set(by_code)
     assert "needs barbell" in by_code["equipment"].message
     assert "avoid overhead pressing" in by_code["injury"].message
     assert "23 kg cannot be loaded" in by_code["unloadable"].message

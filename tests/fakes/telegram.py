@@ -20,10 +20,28 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-BOT = {"id": 777000111, "is_bot": True, "first_name": "Spotter", "username": "spotter_test_bot",
-       "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}  # fmt: skip
-RAW_STRINGS = {"text", "caption", "parse_mode", "callback_query_id", "data", "url", "secret_token",
-               "file_id", "draft_text", "action", "filename"}  # fmt: skip
+BOT = {
+    "id": 777000111,
+    "is_bot": True,
+    "first_name": "Spotter",
+    "username": "spotter_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+RAW_STRINGS = {
+    "text",
+    "caption",
+    "parse_mode",
+    "callback_query_id",
+    "data",
+    "url",
+    "secret_token",
+    "file_id",
+    "draft_text",
+    "action",
+    "filename",
+}
 
 
 @dataclass
@@ -99,11 +117,16 @@ class FakeTelegram:
                     "date": int(time.time()),
                     "chat": {"id": user_id, "type": "private", "first_name": name},
                     "from": self._user(user_id, name),
-                    "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": filename,
-                                 "file_size": len(content), "mime_type": "text/csv"},
+                    "document": {
+                        "file_id": file_id,
+                        "file_unique_id": file_id,
+                        "file_name": filename,
+                        "file_size": len(content),
+                        "mime_type": "text/csv",
+                    },
                 }
             }
-        )  # fmt: skip
+        )
 
     def press(self, user_id: int, message: dict[str, Any], data: str, name: str = "Lifter") -> None:
         """The user presses an inline button of `message` (a message the bot sent)."""
@@ -119,16 +142,23 @@ class FakeTelegram:
             }
         )
 
-    def fail(self, status: int, method: str | None = None, chat_id: int | None = None,
-             times: int = 1, retry_after: int | None = None) -> None:  # fmt: skip
+    def fail(
+        self,
+        status: int,
+        method: str | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
+        retry_after: int | None = None,
+    ) -> None:
         self.faults.append(Fault(method, chat_id, status, times, retry_after))
 
     def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
         return [
-            c for c in self.calls
+            c
+            for c in self.calls
             if (method is None or c.method == method)
             and (chat_id is None or c.params.get("chat_id") == chat_id)
-        ]  # fmt: skip
+        ]
 
     def texts(self, chat_id: int) -> list[str]:
         """What the user saw as messages (sends and final edits), in order."""
@@ -254,8 +284,12 @@ class FakeTelegram:
             return self._message(params)
         if method == "getFile":
             file_id = params["file_id"]
-            return {"file_id": file_id, "file_unique_id": file_id, "file_path": f"documents/{file_id}",
-                    "file_size": len(self.files.get(file_id, b""))}  # fmt: skip
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_path": f"documents/{file_id}",
+                "file_size": len(self.files.get(file_id, b"")),
+            }
         return True  # setMyCommands, deleteMessage, sendMessageDraft, answerCallbackQuery, …
 
     async def _file(self, request: Request) -> Response:

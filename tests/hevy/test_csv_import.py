@@ -25,10 +25,21 @@ from tests.hevy.conftest import connector_for
 
 USER = 5
 KG_HEADER = [
-    "title", "start_time", "end_time", "description", "exercise_title", "superset_id",
-    "exercise_notes", "set_index", "set_type", "weight_kg", "reps", "distance_km",
-    "duration_seconds", "rpe",
-]  # fmt: skip
+    "title",
+    "start_time",
+    "end_time",
+    "description",
+    "exercise_title",
+    "superset_id",
+    "exercise_notes",
+    "set_index",
+    "set_type",
+    "weight_kg",
+    "reps",
+    "distance_km",
+    "duration_seconds",
+    "rpe",
+]
 LB_HEADER = [
     c.replace("weight_kg", "weight_lbs").replace("distance_km", "distance_miles") for c in KG_HEADER
 ]
@@ -175,7 +186,7 @@ def test_quotes_emoji_empty_weights_set_types_and_unmapped_titles() -> None:
         (",".join(KG_HEADER) + "\n", "no sets"),
     ],
     ids=["foreign", "bad-date", "bad-number", "bad-type", "short-row", "empty"],
-)  # fmt: skip
+)
 async def test_a_bad_file_is_refused_with_its_line_and_nothing_is_stored(
     store: Store, text: str, message: str
 ) -> None:
@@ -197,9 +208,23 @@ def test_any_notes_and_numbers_round_trip(
     writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(KG_HEADER)
     writer.writerow(
-        ["T", "1 Jan 2026, 10:00", "1 Jan 2026, 11:00", "", "Squat (Barbell)", "", notes, 0,
-         "normal", "" if weight is None else repr(weight), "" if reps is None else reps, "", "", ""]
-    )  # fmt: skip
+        [
+            "T",
+            "1 Jan 2026, 10:00",
+            "1 Jan 2026, 11:00",
+            "",
+            "Squat (Barbell)",
+            "",
+            notes,
+            0,
+            "normal",
+            "" if weight is None else repr(weight),
+            "" if reps is None else reps,
+            "",
+            "",
+            "",
+        ]
+    )
     parsed = parse_hevy_csv(
         out.getvalue(), [HevyTemplate(id="D04AC939", title="Squat (Barbell)").to_domain()], "UTC"
     )

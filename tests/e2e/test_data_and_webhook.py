@@ -1,0 +1,153 @@
+"""Import, export, delete, settings, metrics; and webhook mode with its secret."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import TOKEN, free_port
+
+USER = 5151
+CSV = (
+    '"title","start_time","end_time","description","exercise_title","superset_id",'
+    '"exercise_notes","set_index","set_type","weight_lbs","reps","distance_miles",'
+    '"duration_seconds","rpe"\n'
+    '"Push","8 Apr 2026, 16:50","8 Apr 2026, 17:55","","Bench Press (Barbell)","","","0",'
+    '"normal","135","8","","",""\n'
+)
+
+
+async def test_import_export_settings_and_delete(stack) -> None:
+    tg = stack.telegram
+    tg.send_text(USER, "/start")
+    await tg.wait_for(lambda c: c.method == "sendMessage")
+    tg.send_document(USER, "export.csv", CSV.encode())
+    imported = await tg.wait_for(lambda c: c.params.get("text", "").startswith("Imported"), 20)
+    assert "1 workouts (1 sets, lb file)" in imported.params["text"]
+    assert "Bench Press (Barbell)" in imported.params["text"], "no catalogue yet: kept by name"
+
+    tg.send_text(USER, "/export")
+    export = await tg.wait_for(lambda c: c.method == "sendDocument", 20)
+    payload = json.loads(export.files["document"])
+    assert payload["workouts"][0]["exercises"][0]["sets"][0]["weight_kg"] == pytest.approx(
+        135 / 2.20462
+    )
+    assert "ciphertext" not in export.files["document"].decode()
+
+    tg.send_text(USER, "/settings")
+    menu = await tg.wait_for(lambda c: c.params.get("text", "").startswith("Your settings"))
+    message = {
+        "message_id": 1,
+        "date": int(time.time()),
+        "chat": {"id": USER, "type": "private"},
+        "text": menu.params["text"],
+        "reply_markup": menu.params["reply_markup"],
+    }
+    tg.press(USER, message, "set:units:lb")
+    edited = await tg.wait_for(
+        lambda c: c.method == "editMessageText" and "units lb" in c.params.get("text", "")
+    )
+    assert edited
+
+    tg.send_text(USER, "/delete")
+    confirm = await tg.wait_for(lambda c: "Delete everything" in c.params.get("text", ""))
+    message = {
+        "message_id": 2,
+        "date": int(time.time()),
+        "chat": {"id": USER, "type": "private"},
+        "text": confirm.params["text"],
+        "reply_markup": confirm.params["reply_markup"],
+    }
+    tg.press(USER, message, "delete:yes")
+    await tg.wait_for(lambda c: "everything is deleted" in c.params.get("text", ""))
+
+    metrics = await stack.get("/metrics")
+    assert metrics.status_code == 200
+    assert 'spotter_updates_total{kind="document"}' in metrics.text
+
+
+@pytest.fixture
+def extra_env(tmp_path) -> dict[str, str]:
+    return {"SPOTTER_ACCESS": "open", "TELEGRAM_WEBHOOK_SECRET": "s3cret-Value_1"}
+
+
+async def test_health_and_forged_links(stack) -> None:
+    health = await stack.get("/healthz")
+    assert health.json() == {"ok": True, "store": "sqlite"}
+    forged = await stack.get("/link/not-a-real-token")
+    assert forged.status_code == 410 and "no longer valid" in forged.text
+    posted = await stack.post("/link/not-a-real-token", data={"api_key": "x"})
+    assert posted.status_code == 410
+
+
+async def test_webhook_mode_accepts_only_telegrams_secret(tmp_path) -> None:
+    import asyncio
+    import signal
+
+    from sandbox.server import serve_asgi
+    from tests.fakes.telegram import FakeTelegram
+    from tests.test_cli import SPOTTER, clean_env
+
+    telegram = FakeTelegram()
+    async with serve_asgi(telegram.app) as url:
+        port = free_port()
+        web = f"http://127.0.0.1:{port}"
+        process = await asyncio.create_subprocess_exec(
+            str(SPOTTER),
+            "run",
+            "--webhook",
+            cwd=tmp_path,
+            env=clean_env(
+                TELEGRAM_BOT_TOKEN=TOKEN,
+                TELEGRAM_BASE_URL=f"{url}/bot",
+                WEB_PORT=str(port),
+                PUBLIC_URL=web,
+                TELEGRAM_WEBHOOK_SECRET="s3cret-Value_1",
+                SPOTTER_ACCESS="open",
+            ),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            hook = await telegram.wait_for(lambda c: c.method == "setWebhook", 30)
+            assert hook.params["url"] == f"{web}/telegram"
+            assert hook.params["secret_token"] == "s3cret-Value_1"
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "text": "/help",
+                    "chat": {"id": USER, "type": "private"},
+                    "from": {"id": USER, "is_bot": False, "first_name": "W"},
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+                },
+            }
+            async with httpx.AsyncClient() as client:
+                for _ in range(100):
+                    try:
+                        await client.get(f"{web}/healthz")
+                        break
+                    except httpx.HTTPError:
+                        await asyncio.sleep(0.1)
+                wrong = await client.post(
+                    f"{web}/telegram",
+                    json=update,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "nope"},
+                )
+                assert wrong.status_code == 403
+                right = await client.post(
+                    f"{web}/telegram",
+                    json=update,
+                    headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Value_1"},
+                )
+                assert right.status_code == 200
+            reply = await telegram.wait_for(lambda c: c.method == "sendMessage", 20)
+            assert reply.params["chat_id"] == USER and "/progress" in reply.params["text"]
+            assert len(telegram.sent("sendMessage")) == 1, "the forged update did nothing"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(process.wait(), 20)

@@ -1,0 +1,76 @@
+"""Login links: single use, 15 minutes, bound to one user; forged and foreign tokens refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from core.crypto import KeyVault, generate_master_key, parse_master_keys
+from core.models import TokenPurpose, User, utcnow
+from core.ports import Store
+from core.services.hevy_accounts import HevyAccounts
+from core.services.linking import LinkRefused, LinkService, token_hash
+from sandbox.server import RunningSandbox
+from tests.hevy.conftest import connector_for
+
+ANN, BOB = 11, 22
+
+
+@pytest.fixture
+async def links(store: Store, sandbox: RunningSandbox, http: httpx.AsyncClient) -> LinkService:
+    vault = KeyVault(parse_master_keys(generate_master_key()))
+    for uid in (ANN, BOB):
+        await store.users.put(User(id=uid, chat_id=uid))
+    return LinkService(store, HevyAccounts(store, vault, connector_for(sandbox.base_url, http)))
+
+
+async def test_a_link_links_its_own_user_once(links: LinkService, store: Store, sandbox) -> None:
+    key = sandbox.state.add_account("Ann").api_key
+    issued = await links.login_link(ANN)
+    assert issued.expires_at - utcnow() <= timedelta(minutes=15)
+    user_id, info = await links.complete_login(issued.token, key)
+    assert (user_id, info.name) == (ANN, "Ann")
+    assert await store.credentials.get(ANN) is not None
+    with pytest.raises(LinkRefused):
+        await links.complete_login(issued.token, key)
+    assert (await store.login_tokens.get(token_hash(issued.token))).used_by == ANN
+    assert await store.credentials.get(BOB) is None, "the link could only ever link Ann"
+
+
+async def test_expired_forged_and_wrong_purpose_tokens_are_refused(
+    links: LinkService, sandbox
+) -> None:
+    key = sandbox.state.add_account().api_key
+    old = await links.issue(
+        TokenPurpose.LINK, ANN, timedelta(minutes=15), now=utcnow() - timedelta(minutes=16)
+    )
+    with pytest.raises(LinkRefused):
+        await links.complete_login(old.token, key)
+    with pytest.raises(LinkRefused):
+        await links.complete_login("forged-" + "x" * 40, key)
+    invite = await links.issue(TokenPurpose.INVITE, None, timedelta(days=1))
+    with pytest.raises(LinkRefused):
+        await links.complete_login(invite.token, key)  # an invite is not a login link
+    login = await links.login_link(BOB)
+    with pytest.raises(LinkRefused):
+        await links.redeem(login.token, TokenPurpose.INVITE, ANN)  # nor the other way round
+
+
+async def test_a_wrong_key_does_not_use_up_the_link(
+    links: LinkService, store: Store, sandbox
+) -> None:
+    from core.hevy.errors import InvalidApiKey
+
+    issued = await links.login_link(ANN)
+    with pytest.raises(InvalidApiKey):
+        await links.complete_login(issued.token, "00000000-0000-0000-0000-000000000000")
+    assert (await store.login_tokens.get(token_hash(issued.token))).used_at is None
+    await links.complete_login(issued.token, sandbox.state.add_account().api_key)
+
+
+async def test_only_hashes_are_stored(links: LinkService, store: Store) -> None:
+    issued = await links.login_link(ANN)
+    assert await store.login_tokens.get(issued.token) is None
+    assert await store.login_tokens.get(token_hash(issued.token)) is not None
