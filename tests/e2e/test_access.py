@@ -58,3 +58,29 @@ async def test_an_invite_link_works_once(stack) -> None:
             and c is not welcome
         )
     )
+
+
+class TestFirstStartWithoutAdmins:
+    @pytest.fixture
+    def extra_env(self) -> dict[str, str]:
+        return {"SPOTTER_ACCESS": "invite"}
+
+    async def test_the_logged_claim_link_makes_its_first_user_admin(self, stack) -> None:
+        import json
+
+        tg = stack.telegram
+        entry = next(
+            json.loads(line) for line in stack.log.read_text().splitlines() if "claim_link" in line
+        )
+        code = entry["claim_link"].split("start=")[1]
+        assert entry["claim_link"].startswith("https://t.me/spotter_test_bot?start=")
+        tg.send_text(ADMIN, f"/start {code}")
+        welcome = await tg.wait_for(lambda c: c.params.get("chat_id") == ADMIN)
+        assert "You are this Spotter's admin" in welcome.params["text"]
+        tg.send_text(ADMIN, "/invite")
+        await tg.wait_for(
+            lambda c: "start=" in c.params.get("text", "") and c.params["chat_id"] == ADMIN
+        )
+        tg.send_text(STRANGER, f"/start {code}")
+        refusal = await tg.wait_for(lambda c: c.params.get("chat_id") == STRANGER)
+        assert "invite-only" in refusal.params["text"], "the claim link works once"
