@@ -25,6 +25,7 @@ from telegram.ext import (
 from bot import metrics
 from bot.access import gate
 from bot.handlers import chat, data, link, plan, progress, settings, start, sync
+from bot.jobs import schedule_all
 from bot.ratelimit import PreviewAwareRateLimiter
 from bot.runtime import Runtime, build_runtime
 from bot.updates import PerChatUpdateProcessor
@@ -133,6 +134,7 @@ def build_application(runtime: Runtime) -> Application:
 async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands(COMMANDS)
     rt: Runtime = app.bot_data["runtime"]
+    await schedule_all(app)
     if rt.settings.spotter_access == "invite" and not rt.settings.spotter_admins:
         admins = [u for u in await rt.store.users.list() if u.role == Role.ADMIN]
         if not admins:

@@ -19,8 +19,11 @@ from core.services.hevy_accounts import HevyAccounts
 from core.services.hevy_writes import HevyWriter
 from core.services.insights import Insights
 from core.services.linking import LinkService
+from core.services.outbox import Outbox
+from core.services.plan_loop import PlanLoop
 from core.services.plan_writer import PlanWriter
 from core.services.plans import PlanService
+from core.services.rounds import Rounds
 from core.services.sync import SyncService
 from core.settings import Settings
 from storage.factory import open_store
@@ -45,6 +48,9 @@ class Runtime:
     plan_writer: PlanWriter | None = None
     links: LinkService | None = None
     coach: Coach | None = None
+    outbox: Outbox | None = None
+    loop: PlanLoop | None = None
+    rounds: Rounds | None = None
     _closers: list = field(default_factory=list)
 
     async def aclose(self) -> None:
@@ -115,6 +121,11 @@ async def build_runtime(settings: Settings, *, services: bool = False, observer=
         runtime.plans = PlanService(store, runtime.insights)
         runtime.plan_writer = PlanWriter(store, runtime.accounts, HevyWriter(store))
         runtime.links = LinkService(store, runtime.accounts)
+        runtime.outbox = Outbox(store)
+        runtime.loop = PlanLoop(store, runtime.plan_writer, runtime.outbox)
+        runtime.rounds = Rounds(
+            store, runtime.accounts, runtime.sync, runtime.loop, settings.sync_interval_seconds
+        )
         runtime.coach = build_coach(settings, store, runtime.insights, runtime.plans)
         if runtime.coach is not None:
             runtime._closers.append(runtime.coach.aclose)

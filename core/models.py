@@ -192,7 +192,12 @@ class PlanStatus(StrEnum):
 
 
 class Plan(Model):
-    """A block of training; `body` is the engine's plan document."""
+    """A block of training; `body` is the engine's plan document.
+
+    `week` is the week the lifter is on; `hevy_week` and `notified_week` say how far Hevy and the
+    lifter have caught up with it. Advancing writes `week` first, then the catch-up steps run
+    (each idempotent) until both match, so a crash anywhere resumes where it stopped.
+    """
 
     id: str
     user_id: int
@@ -200,6 +205,10 @@ class Plan(Model):
     title: str = ""
     week: int = Field(default=1, ge=1)
     body: dict[str, Any] = Field(default_factory=dict)
+    started_at: Timestamp | None = None
+    hevy_week: int = 0
+    notified_week: int = 0
+    last_change: str = ""
     created_at: Timestamp = Field(default_factory=utcnow)
     updated_at: Timestamp = Field(default_factory=utcnow)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,3 +32,35 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 # The store backends (SQLite file, MongoDB over the wire) serve every test folder.
 from tests.backends import mongo_url, open_store, store  # noqa: E402, F401
+
+
+@pytest.fixture
+def snapshot(shared: Path) -> Path:
+    """The real lifter's Hevy snapshot folder."""
+    return shared / "hevy" / "fixtures"
+
+
+@pytest.fixture
+async def sandbox():
+    """The Hevy sandbox on loopback, empty: tests add accounts."""
+    from sandbox.server import serve
+    from sandbox.state import SandboxState
+
+    async with serve(SandboxState()) as running:
+        yield running
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient() as client:
+        yield client
+
+
+@pytest.fixture
+async def sqlite_store(tmp_path: Path):
+    """One backend where the backend is not the point (the contract suite covers both)."""
+    from storage.sqlite import SqliteStore
+
+    db = await SqliteStore.open(tmp_path / "spotter.db")
+    yield db
+    await db.close()

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.handlers import runtime
+from bot.jobs import schedule_reminder
 from core.models import Units, User, utcnow
 
 EQUIPMENT = ("barbell", "dumbbell", "machine", "kettlebell", "resistance_band")
@@ -126,6 +127,8 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if field != "menu":
         user = user.model_copy(update={"preferences": prefs, "updated_at": utcnow(), **changes})
         await rt.store.users.put(user)
+        if field == "reminder":
+            await schedule_reminder(context.application, user.id)
     await query.answer()
     await query.edit_message_text(summary(user), reply_markup=keyboard(user, menu))
 
@@ -143,6 +146,7 @@ async def timezone_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     rt = runtime(context)
     user = await rt.insights.user(update.effective_user.id)
     await rt.store.users.put(user.model_copy(update={"timezone": name, "updated_at": utcnow()}))
+    await schedule_reminder(context.application, user.id)
     await update.message.reply_text(f"Time zone set to {name}.")
 
 

@@ -25,8 +25,12 @@ async def sync_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 def start_backfill(application: Application, user_id: int, chat_id: int) -> None:
-    """Sync in the background (after linking), so the chat stays responsive."""
+    """Sync in the background (after linking), so the chat stays responsive; from then on the
+    scheduler keeps the user in sync."""
+    from bot.jobs import schedule_user
+
     application.create_task(run_sync(application, user_id, chat_id), name=f"sync-{user_id}")
+    schedule_user(application, user_id)
 
 
 async def run_sync(application: Application, user_id: int, chat_id: int) -> None:
@@ -57,6 +61,7 @@ async def run_sync(application: Application, user_id: int, chat_id: int) -> None
         return
     finally:
         await rt.store.leases.release(f"sync:{user_id}", owner)
+    await rt.loop.after_sync(user_id)  # a finished week advances right away
     total = await rt.store.workouts.count(user_id)
     changed = f"{report.upserted} new or changed" + (
         f", {report.deleted} removed" if report.deleted else ""

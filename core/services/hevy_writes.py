@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from core import failpoints
 from core.hevy.client import HevyClient
 from core.hevy.errors import HevyNotFound, HevyOutcomeUnknown, HevyUnavailable
 from core.hevy.models import HevyRoutine, RoutineWrite
@@ -53,11 +54,13 @@ class HevyWriter:
                 return found
         link = RoutineLink(key=FOLDER_KEY, title=title)
         await self._store.plans.put_link(user_id, link)
+        failpoints.reach("folder.before_post")
         try:
             folder = await client.create_routine_folder(title)
             folder_id = folder.id if folder is not None else None
         except HevyOutcomeUnknown:
             folder_id = None
+        failpoints.reach("folder.after_post")
         if folder_id is None:
             folder_id = await self._find_folder(client, title)
             if folder_id is None:
@@ -73,7 +76,9 @@ class HevyWriter:
         recreated = False
         if link is not None and link.status == "created" and link.hevy_id:
             try:
+                failpoints.reach("routine.before_put")
                 await client.update_routine(link.hevy_id, routine)
+                failpoints.reach("routine.after_put")
                 return WriteResult(link.hevy_id)
             except HevyNotFound:
                 log.info("routine deleted in the app; recreating", extra={"key": key})
@@ -87,10 +92,12 @@ class HevyWriter:
 
         link = RoutineLink(key=key, title=routine.title)
         await self._store.plans.put_link(user_id, link)
+        failpoints.reach("routine.before_post")
         try:
             made = await client.create_routine(routine)
         except HevyOutcomeUnknown:
             made = None
+        failpoints.reach("routine.after_post")
         routine_id = made.id if made is not None else None
         if routine_id is None:
             found = await self._find_routine(user_id, client, routine.title, routine.folder_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from core import failpoints
 from core.engine.loads import LoadingProfile, format_load, round_load
 from core.engine.plan import PlanDay, PlannedExercise, TrainingPlan
 from core.errors import SpotterError
@@ -118,6 +119,7 @@ class PlanWriter:
         if plan.status == PlanStatus.DRAFT:
             plan = plan.model_copy(update={"status": PlanStatus.APPROVED, "updated_at": utcnow()})
             await self._store.plans.put(plan)
+            failpoints.reach("approve.after_status")
             for other in await self._store.plans.list(user_id):
                 if other.id != plan.id and other.status in (
                     PlanStatus.APPROVED,
@@ -150,7 +152,16 @@ class PlanWriter:
                 day, label, folder_id, catalogue, user.units if user else Units.KG
             )
             results[day.key] = await self._writer.put_routine(user_id, client, day.key, routine)
+            failpoints.reach("write_week.after_day")
         if plan.status == PlanStatus.APPROVED:
-            plan = plan.model_copy(update={"status": PlanStatus.IN_HEVY, "updated_at": utcnow()})
+            plan = plan.model_copy(
+                update={
+                    "status": PlanStatus.IN_HEVY,
+                    "started_at": plan.started_at or utcnow(),
+                    "hevy_week": plan.week,
+                    "notified_week": plan.week,  # the chat said so when the lifter approved
+                    "updated_at": utcnow(),
+                }
+            )
             await self._store.plans.put(plan)
         return Written(plan, results)

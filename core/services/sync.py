@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from core import failpoints
 from core.hevy.client import PAGE_SIZE, HevyClient
 from core.hevy.errors import HevyError
 from core.models import SyncState, Workout, utcnow
@@ -96,6 +97,7 @@ class SyncService:
             known = await self._ensure_templates(user_id, client, state, report, known, workouts)
             await self._store.workouts.upsert(user_id, workouts)
             report.upserted += len(workouts)
+            failpoints.reach("sync.after_page_stored")
             state.backfill_next_page = page + 1
             await self._store.sync_state.put(state)
             done = min(total, done + len(workouts)) if total else done + len(workouts)

@@ -42,11 +42,6 @@ async def coach_store(tmp_path: Path, snapshot: Path) -> AsyncIterator[SqliteSto
     await store.close()
 
 
-@pytest.fixture
-def snapshot(shared: Path) -> Path:
-    return shared / "hevy" / "fixtures"
-
-
 class Bench:
     """A coach wired to the fake Claude; `script` decides the fake's replies."""
 

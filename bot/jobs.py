@@ -1,0 +1,122 @@
+"""Scheduled work through PTB's JobQueue (APScheduler): sync rounds, outbox delivery, reminders.
+
+Jobs are rebuilt from the store at start. Every job coalesces missed runs into one and has a
+finite grace time: after a pause (laptop asleep, long GC), a round runs once, not ten times.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import time as dtime
+from zoneinfo import ZoneInfo
+
+from telegram.error import Forbidden, NetworkError, RetryAfter
+from telegram.ext import Application, ContextTypes
+
+from bot import metrics
+from core.engine.plan import TrainingPlan
+from core.models import OutboxMessage, utcnow
+from core.services.outbox import Blocked, RetryLater
+
+log = logging.getLogger(__name__)
+
+DELIVERY_SECONDS = 1.0
+
+
+def _kwargs(grace: int) -> dict:
+    return {"coalesce": True, "misfire_grace_time": grace, "max_instances": 1}
+
+
+def schedule_user(app: Application, user_id: int) -> None:
+    """(Re)start the user's sync round, first run at a random point of the interval (jitter)."""
+    rt = app.bot_data["runtime"]
+    interval = rt.settings.sync_interval_seconds
+    for job in app.job_queue.get_jobs_by_name(f"sync:{user_id}"):
+        job.schedule_removal()
+    app.job_queue.run_repeating(
+        sync_round,
+        interval=interval,
+        first=random.uniform(1, interval),  # noqa: S311 (spreading load, not secrecy)
+        name=f"sync:{user_id}",
+        data=user_id,
+        job_kwargs=_kwargs(grace=int(interval / 2)),
+    )
+
+
+async def schedule_reminder(app: Application, user_id: int) -> None:
+    """A daily reminder at the user's local time on their plan's training days (if they want)."""
+    rt = app.bot_data["runtime"]
+    for job in app.job_queue.get_jobs_by_name(f"remind:{user_id}"):
+        job.schedule_removal()
+    user = await rt.store.users.get(user_id)
+    if user is None or user.preferences.reminder_time is None:
+        return
+    at = user.preferences.reminder_time
+    app.job_queue.run_daily(
+        remind,
+        time=dtime(at.hour, at.minute, tzinfo=ZoneInfo(user.timezone)),
+        name=f"remind:{user_id}",
+        data=user_id,
+        job_kwargs=_kwargs(grace=3600),
+    )
+
+
+async def schedule_all(app: Application) -> None:
+    """Rebuild every job from the store (at start)."""
+    rt = app.bot_data["runtime"]
+    for user_id in await rt.rounds.linked_users():
+        schedule_user(app, user_id)
+    for user in await rt.store.users.list():
+        await schedule_reminder(app, user.id)
+    app.job_queue.run_repeating(
+        deliver, interval=DELIVERY_SECONDS, first=1.0, name="outbox", job_kwargs=_kwargs(grace=5)
+    )
+
+
+async def sync_round(context: ContextTypes.DEFAULT_TYPE) -> None:
+    rt = context.application.bot_data["runtime"]
+    result = await rt.rounds.run(context.job.data)
+    if result.sync is not None:
+        metrics.SYNC_LAG.set(0)
+
+
+async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send what the outbox holds, within Telegram's limits."""
+    rt = context.application.bot_data["runtime"]
+    bot = context.bot
+
+    async def send(message: OutboxMessage) -> None:
+        try:
+            await bot.send_message(message.chat_id, message.text, parse_mode=message.parse_mode)
+        except Forbidden as exc:
+            raise Blocked(str(exc)) from None
+        except RetryAfter as exc:
+            raise RetryLater(exc.retry_after.total_seconds(), "429") from None
+        except NetworkError as exc:
+            raise RetryLater(5, type(exc).__name__) from None
+
+    await rt.outbox.deliver(send, owner=rt.rounds.owner)
+    metrics.OUTBOX_DEPTH.set(await rt.store.outbox.pending_count())
+
+
+async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """On a training day, queue the reminder (once per day, whatever restarts happen)."""
+    rt = context.application.bot_data["runtime"]
+    user_id = context.job.data
+    user = await rt.store.users.get(user_id)
+    plan = await rt.plans.current(user_id) if user else None
+    if user is None or plan is None or user.chat_id is None:
+        return
+    today = utcnow().astimezone(ZoneInfo(user.timezone)).date()
+    training = TrainingPlan.model_validate(plan.body)
+    week = next((w for w in training.weeks if w.number == plan.week), training.weeks[0])
+    day = next((d for d in week.days if d.weekday == today.isoweekday()), None)
+    if day is None:
+        return
+    await rt.outbox.enqueue(
+        user_id,
+        user.chat_id,
+        f"Today: {day.name}. It's in Hevy; /today shows the loads.",
+        f"reminder:{user_id}:{today.isoformat()}",
+    )

@@ -1,0 +1,263 @@
+"""The loop that keeps coaching while the lifter just trains.
+
+After each sync: the completed workouts are matched to the current week's plan days, each
+exercise's progression runs on what was actually done, next week's prescriptions are written
+into the plan (a scheduled deload week lightens them), and then two catch-up steps bring Hevy's
+routines and the lifter's chat up to date. The plan's week is committed first and each catch-up
+step is idempotent, so a crash at any point resumes without doubling a routine or a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from core import failpoints
+from core.engine.adherence import match_workouts
+from core.engine.loads import LoadingProfile, format_load, round_load
+from core.engine.plan import PlannedExercise, PlanWeek, TrainingPlan
+from core.engine.progression import DoneSet, Prescription, advance, deload_week
+from core.engine.records import working
+from core.models import Plan, PlanStatus, Units, Workout, utcnow
+from core.ports import Store
+from core.services.outbox import Outbox
+from core.services.plan_writer import PlanWriter
+
+log = logging.getLogger(__name__)
+
+LIVE = (PlanStatus.IN_HEVY, PlanStatus.ACTIVE)
+LEASE_SECONDS = 300
+
+
+@dataclass
+class LoopReport:
+    advanced: list[int] = field(default_factory=list)  # weeks advanced to
+    finished: bool = False
+    written: bool = False
+    notified: bool = False
+
+
+class PlanLoop:
+    def __init__(
+        self,
+        store: Store,
+        writer: PlanWriter,
+        outbox: Outbox,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._store = store
+        self._writer = writer
+        self._outbox = outbox
+        self._clock = clock
+
+    async def after_sync(self, user_id: int) -> LoopReport:
+        """Advance the user's live plan as far as the log allows, then catch Hevy and chat up."""
+        report = LoopReport()
+        owner = uuid.uuid4().hex
+        name = f"advance:{user_id}"
+        if not await self._store.leases.claim(name, owner, LEASE_SECONDS, self._clock()):
+            return report
+        try:
+            plan = await self._live_plan(user_id)
+            if plan is None:
+                return report
+            plan = await self._catch_up(user_id, plan, report)
+            while plan.status in LIVE and await self._week_is_over(user_id, plan):
+                plan = await self._advance(user_id, plan, report)
+                plan = await self._catch_up(user_id, plan, report)
+            return report
+        finally:
+            await self._store.leases.release(name, owner)
+
+    async def _live_plan(self, user_id: int) -> Plan | None:
+        plans = await self._store.plans.list(user_id)
+        return next(
+            (
+                p
+                for p in plans
+                if p.status in LIVE
+                or (p.status == PlanStatus.FINISHED and p.notified_week < p.week)
+            ),
+            None,
+        )
+
+    def _window(self, plan: Plan) -> tuple[datetime, datetime]:
+        start = (plan.started_at or plan.created_at) + timedelta(weeks=plan.week - 1)
+        return start, start + timedelta(weeks=1)
+
+    async def _week_workouts(self, user_id: int, plan: Plan) -> list[Workout]:
+        start, end = self._window(plan)
+        return await self._store.workouts.list(user_id, start, end)
+
+    async def _week_is_over(self, user_id: int, plan: Plan) -> bool:
+        """The week's time is up, or every planned day of it has been trained."""
+        _start, end = self._window(plan)
+        if self._clock() >= end:
+            return True
+        week = _week(plan)
+        links = await self._links(user_id)
+        matched = match_workouts(week.days, await self._week_workouts(user_id, plan), links)
+        return all(matched.values())
+
+    async def _links(self, user_id: int) -> dict[str, str]:
+        return {
+            link.key: link.hevy_id
+            for link in await self._store.plans.list_links(user_id)
+            if link.hevy_id and link.key != "folder"
+        }
+
+    async def _advance(self, user_id: int, plan: Plan, report: LoopReport) -> Plan:
+        """Commit next week's prescriptions and the note explaining them (one write)."""
+        user = await self._store.users.get(user_id)
+        units = user.units if user else Units.KG
+        catalogue = {t.id: t for t in await self._store.templates.list(user_id)}
+        training = TrainingPlan.model_validate(plan.body)
+        week = _week(plan)
+        matched = match_workouts(
+            week.days, await self._week_workouts(user_id, plan), await self._links(user_id)
+        )
+        if plan.week >= len(training.weeks):
+            finished = plan.model_copy(
+                update={
+                    "status": PlanStatus.FINISHED,
+                    "last_change": (
+                        f"That was the last week of “{plan.title}”. Send /plan for the next block."
+                    ),
+                    "week": plan.week,
+                    "notified_week": plan.week - 1,
+                    "updated_at": self._clock(),
+                }
+            )
+            await self._store.plans.put(finished)
+            report.finished = True
+            return finished
+        upcoming = training.weeks[plan.week]  # the next week (weeks are numbered from 1)
+        profile = LoadingProfile.for_units(units)
+        lines = []
+        by_key = {d.key: d for d in week.days}
+        for day in upcoming.days:
+            done_day = matched.get(day.key)
+            source = by_key.get(day.key, day)
+            new_exercises = []
+            for ex in day.exercises:
+                current = next((e for e in source.exercises if e.template_id == ex.template_id), ex)
+                equipment = (
+                    catalogue[ex.template_id].equipment if ex.template_id in catalogue else "other"
+                )
+                title = (
+                    catalogue[ex.template_id].title
+                    if ex.template_id in catalogue
+                    else ex.template_id
+                )
+                updated, line = _progress(
+                    current, ex, done_day, upcoming, equipment, profile, units, title
+                )
+                new_exercises.append(updated)
+                if line:
+                    lines.append(line)
+            day.exercises = new_exercises
+        header = f"Week {upcoming.number} of {len(training.weeks)}" + (
+            " is a deload week" if upcoming.deload else ""
+        )
+        missed = [d.name for d in week.days if matched.get(d.key) is None]
+        note = f"{header}: it's in Hevy now."
+        if missed:
+            note += f"\nNot logged last week: {', '.join(missed)} (same targets again)."
+        if lines:
+            note += "\n" + "\n".join(f"• {line}" for line in lines)
+        advanced = plan.model_copy(
+            update={
+                "week": plan.week + 1,
+                "body": training.model_dump(mode="json"),
+                "status": PlanStatus.ACTIVE,
+                "last_change": note,
+                "updated_at": self._clock(),
+            }
+        )
+        failpoints.reach("advance.before_commit")
+        await self._store.plans.put(advanced)
+        failpoints.reach("advance.after_commit")
+        report.advanced.append(advanced.week)
+        return advanced
+
+    async def _catch_up(self, user_id: int, plan: Plan, report: LoopReport) -> Plan:
+        """Bring Hevy and the chat up to the plan's week; each step runs at most once per week."""
+        if plan.status in LIVE and plan.hevy_week < plan.week:
+            failpoints.reach("catchup.before_hevy")
+            await self._writer.write_week(user_id, plan)
+            failpoints.reach("catchup.after_hevy")
+            plan = plan.model_copy(update={"hevy_week": plan.week})
+            await self._store.plans.put(plan)
+            report.written = True
+        if plan.notified_week < plan.week and plan.last_change:
+            user = await self._store.users.get(user_id)
+            if user is not None and user.chat_id is not None:
+                failpoints.reach("catchup.before_enqueue")
+                await self._outbox.enqueue(
+                    user_id,
+                    user.chat_id,
+                    plan.last_change,
+                    f"plan:{plan.id}:week:{plan.week}:{plan.status.value}",
+                )
+                failpoints.reach("catchup.after_enqueue")
+            plan = plan.model_copy(update={"notified_week": plan.week})
+            await self._store.plans.put(plan)
+            report.notified = True
+        return plan
+
+
+def _week(plan: Plan) -> PlanWeek:
+    training = TrainingPlan.model_validate(plan.body)
+    return next((w for w in training.weeks if w.number == plan.week), training.weeks[-1])
+
+
+def _progress(
+    current: PlannedExercise,
+    target: PlannedExercise,
+    workout: Workout | None,
+    upcoming: PlanWeek,
+    equipment: str,
+    profile: LoadingProfile,
+    units: Units,
+    title: str,
+) -> tuple[PlannedExercise, str]:
+    """Next week's prescription for one exercise, and the line that explains it (or '')."""
+
+    def rounder(kg: float) -> float | None:
+        return round_load(kg, equipment, profile)
+
+    prescription = Prescription(
+        current.sets, current.reps, current.load_kg, current.rpe, current.misses
+    )
+    done = []
+    if workout is not None:
+        for row in working(workout.set_rows()):
+            if row.template_id == current.template_id and row.reps:
+                done.append(DoneSet(row.weight_kg, row.reps, row.rpe))
+    if current.progression is None or workout is None:
+        step_prescription, outcome, reason = prescription, "no data", ""
+    else:
+        step = advance(current.progression, prescription, done, rounder)
+        step_prescription, outcome, reason = step.prescription, step.outcome, step.reason
+    base = step_prescription
+    if upcoming.deload:
+        base = deload_week(step_prescription, rounder)
+    updated = target.model_copy(
+        update={
+            "sets": base.sets if upcoming.deload else current.sets,
+            "reps": base.reps,
+            "load_kg": base.load_kg,
+            "rpe": base.rpe if upcoming.deload else current.rpe,
+            "misses": step_prescription.misses,
+        }
+    )
+    if outcome in ("progress", "deload") or (upcoming.deload and base.load_kg):
+        load = format_load(updated.load_kg, units) if updated.load_kg else "same load"
+        why = reason or "scheduled deload"
+        if upcoming.deload:
+            why += "; deload week: half the sets, lighter"
+        return updated, f"{title}: {why} → {updated.sets}×{updated.reps} at {load} next week"
+    return updated, ""
