@@ -48,9 +48,15 @@ class DeliveryReport:
 
 
 class Outbox:
-    def __init__(self, store: Store, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime] = utcnow,
+        claim_seconds: float = CLAIM_SECONDS,
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._claim_seconds = claim_seconds  # how long a crashed process's claim delays a message
         self._last_to_chat: dict[int, datetime] = {}
 
     async def enqueue(
@@ -74,7 +80,7 @@ class Outbox:
         """Send up to `limit` due messages (about one second's worth of Telegram's budget)."""
         now = self._clock()
         report = DeliveryReport()
-        for message in await self._store.outbox.claim_due(now, owner, CLAIM_SECONDS, limit):
+        for message in await self._store.outbox.claim_due(now, owner, self._claim_seconds, limit):
             last = self._last_to_chat.get(message.chat_id)
             if last is not None and now - last < timedelta(seconds=1):
                 await self._store.outbox.retry_later(

@@ -47,18 +47,20 @@ class PlanLoop:
         writer: PlanWriter,
         outbox: Outbox,
         clock: Callable[[], datetime] = utcnow,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         self._store = store
         self._writer = writer
         self._outbox = outbox
         self._clock = clock
+        self._lease_seconds = lease_seconds  # how long a crashed process blocks the next try
 
     async def after_sync(self, user_id: int) -> LoopReport:
         """Advance the user's live plan as far as the log allows, then catch Hevy and chat up."""
         report = LoopReport()
         owner = uuid.uuid4().hex
         name = f"advance:{user_id}"
-        if not await self._store.leases.claim(name, owner, LEASE_SECONDS, self._clock()):
+        if not await self._store.leases.claim(name, owner, self._lease_seconds, self._clock()):
             return report
         try:
             plan = await self._live_plan(user_id)

@@ -58,7 +58,9 @@ class Rounds:
     async def run(self, user_id: int) -> RoundResult:
         """This interval's sync round for `user_id`, unless another process has it."""
         ttl = self._interval * 0.9
-        if not await self._store.leases.claim(f"round:{user_id}", self.owner, ttl, self._clock()):
+        # A fresh owner per attempt: not even this process may run the round twice an interval.
+        attempt = f"{self.owner}:{uuid.uuid4().hex[:8]}"
+        if not await self._store.leases.claim(f"round:{user_id}", attempt, ttl, self._clock()):
             return RoundResult(ran=False)
         try:
             client = await self._accounts.client_for(user_id)
