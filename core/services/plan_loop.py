@@ -189,8 +189,9 @@ class PlanLoop:
         """Bring Hevy and the chat up to the plan's week; each step runs at most once per week."""
         if plan.status in LIVE and plan.hevy_week < plan.week:
             failpoints.reach("catchup.before_hevy")
-            await self._writer.write_week(user_id, plan)
+            written = await self._writer.write_week(user_id, plan)
             failpoints.reach("catchup.after_hevy")
+            await self._tell_recreated(user_id, plan, written.recreated)
             plan = plan.model_copy(update={"hevy_week": plan.week})
             await self._store.plans.put(plan)
             report.written = True
@@ -209,6 +210,21 @@ class PlanLoop:
             await self._store.plans.put(plan)
             report.notified = True
         return plan
+
+    async def _tell_recreated(self, user_id: int, plan: Plan, keys: list[str]) -> None:
+        """Routines deleted in the Hevy app were put back: say so, once per week."""
+        if not keys:
+            return
+        user = await self._store.users.get(user_id)
+        if user is None or user.chat_id is None:
+            return
+        names = ", ".join(d.name for d in _week(plan).days if d.key in keys)
+        await self._outbox.enqueue(
+            user_id,
+            user.chat_id,
+            f"A Spotter routine had been deleted in Hevy ({names}); I've put it back.",
+            f"plan:{plan.id}:week:{plan.week}:recreated",
+        )
 
 
 def _week(plan: Plan) -> PlanWeek:

@@ -167,3 +167,47 @@ async def test_three_weeks_advance_the_routines_and_explain_each_change(
         4,
         PlanStatus.ACTIVE,
     )
+
+
+async def test_a_routine_deleted_in_the_app_is_recreated_and_the_lifter_told(
+    sqlite_store, sandbox, http
+) -> None:
+    store, clock = sqlite_store, Clock()
+    account = sandbox.state.add_account("Deleter")
+    vault = KeyVault(parse_master_keys(generate_master_key()))
+    accounts = HevyAccounts(store, vault, connector_for(sandbox.base_url, http))
+    await store.users.put(User(id=USER, chat_id=USER))
+    await accounts.link(USER, account.api_key)
+    await store.templates.replace_all(
+        USER,
+        [
+            ExerciseTemplate(id=t["id"], title=t["title"], equipment=t["equipment_category"])
+            for t in built_in_templates()
+        ],
+    )
+    sync = SyncService(store, clock=clock)
+    await sync.sync(USER, await accounts.client_for(USER))
+    writer = PlanWriter(store, accounts, HevyWriter(store))
+    outbox = Outbox(store, clock=clock)
+    await store.plans.put(
+        Plan(id="p2", user_id=USER, title="B", body=small_plan().model_dump(mode="json"))
+    )
+    await writer.approve(USER, "p2")
+    await store.plans.put((await store.plans.get(USER, "p2")).model_copy(update={"started_at": T0}))
+    old_id = (await store.plans.get_link(USER, "day-1")).hevy_id
+    del account.routines[old_id]  # deleted in the app
+
+    clock.now = T0 + timedelta(weeks=1, hours=1)  # the week ran out with nothing logged
+    await sync.sync(USER, await accounts.client_for(USER))
+    await PlanLoop(store, writer, outbox, clock=clock).after_sync(USER)
+    sent: list[OutboxMessage] = []
+
+    async def send(message: OutboxMessage) -> None:
+        sent.append(message)
+
+    await outbox.deliver(send, "t")
+    clock.now += timedelta(seconds=2)  # one message a second per chat
+    await outbox.deliver(send, "t")
+    assert len(account.routines) == 1 and old_id not in account.routines
+    assert any("deleted in Hevy (Day A); I've put it back" in m.text for m in sent)
+    assert any("Not logged last week: Day A" in m.text for m in sent)
