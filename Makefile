@@ -31,6 +31,9 @@ test: $(STAMP)
 	@$(BIN)/ruff format --check --quiet .
 	@$(BIN)/pytest
 
+bench: $(STAMP)
+	@$(BIN)/python -m bench
+
 lint: $(STAMP)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .

@@ -113,7 +113,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.exception("could not tell the user about an error")
 
 
-def build_application(runtime: Runtime) -> Application:
+def build_application(runtime: Runtime, *, sequential: bool = False) -> Application:
+    """The bot. `sequential` gives PTB's default one-update-at-a-time processing (a benchmark
+    baseline), instead of concurrent chats with each chat in order."""
     settings = runtime.settings
     base = settings.telegram_base_url
     app = (
@@ -122,7 +124,7 @@ def build_application(runtime: Runtime) -> Application:
         .base_url(base)
         .base_file_url(base.removesuffix("/bot") + "/file/bot")
         .defaults(Defaults(parse_mode=None, link_preview_options=None))
-        .concurrent_updates(PerChatUpdateProcessor(256))
+        .concurrent_updates(False if sequential else PerChatUpdateProcessor(256))
         .rate_limiter(PreviewAwareRateLimiter(max_retries=3))
         .build()
     )

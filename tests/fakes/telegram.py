@@ -68,6 +68,9 @@ class FakeTelegram:
         self.faults: list[Fault] = []
         self.files: dict[str, bytes] = {}
         self.blocked: set[int] = set()
+        self.max_per_second: int | None = None  # enforce Telegram's flood limit on sends
+        self.rate_limited = 0
+        self._recent_sends: list[float] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._new_update = asyncio.Event()
@@ -222,6 +225,14 @@ class FakeTelegram:
                 return self._error(fault.status, fault.retry_after)
         if chat_id in self.blocked and method.startswith(("send", "edit")):
             return self._error(403)
+        if self.max_per_second and method == "sendMessage":
+            now = time.monotonic()
+            self._recent_sends = [t for t in self._recent_sends if now - t < 1.0]
+            if len(self._recent_sends) >= self.max_per_second:
+                self.rate_limited += 1
+                self.calls.pop()  # refused: not delivered
+                return self._error(429, 1)
+            self._recent_sends.append(now)
         return JSONResponse({"ok": True, "result": self._result(method, params, files)})
 
     def _error(self, status: int, retry_after: int | None = None) -> Response:

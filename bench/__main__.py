@@ -1,0 +1,58 @@
+"""Run every benchmark row, print the table, write bench/results/latest.md.
+
+`python -m bench` (what `make bench` runs) measures at full size in under ten minutes on two
+cores; `--smoke` runs tiny sizes so CI keeps the benchmarks working. Nothing here fails on a
+figure: benchmarks report, tests decide.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+from bench.table import Row, render
+
+RESULTS = Path(__file__).with_name("results")
+
+
+async def main(smoke: bool) -> list[Row]:
+    from bench import rows_local, rows_process
+
+    rows: list[Row] = []
+    for section in (
+        rows_process.concurrency_rows,
+        rows_process.fanout_rows,
+        rows_local.sync_rows,
+        rows_local.tool_rows,
+        rows_process.overhead_rows,
+        rows_process.memory_rows,
+        rows_local.store_rows,
+    ):
+        started = time.perf_counter()
+        try:
+            rows += await section(smoke)
+        except Exception as exc:
+            rows.append(Row(section.__name__, f"failed: {type(exc).__name__}: {exc}", "", ""))
+        print(
+            f"  {section.__name__}: {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (CI)")
+    args = parser.parse_args()
+    rows = asyncio.run(main(args.smoke))
+    table = render(rows, "smoke" if args.smoke else "full")
+    print(table)
+    if not args.smoke:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "latest.md").write_text(table)
+    if any(r.figure.startswith("failed:") for r in rows):
+        sys.exit(1)
