@@ -187,49 +187,58 @@ def _env(**values: str) -> dict[str, str]:
     return {**env, **values}
 
 
+async def _cpu_per_turn(kind: str, turns: int) -> float:
+    """Milliseconds of the bot process's CPU per message answered."""
+    telegram = FakeTelegram()
+    claude = FakeClaude(lambda request: Reply([text("ok")]))
+    with tempfile.TemporaryDirectory() as folder:
+        async with serve_asgi(telegram.app) as tg_url, serve_asgi(claude.app) as claude_url:
+            env = _env(
+                TELEGRAM_BOT_TOKEN=TOKEN,
+                TELEGRAM_BASE_URL=f"{tg_url}/bot",
+                ANTHROPIC_API_KEY="sk-b",
+                ANTHROPIC_BASE_URL=claude_url,
+                DATABASE_URL=f"sqlite:///{folder}/s.db",
+                SPOTTER_ACCESS="open",
+                WEB_PORT=str(_free_port()),
+                LOG_LEVEL="WARNING",
+            )
+            args = (
+                [str(SPOTTER), "run"]
+                if kind == "spotter"
+                else [sys.executable, "-m", "bench.echo_bot"]
+            )
+
+            async def ready() -> bool:
+                return bool(telegram.sent("getMe"))
+
+            process = await _spawn(args, env, ready)
+            await asyncio.sleep(1.0)
+            telegram.send_text(60_000, "/help")  # admit and warm up
+            await telegram.wait_for(lambda c: c.method == "sendMessage", 30)
+            before = _cpu_seconds(process.pid)
+            goal = len(telegram.sent("sendMessage")) + turns
+            for n in range(turns):
+                telegram.send_text(60_000 + n % 10, f"hello {n}")
+            await telegram.wait_for(lambda c: len(telegram.sent("sendMessage")) >= goal, 300)
+            used = (_cpu_seconds(process.pid) - before) / turns * 1000
+            await _stop(process)
+    return used
+
+
 async def overhead_rows(smoke: bool) -> list[Row]:
     turns = 30 if smoke else 300
-    results = {}
-    for kind in ("spotter", "echo"):
-        telegram = FakeTelegram()
-        claude = FakeClaude(lambda request: Reply([text("ok")]))
-        with tempfile.TemporaryDirectory() as folder:
-            async with serve_asgi(telegram.app) as tg_url, serve_asgi(claude.app) as claude_url:
-                env = _env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"{tg_url}/bot", ANTHROPIC_API_KEY="sk-b",
-                           ANTHROPIC_BASE_URL=claude_url, DATABASE_URL=f"sqlite:///{folder}/s.db",
-                           SPOTTER_ACCESS="open", WEB_PORT=str(_free_port()), LOG_LEVEL="WARNING")  # fmt: skip
-                args = (
-                    [str(SPOTTER), "run"]
-                    if kind == "spotter"
-                    else [sys.executable, "-m", "bench.echo_bot"]
-                )
-
-                async def ready() -> bool:
-                    return bool(
-                        telegram.sent("getUpdates")
-                        or telegram.sent("setMyCommands")
-                        or telegram.sent("getMe")
-                    )
-
-                process = await _spawn(args, env, ready)
-                await asyncio.sleep(1.0)
-                telegram.send_text(60_000, "/help")  # admit and warm up
-                await telegram.wait_for(lambda c: c.method == "sendMessage", 30)
-                before = _cpu_seconds(process.pid)
-                start_sends = len(telegram.sent("sendMessage"))
-                for n in range(turns):
-                    telegram.send_text(60_000 + n % 10, f"hello {n}")
-                await telegram.wait_for(
-                    lambda c: len(telegram.sent("sendMessage")) >= start_sends + turns, 300
-                )
-                results[kind] = (_cpu_seconds(process.pid) - before) / turns * 1000
-                await _stop(process)
-    spot, echo = results["spotter"], results["echo"]
-    return [Row(
-        f"Bot overhead: CPU per free-form turn ({turns} turns, fakes at zero latency)",
-        f"{spot:.1f} ms CPU per turn", f"bare PTB echo bot {echo:.1f} ms per message", f"{spot / echo:.1f}× the echo bot's CPU",
-        "Spotter's turn: access check, coach call with tools schema, history stored, HTML reply",
-    )]  # fmt: skip
+    spot = await _cpu_per_turn("spotter", turns)
+    echo = await _cpu_per_turn("echo", turns)
+    return [
+        Row(
+            f"Bot overhead: CPU per free-form turn ({turns} turns, fakes at zero latency)",
+            f"{spot:.1f} ms CPU per turn",
+            f"bare PTB echo bot {echo:.1f} ms per message",
+            f"{spot / echo:.1f}× the echo bot's CPU",
+            "Spotter's turn: access check, coach call with tools schema, history stored, HTML reply",
+        )
+    ]
 
 
 def _free_port() -> int:
