@@ -11,13 +11,14 @@ import random
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
+from telegram import Bot
 from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes
 
 from bot import metrics
 from core.engine.plan import TrainingPlan
 from core.models import OutboxMessage, utcnow
-from core.services.outbox import Blocked, RetryLater
+from core.services.outbox import Blocked, RetryLater, Send
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +82,8 @@ async def sync_round(context: ContextTypes.DEFAULT_TYPE) -> None:
         metrics.SYNC_LAG.set(0)
 
 
-async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send what the outbox holds, within Telegram's limits."""
-    rt = context.application.bot_data["runtime"]
-    bot = context.bot
+def telegram_sender(bot: Bot) -> Send:
+    """The outbox's way out: Telegram, with its failures translated for the outbox."""
 
     async def send(message: OutboxMessage) -> None:
         try:
@@ -96,7 +95,13 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
         except NetworkError as exc:
             raise RetryLater(5, type(exc).__name__) from None
 
-    await rt.outbox.deliver(send, owner=rt.rounds.owner)
+    return send
+
+
+async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send what the outbox holds, within Telegram's limits."""
+    rt = context.application.bot_data["runtime"]
+    await rt.outbox.deliver(telegram_sender(context.bot), owner=rt.rounds.owner)
     metrics.OUTBOX_DEPTH.set(await rt.store.outbox.pending_count())
 
 

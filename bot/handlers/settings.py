@@ -47,29 +47,9 @@ def keyboard(user: User, menu: str | None = None) -> InlineKeyboardMarkup:
             [row, [InlineKeyboardButton("« back", callback_data="set:menu:")]]
         )
     if menu == "equipment":
-        rows = [
-            [
-                InlineKeyboardButton(
-                    ("✅ " if e in p.equipment else "▫️ ") + e, callback_data=f"set:equip:{e}"
-                )
-            ]
-            for e in EQUIPMENT
-        ]
-        return InlineKeyboardMarkup(
-            [*rows, [InlineKeyboardButton("« back", callback_data="set:menu:")]]
-        )
+        return _toggles(EQUIPMENT, p.equipment, "✅ ", "equip")
     if menu == "injuries":
-        rows = [
-            [
-                InlineKeyboardButton(
-                    ("🩹 " if i in p.injuries else "▫️ ") + i, callback_data=f"set:injury:{i}"
-                )
-            ]
-            for i in INJURIES
-        ]
-        return InlineKeyboardMarkup(
-            [*rows, [InlineKeyboardButton("« back", callback_data="set:menu:")]]
-        )
+        return _toggles(INJURIES, p.injuries, "🩹 ", "injury")
     other = "lb" if user.units == Units.KG else "kg"
     return InlineKeyboardMarkup(
         [
@@ -148,6 +128,22 @@ async def timezone_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await rt.store.users.put(user.model_copy(update={"timezone": name, "updated_at": utcnow()}))
     await schedule_reminder(context.application, user.id)
     await update.message.reply_text(f"Time zone set to {name}.")
+
+
+def _toggles(
+    options: tuple[str, ...], chosen: list[str], mark: str, field: str
+) -> InlineKeyboardMarkup:
+    """One button per option, marked when chosen; a tap toggles it."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                (mark if o in chosen else "▫️ ") + o, callback_data=f"set:{field}:{o}"
+            )
+        ]
+        for o in options
+    ]
+    back = [InlineKeyboardButton("« back", callback_data="set:menu:")]
+    return InlineKeyboardMarkup([*rows, back])
 
 
 def _toggle(values: list[str], value: str) -> list[str]:

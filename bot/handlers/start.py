@@ -48,13 +48,19 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await update.message.reply_text(HELP_HTML, parse_mode=ParseMode.HTML)
 
 
+async def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = await runtime(context).store.users.get(update.effective_user.id)
+    if user is None or user.role != Role.ADMIN:
+        await update.message.reply_text("That is for this Spotter's admins.")
+        return False
+    return True
+
+
 async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins: a single-use invite link."""
-    rt = runtime(context)
-    user = await rt.store.users.get(update.effective_user.id)
-    if user is None or user.role != Role.ADMIN:
-        await update.message.reply_text("Only admins can invite people.")
+    if not await _is_admin(update, context):
         return
+    rt = runtime(context)
     issued = await rt.links.issue(TokenPurpose.INVITE, None, INVITE_TTL)
     link = f"https://t.me/{context.bot.username}?start={issued.token}"
     days = INVITE_TTL // timedelta(days=1)
@@ -65,11 +71,9 @@ async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins: who uses the bot and how much."""
-    rt = runtime(context)
-    user = await rt.store.users.get(update.effective_user.id)
-    if user is None or user.role != Role.ADMIN:
-        await update.message.reply_text("Only admins can see stats.")
+    if not await _is_admin(update, context):
         return
+    rt = runtime(context)
     users = await rt.store.users.list()
     active = [u for u in users if u.status == UserStatus.ACTIVE]
     today = utcnow().date()

@@ -8,6 +8,7 @@ message and marks the user inactive, and each chat gets at most one message a se
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -77,9 +78,14 @@ class Outbox:
         )
 
     async def deliver(self, send: Send, owner: str, limit: int = 30) -> DeliveryReport:
-        """Send up to `limit` due messages (about one second's worth of Telegram's budget)."""
+        """Send up to `limit` due messages (about one second's worth of Telegram's budget).
+
+        Messages to different chats go out together; a chat gets at most one a second, so a
+        second message for the same chat waits for the next round.
+        """
         now = self._clock()
         report = DeliveryReport()
+        batch = []
         for message in await self._store.outbox.claim_due(now, owner, self._claim_seconds, limit):
             last = self._last_to_chat.get(message.chat_id)
             if last is not None and now - last < timedelta(seconds=1):
@@ -88,33 +94,37 @@ class Outbox:
                 )
                 report.retried += 1
                 continue
-            failpoints.reach("outbox.before_send")
-            try:
-                await send(message)
-            except Blocked:
-                await self._store.outbox.drop(message.id, "blocked by the user")
-                user = await self._store.users.get(message.user_id)
-                if user is not None:
-                    await self._store.users.put(
-                        user.model_copy(update={"status": UserStatus.INACTIVE})
-                    )
-                report.dropped += 1
-                continue
-            except RetryLater as exc:
-                if message.attempts + 1 >= MAX_ATTEMPTS:
-                    await self._store.outbox.drop(message.id, f"gave up: {exc}")
-                    report.dropped += 1
-                else:
-                    wait = max(exc.seconds, 2**message.attempts)
-                    await self._store.outbox.retry_later(
-                        message.id, now + timedelta(seconds=wait), str(exc)
-                    )
-                    report.retried += 1
-                continue
             self._last_to_chat[message.chat_id] = now
-            # (No failpoint between send and mark: Telegram has no idempotency key, so a kill
-            # in that instant would send twice. The window is one local write long.)
-            if await self._store.outbox.mark_sent(message.id, self._clock()):
-                report.sent += 1
-                report.sent_ids.append(message.id)
+            batch.append(message)
+        await asyncio.gather(*(self._send_one(send, message, now, report) for message in batch))
         return report
+
+    async def _send_one(
+        self, send: Send, message: OutboxMessage, now: datetime, report: DeliveryReport
+    ) -> None:
+        failpoints.reach("outbox.before_send")
+        try:
+            await send(message)
+        except Blocked:
+            await self._store.outbox.drop(message.id, "blocked by the user")
+            user = await self._store.users.get(message.user_id)
+            if user is not None:
+                await self._store.users.put(user.model_copy(update={"status": UserStatus.INACTIVE}))
+            report.dropped += 1
+            return
+        except RetryLater as exc:
+            if message.attempts + 1 >= MAX_ATTEMPTS:
+                await self._store.outbox.drop(message.id, f"gave up: {exc}")
+                report.dropped += 1
+            else:
+                wait = max(exc.seconds, 2**message.attempts)
+                await self._store.outbox.retry_later(
+                    message.id, now + timedelta(seconds=wait), str(exc)
+                )
+                report.retried += 1
+            return
+        # (No failpoint between send and mark: Telegram has no idempotency key, so a kill in
+        # that instant would send twice. The window is one local write long.)
+        if await self._store.outbox.mark_sent(message.id, self._clock()):
+            report.sent += 1
+            report.sent_ids.append(message.id)
