@@ -198,6 +198,7 @@ class ToolBox:
         self._insights = insights
         self._plans = plans
         self._user: User | None = None
+        self._catalogue: dict | None = None
         handlers: dict[str, tuple[type[_Input], Handler]] = {
             "get_profile": (NoInput, self._profile),
             "training_summary": (Window, self._summary),
@@ -309,8 +310,9 @@ class ToolBox:
         }
 
     async def _title(self, template_id: str) -> str:
-        catalogue = await self._insights.catalogue(self.user_id)
-        template = catalogue.get(template_id)
+        if self._catalogue is None:  # read once per turn, not once per row
+            self._catalogue = await self._insights.catalogue(self.user_id)
+        template = self._catalogue.get(template_id)
         return template.title if template else template_id
 
     async def _progress(self, args: ProgressInput) -> dict[str, Any]:
