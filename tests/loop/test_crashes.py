@@ -140,7 +140,12 @@ async def drive(folder: Path, sandbox, key: str, failpoint: str | None) -> int:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    _out, err = await asyncio.wait_for(process.communicate(), 120)
+    try:
+        _out, err = await asyncio.wait_for(process.communicate(), 120)
+    except TimeoutError:
+        process.kill()  # never leave a driver behind a failed test
+        await process.wait()
+        raise
     assert process.returncode in (0, 137), err.decode()[-2000:]
     return process.returncode
 
