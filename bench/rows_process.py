@@ -17,9 +17,10 @@ from bot.app import build_application
 from bot.runtime import build_runtime
 from core.models import User
 from core.settings import load_settings
-from sandbox.server import serve_asgi
+from sandbox.server import free_port, serve_asgi
 from tests.fakes.claude import FakeClaude, Reply, text
 from tests.fakes.telegram import FakeTelegram
+from tests.test_cli import clean_env
 
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijk"
 SPOTTER = Path(sys.executable).with_name("spotter")
@@ -172,27 +173,20 @@ async def _stop(process) -> None:
         process.kill()
 
 
-def _env(**values: str) -> dict[str, str]:
-    from core.settings import Settings
-
-    env = {k: v for k, v in os.environ.items() if k.lower() not in Settings.model_fields}
-    return {**env, **values}
-
-
 async def _cpu_per_turn(kind: str, turns: int) -> float:
     """Milliseconds of the bot process's CPU per message answered."""
     telegram = FakeTelegram()
     claude = FakeClaude(lambda request: Reply([text("ok")]))
     with tempfile.TemporaryDirectory() as folder:
         async with serve_asgi(telegram.app) as tg_url, serve_asgi(claude.app) as claude_url:
-            env = _env(
+            env = clean_env(
                 TELEGRAM_BOT_TOKEN=TOKEN,
                 TELEGRAM_BASE_URL=f"{tg_url}/bot",
                 ANTHROPIC_API_KEY="sk-b",
                 ANTHROPIC_BASE_URL=claude_url,
                 DATABASE_URL=f"sqlite:///{folder}/s.db",
                 SPOTTER_ACCESS="open",
-                WEB_PORT=str(_free_port()),
+                WEB_PORT=str(free_port()),
                 LOG_LEVEL="WARNING",
             )
             args = (
@@ -233,14 +227,6 @@ async def overhead_rows(smoke: bool) -> list[Row]:
     ]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 async def memory_rows(smoke: bool) -> list[Row]:
     users, total_sets = (200, 20_000) if smoke else (10_000, 1_000_000)
     with tempfile.TemporaryDirectory() as folder:
@@ -256,8 +242,8 @@ async def memory_rows(smoke: bool) -> list[Row]:
         await store.close()
         telegram = FakeTelegram()
         async with serve_asgi(telegram.app) as tg_url:
-            port = _free_port()
-            env = _env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"{tg_url}/bot", DATABASE_URL=f"sqlite:///{db}",
+            port = free_port()
+            env = clean_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"{tg_url}/bot", DATABASE_URL=f"sqlite:///{db}",
                        SPOTTER_ACCESS="open", WEB_PORT=str(port), LOG_LEVEL="WARNING")  # fmt: skip
 
             async def ready() -> bool:

@@ -22,6 +22,13 @@ class RunningSandbox:
     base_url: str
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now (for a server a test is about to start)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
 @contextlib.asynccontextmanager
 async def serve_asgi(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
     """Serve any ASGI app on `host:port` (0 picks a free port) for the block; yields its URL."""

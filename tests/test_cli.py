@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
-import socket
 import sqlite3
 import stat
 import subprocess
@@ -16,6 +15,7 @@ import pytest
 
 from core.crypto import parse_master_keys
 from core.settings import Settings
+from sandbox.server import free_port
 from storage.sqlite.schema import LATEST
 
 SPOTTER = Path(sys.executable).with_name("spotter")
@@ -84,7 +84,7 @@ async def run_briefly(tmp_path: Path, **env: str) -> tuple[int, str, str]:
 
     telegram = FakeTelegram()
     async with serve_asgi(telegram.app) as url:
-        port = _free_port()
+        port = free_port()
         process = await asyncio.create_subprocess_exec(
             str(SPOTTER),
             "run",
@@ -108,12 +108,6 @@ async def run_briefly(tmp_path: Path, **env: str) -> tuple[int, str, str]:
                 await asyncio.sleep(0.1)
         out, err = await asyncio.wait_for(process.communicate(), 60)
     return process.returncode, out.decode(), err.decode()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def test_run_embedded_creates_the_store_and_a_private_key_file(tmp_path: Path) -> None:
@@ -170,9 +164,7 @@ def test_mongodb_without_a_master_key_is_refused_before_connecting(tmp_path: Pat
 
 
 def test_mongodb_that_does_not_answer_fails_within_seconds(tmp_path: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     result = spotter(
         "run",
         cwd=tmp_path,

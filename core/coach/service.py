@@ -13,7 +13,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import anthropic
@@ -219,9 +218,6 @@ class Coach:
 
     async def aclose(self) -> None:
         await self._client.close()
-
-    async def spent_today(self, user_id: int, today: date | None = None) -> Usage:
-        return await self._store.usage.get(user_id, today or utcnow().date())
 
 
 def _usage(message: Any) -> Usage:

@@ -70,7 +70,6 @@ BANDS: dict[str, dict[str, tuple[float, float]]] = {
 }
 BANDS["advanced"] = BANDS["intermediate"]
 _DIRECT_ONLY = {"forearms"}
-JUNK_VOLUME = 22  # above this many counted sets a week, most of it is junk for most lifters
 
 
 def band_for(muscle: str, level: Level) -> tuple[float, float] | None:

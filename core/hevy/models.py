@@ -270,36 +270,3 @@ class RoutineWrite(_Write):
                 if s.get("rep_range") is None:
                     s.pop("rep_range", None)  # `rep_range: null` is a 400 on PUT
         return body
-
-    @classmethod
-    def from_routine(cls, routine: HevyRoutine) -> RoutineWrite:
-        """The write shape of a routine as read: read-only fields and RPE stripped."""
-        return cls(
-            title=routine.title,
-            folder_id=routine.folder_id,
-            notes=routine.notes,
-            exercises=[
-                RoutineExerciseWrite(
-                    exercise_template_id=e.exercise_template_id,
-                    superset_id=e.superset_id,
-                    rest_seconds=e.rest_seconds,
-                    notes=e.notes,
-                    sets=[
-                        RoutineSetWrite(
-                            type=SetType(s.type) if s.type in _SET_TYPES else SetType.NORMAL,
-                            weight_kg=s.weight_kg,
-                            reps=s.reps,
-                            distance_meters=None
-                            if s.distance_meters is None
-                            else round(s.distance_meters),
-                            duration_seconds=None
-                            if s.duration_seconds is None
-                            else round(s.duration_seconds),
-                            custom_metric=s.custom_metric,
-                        )
-                        for s in e.sets
-                    ],
-                )
-                for e in routine.exercises
-            ],
-        )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ import httpx
 import pytest
 
 from sandbox.seed import load_snapshot
-from sandbox.server import RunningSandbox, serve, serve_asgi
+from sandbox.server import RunningSandbox, free_port, serve, serve_asgi
 from sandbox.state import SandboxState
 from tests.fakes.claude import FakeClaude, Reply, text
 from tests.fakes.telegram import FakeTelegram
@@ -24,12 +23,6 @@ from tests.test_cli import clean_env
 
 SPOTTER = Path(sys.executable).with_name("spotter")
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijk"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -8,7 +8,8 @@ import time
 import httpx
 import pytest
 
-from tests.e2e.conftest import TOKEN, free_port
+from sandbox.server import free_port
+from tests.e2e.conftest import TOKEN
 
 USER = 5151
 CSV = (

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
 
 from core.errors import SchemaTooNew, StoreUnavailable
+from sandbox.server import free_port
 from storage.mongo import MongoStore
 from storage.mongo.store import SCHEMA_VERSION, redact
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 async def test_a_server_that_does_not_answer_fails_fast_with_a_clear_error() -> None:
-    url = f"mongodb://spotter:hunter2@127.0.0.1:{closed_port()}/spotter?directConnection=true"
+    url = f"mongodb://spotter:hunter2@127.0.0.1:{free_port()}/spotter?directConnection=true"
     started = time.monotonic()
     with pytest.raises(StoreUnavailable) as excinfo:
         await MongoStore.open(url)
