@@ -71,15 +71,20 @@ async def schedule_all(app: Application) -> None:
     for user in await rt.store.users.list():
         await schedule_reminder(app, user.id)
     app.job_queue.run_repeating(
+        purge_tokens, interval=3600, first=60, name="purge-tokens", job_kwargs=_kwargs(grace=600)
+    )
+    app.job_queue.run_repeating(
         deliver, interval=DELIVERY_SECONDS, first=1.0, name="outbox", job_kwargs=_kwargs(grace=5)
     )
 
 
 async def sync_round(context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = context.application.bot_data["runtime"]
-    result = await rt.rounds.run(context.job.data)
-    if result.sync is not None:
-        metrics.SYNC_LAG.set(0)
+    await context.application.bot_data["runtime"].rounds.run(context.job.data)
+
+
+async def purge_tokens(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Forget expired login, invite and claim tokens (MongoDB's TTL index does this itself)."""
+    await context.application.bot_data["runtime"].store.login_tokens.purge_expired(utcnow())
 
 
 def telegram_sender(bot: Bot) -> Send:

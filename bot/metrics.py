@@ -19,7 +19,11 @@ HEVY_REQUESTS = Counter(
 )
 HEVY_429 = Counter("spotter_hevy_rate_limited_total", "Hevy 429 answers", registry=REGISTRY)
 OUTBOX_DEPTH = Gauge("spotter_outbox_depth", "Messages waiting to be delivered", registry=REGISTRY)
-SYNC_LAG = Gauge("spotter_sync_lag_seconds", "Age of the oldest user sync", registry=REGISTRY)
+SYNC_LAG = Gauge(
+    "spotter_sync_lag_seconds",
+    "Age of the oldest linked user's last sync (-1: someone was never synced)",
+    registry=REGISTRY,
+)
 
 
 def observe_hevy(method: str, status: int) -> None:

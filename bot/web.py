@@ -20,7 +20,7 @@ from bot.handlers.sync import start_backfill
 from bot.runtime import Runtime
 from core.errors import SpotterError
 from core.hevy.errors import HevyError, InvalidApiKey
-from core.models import TokenPurpose
+from core.models import TokenPurpose, utcnow
 from core.services.linking import LinkRefused
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,17 @@ def _page(body: str, status: int = 200) -> HTMLResponse:
     )
 
 
+async def _sync_lag(runtime: Runtime) -> float:
+    """Seconds since the least recently synced linked user was synced (0 with nobody linked)."""
+    now = utcnow()
+    lags = []
+    for user_id in await runtime.rounds.linked_users():
+        synced = (await runtime.store.sync_state.get(user_id)).last_synced_at
+        lags.append((now - synced).total_seconds() if synced else float("inf"))
+    finite = [lag for lag in lags if lag != float("inf")]
+    return max(finite, default=0.0) if len(finite) == len(lags) else -1.0
+
+
 def build_web(runtime: Runtime, application: Application, *, webhook: bool = False) -> Starlette:
     limiter = AddressLimiter()
 
@@ -92,6 +103,7 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
 
     async def metrics_endpoint(request: Request) -> Response:
         metrics.OUTBOX_DEPTH.set(await runtime.store.outbox.pending_count())
+        metrics.SYNC_LAG.set(await _sync_lag(runtime))
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     async def link(request: Request) -> Response:

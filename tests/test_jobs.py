@@ -39,7 +39,9 @@ async def test_schedule_all_rebuilds_sync_reminder_and_outbox_jobs(tmp_path) -> 
         app.bot_data["runtime"] = runtime
         await schedule_all(app)
         jobs = {job.name: job for job in app.job_queue.jobs()}
-        assert set(jobs) == {"sync:1", "remind:2", "outbox"}, "user 2 has no Hevy key: no sync job"
+        assert set(jobs) == {"sync:1", "remind:2", "outbox", "purge-tokens"}, (
+            "user 2 has no Hevy key: no sync job"
+        )
         sync = jobs["sync:1"].job
         assert sync.coalesce and sync.misfire_grace_time == 300 and sync.max_instances == 1
         assert sync.trigger.interval.total_seconds() == 600
