@@ -40,14 +40,7 @@ async def test_import_export_settings_and_delete(stack) -> None:
 
     tg.send_text(USER, "/settings")
     menu = await tg.wait_for(lambda c: c.params.get("text", "").startswith("Your settings"))
-    message = {
-        "message_id": 1,
-        "date": int(time.time()),
-        "chat": {"id": USER, "type": "private"},
-        "text": menu.params["text"],
-        "reply_markup": menu.params["reply_markup"],
-    }
-    tg.press(USER, message, "set:units:lb")
+    tg.press(USER, menu, "set:units:lb")
     edited = await tg.wait_for(
         lambda c: c.method == "editMessageText" and "units lb" in c.params.get("text", "")
     )
@@ -55,19 +48,13 @@ async def test_import_export_settings_and_delete(stack) -> None:
 
     tg.send_text(USER, "/delete")
     confirm = await tg.wait_for(lambda c: "Delete everything" in c.params.get("text", ""))
-    message = {
-        "message_id": 2,
-        "date": int(time.time()),
-        "chat": {"id": USER, "type": "private"},
-        "text": confirm.params["text"],
-        "reply_markup": confirm.params["reply_markup"],
-    }
-    tg.press(USER, message, "delete:yes")
+    tg.press(USER, confirm, "delete:yes")
     await tg.wait_for(lambda c: "everything is deleted" in c.params.get("text", ""))
 
     metrics = await stack.get("/metrics")
     assert metrics.status_code == 200
     assert 'spotter_updates_total{kind="document"}' in metrics.text
+    assert "spotter_sync_lag_seconds" in metrics.text
 
 
 @pytest.fixture

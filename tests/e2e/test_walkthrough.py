@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -30,16 +29,11 @@ def claude_script():
     return coach_script
 
 
-def last_message_with_buttons(stack, chat_id: int) -> dict:
+def last_message_with_buttons(stack, chat_id: int):
+    """The bot's latest message to `chat_id` that carries inline buttons."""
     for call in reversed(stack.telegram.sent("sendMessage", chat_id)):
         if call.params.get("reply_markup"):
-            return {
-                "message_id": 5555,
-                "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
-                "text": call.params["text"],
-                "reply_markup": call.params["reply_markup"],
-            }
+            return call
     raise AssertionError("no message with buttons")
 
 
@@ -98,8 +92,8 @@ async def test_a_new_user_links_syncs_asks_plans_and_sees_progress(stack, snapsh
     )
     preview = last_message_with_buttons(stack, USER)
     assert any("Weekly hard sets" in c.params["text"] for c in tg.sent("sendMessage", USER))
-    assert preview["text"].startswith("<pre>") and preview["text"].endswith("</pre>")
-    approve = preview["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert preview.params["text"].startswith("<pre>") and preview.params["text"].endswith("</pre>")
+    approve = preview.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     tg.press(USER, preview, approve)
     await tg.wait_for(
         lambda c: "routines are in your Spotter folder" in c.params.get("text", ""), 60

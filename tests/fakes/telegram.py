@@ -131,15 +131,22 @@ class FakeTelegram:
             }
         )
 
-    def press(self, user_id: int, message: dict[str, Any], data: str, name: str = "Lifter") -> None:
-        """The user presses an inline button of `message` (a message the bot sent)."""
+    def press(self, user_id: int, message: Call, data: str, name: str = "Lifter") -> None:
+        """The user presses an inline button `data` under `message` (a message the bot sent)."""
+        shown = {
+            "message_id": message.params.get("message_id") or 5000 + self.calls.index(message),
+            "date": int(time.time()),
+            "chat": {"id": message.params["chat_id"], "type": "private"},
+            "text": message.params.get("text", ""),
+            "reply_markup": message.params.get("reply_markup"),
+        }
         self._push(
             {
                 "callback_query": {
                     "id": f"cq-{next(self._message_ids)}",
                     "from": self._user(user_id, name),
                     "chat_instance": f"ci-{user_id}",
-                    "message": message,
+                    "message": shown,
                     "data": data,
                 }
             }
