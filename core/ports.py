@@ -68,6 +68,10 @@ class WorkoutRepo(Protocol):
 
     async def count(self, user_id: int) -> int: ...
 
+    async def working_set_counts(self, user_id: int) -> dict[str, int]:
+        """Working sets (warm-ups excluded) logged per exercise: what the lifter trains."""
+        ...
+
 
 class TemplateRepo(Protocol):
     async def replace_all(self, user_id: int, templates: Sequence[ExerciseTemplate]) -> None: ...

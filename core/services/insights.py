@@ -83,7 +83,7 @@ class Insights:
 
     async def usage(self, user_id: int) -> Counter[str]:
         """Working sets logged per exercise: what this lifter actually trains."""
-        return Counter(r.template_id for r in working(await self._store.workouts.sets(user_id)))
+        return Counter(await self._store.workouts.working_set_counts(user_id))
 
     async def find(self, user_id: int, query: str, limit: int = 10) -> list[ExerciseTemplate]:
         catalogue = await self.catalogue(user_id)

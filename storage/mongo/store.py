@@ -152,6 +152,18 @@ class MongoWorkouts(_Repo):
     async def count(self, user_id: int) -> int:
         return await self._db.workouts.count_documents({"user_id": user_id})
 
+    async def working_set_counts(self, user_id: int) -> dict[str, int]:
+        cursor = await self._db.workouts.aggregate(
+            [
+                {"$match": {"user_id": user_id}},
+                {"$unwind": "$exercises"},
+                {"$unwind": "$exercises.sets"},
+                {"$match": {"exercises.sets.type": {"$ne": "warmup"}}},
+                {"$group": {"_id": "$exercises.template_id", "n": {"$sum": 1}}},
+            ]
+        )
+        return {doc["_id"]: int(doc["n"]) async for doc in cursor}
+
 
 class MongoTemplates(_Repo):
     """One document per user holds the whole catalogue, so replacing it is atomic."""

@@ -187,6 +187,14 @@ class SqliteWorkouts(_Repo):
         row = await self._db.fetchone("SELECT count(*) FROM workouts WHERE user_id = ?", (user_id,))
         return int(row[0]) if row else 0
 
+    async def working_set_counts(self, user_id: int) -> dict[str, int]:
+        rows = await self._db.fetchall(
+            "SELECT template_id, count(*) FROM sets WHERE user_id = ? AND type != 'warmup' "
+            "GROUP BY template_id",
+            (user_id,),
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
 
 class SqliteTemplates(_Repo):
     async def replace_all(self, user_id: int, templates: Sequence[ExerciseTemplate]) -> None:

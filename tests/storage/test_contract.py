@@ -123,6 +123,15 @@ async def test_sets_query_filters_by_window_and_exercise(store: Store) -> None:
     assert [w.id for w in await store.workouts.list(1, end=T0 + timedelta(days=10))] == ["a"]
 
 
+async def test_working_set_counts_per_exercise_skip_warmups(store: Store) -> None:
+    warm = workout("w0", 0, ("BENCH", [(40.0, 8), (80.0, 8)]), ("ROW", [(60.0, 10)]))
+    warm.exercises[0].sets[0].type = SetType.WARMUP
+    await store.workouts.upsert(1, [warm, workout("w1", 3, ("BENCH", [(80.0, 8), (80.0, 7)]))])
+    await store.workouts.upsert(2, [workout("x", 1, ("SQUAT", [(100.0, 5)]))])
+    assert await store.workouts.working_set_counts(1) == {"BENCH": 3, "ROW": 1}
+    assert await store.workouts.working_set_counts(3) == {}
+
+
 async def test_workouts_are_scoped_to_their_user(store: Store) -> None:
     await store.workouts.upsert(1, [workout("same-id", 0, ("BENCH", [(100.0, 1)]))])
     await store.workouts.upsert(2, [workout("same-id", 1, ("SQUAT", [(140.0, 1)]))])
