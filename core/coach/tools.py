@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -153,13 +154,19 @@ class Tool:
     handler: Handler
 
     def definition(self) -> dict[str, Any]:
-        schema = _strip_titles(self.input_model.model_json_schema())
+        schema = _input_schema(self.input_model)
         return {
             "name": self.name,
             "description": self.description,
             "input_schema": schema,
             "strict": True,
         }
+
+
+@cache
+def _input_schema(model: type[_Input]) -> dict[str, Any]:
+    """The JSON schema of a tool's input, built once per process (it never changes)."""
+    return _strip_titles(model.model_json_schema())
 
 
 def _strip_titles(node: Any) -> Any:
