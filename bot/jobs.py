@@ -11,6 +11,7 @@ import random
 from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
+import httpx
 from telegram import Bot
 from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes
@@ -18,7 +19,7 @@ from telegram.ext import Application, ContextTypes
 from bot import metrics
 from core.engine.plan import TrainingPlan
 from core.models import OutboxMessage, utcnow
-from core.services.outbox import Blocked, RetryLater, Send
+from core.services.outbox import Blocked, MaybeSent, RetryLater, Send
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,13 @@ DELIVERY_SECONDS = 1.0
 
 def _kwargs(grace: int) -> dict:
     return {"coalesce": True, "misfire_grace_time": grace, "max_instances": 1}
+
+
+def unschedule_user(app: Application, user_id: int) -> None:
+    """Stop the user's sync round and reminder (before their data is erased)."""
+    for name in (f"sync:{user_id}", f"remind:{user_id}"):
+        for job in app.job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
 
 
 def schedule_user(app: Application, user_id: int) -> None:
@@ -87,18 +95,36 @@ async def purge_tokens(context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.application.bot_data["runtime"].store.login_tokens.purge_expired(utcnow())
 
 
+# Transport failures that happen before Telegram has the whole request: safe to send again.
+NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+)
+SEND_READ_TIMEOUT = 20.0  # a slow answer is waited for: a timeout means "maybe sent"
+
+
 def telegram_sender(bot: Bot) -> Send:
     """The outbox's way out: Telegram, with its failures translated for the outbox."""
 
     async def send(message: OutboxMessage) -> None:
         try:
-            await bot.send_message(message.chat_id, message.text, parse_mode=message.parse_mode)
+            await bot.send_message(
+                message.chat_id,
+                message.text,
+                parse_mode=message.parse_mode,
+                read_timeout=SEND_READ_TIMEOUT,
+            )
         except Forbidden as exc:
             raise Blocked(str(exc)) from None
         except RetryAfter as exc:
             raise RetryLater(exc.retry_after.total_seconds(), "429") from None
-        except NetworkError as exc:
-            raise RetryLater(5, type(exc).__name__) from None
+        except NetworkError as exc:  # TimedOut included
+            if isinstance(exc.__cause__, NOT_SENT):
+                raise RetryLater(5, type(exc.__cause__).__name__) from None
+            raise MaybeSent(f"{type(exc).__name__}: {exc}") from None
 
     return send
 

@@ -15,6 +15,7 @@ from core.crypto import KeyVault, load_or_create_key_file, parse_master_keys
 from core.errors import ConfigError
 from core.hevy.client import HevyConnector
 from core.ports import Store
+from core.services.erasure import Erasure
 from core.services.hevy_accounts import HevyAccounts
 from core.services.hevy_writes import HevyWriter
 from core.services.insights import Insights
@@ -25,6 +26,7 @@ from core.services.plan_writer import PlanWriter
 from core.services.plans import PlanService
 from core.services.rounds import Rounds
 from core.services.sync import SyncService
+from core.services.user_lease import UserLeases
 from core.settings import Settings
 from storage.factory import open_store
 
@@ -51,6 +53,8 @@ class Runtime:
     outbox: Outbox | None = None
     loop: PlanLoop | None = None
     rounds: Rounds | None = None
+    leases: UserLeases | None = None
+    erasure: Erasure | None = None
     _closers: list = field(default_factory=list)
 
     async def aclose(self) -> None:
@@ -116,10 +120,12 @@ async def build_runtime(settings: Settings, *, services: bool = False, observer=
         runtime._closers.append(runtime.http.aclose)
         connector = HevyConnector(settings.hevy_base_url, runtime.http, observer=observer)
         runtime.accounts = HevyAccounts(store, vault, connector)
-        runtime.sync = SyncService(store)
+        runtime.leases = UserLeases(store)
+        runtime.erasure = Erasure(store, runtime.leases)
+        runtime.sync = SyncService(store, leases=runtime.leases)
         runtime.insights = Insights(store)
         runtime.plans = PlanService(store, runtime.insights)
-        runtime.plan_writer = PlanWriter(store, runtime.accounts, HevyWriter(store))
+        runtime.plan_writer = PlanWriter(store, runtime.accounts, HevyWriter(store), runtime.leases)
         runtime.links = LinkService(store, runtime.accounts)
         runtime.outbox = Outbox(store)
         runtime.loop = PlanLoop(store, runtime.plan_writer, runtime.outbox)

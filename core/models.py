@@ -252,6 +252,7 @@ class Conversation(Model):
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
+    MAYBE_SENT = "maybe_sent"  # Telegram got the request but its answer never came: not resent
     DROPPED = "dropped"
 
 

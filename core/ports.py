@@ -113,8 +113,13 @@ class OutboxRepo(Protocol):
         """Claim up to `limit` pending messages due by `now` that no live claim holds."""
         ...
 
-    async def mark_sent(self, message_id: str, now: datetime) -> bool:
-        """Mark sent; False when it was already sent (it is then not sent again)."""
+    async def mark_sent(self, message_id: str, now: datetime, maybe: str | None = None) -> bool:
+        """Mark sent (with `maybe`: perhaps sent, for that reason; never sent again either way);
+        False when it was no longer pending."""
+        ...
+
+    async def renew_claim(self, message_id: str, owner: str, until: datetime) -> bool:
+        """Extend `owner`'s claim on a pending message; False when the claim is not theirs."""
         ...
 
     async def retry_later(self, message_id: str, next_attempt_at: datetime, error: str) -> None: ...

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.handlers import runtime
+from bot.jobs import unschedule_user
 from core.models import utcnow
 from core.services.csv_import import CsvImportError, import_csv
 
@@ -102,7 +103,9 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if query.data != "delete:yes":
         await query.edit_message_text("Nothing was deleted.")
         return
-    await runtime(context).store.erase_user(update.effective_user.id)
+    user_id = update.effective_user.id
+    unschedule_user(context.application, user_id)
+    await runtime(context).erasure.erase(user_id)
     await query.edit_message_text(
         "Done: everything is deleted. Send /start if you ever want to come back."
     )

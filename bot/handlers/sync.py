@@ -5,18 +5,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-import uuid
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.runtime import Runtime
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
-from core.models import utcnow
+from core.services.user_lease import UserBusy
 
 log = logging.getLogger(__name__)
-LEASE_SECONDS = 600
 
 
 async def sync_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,12 +33,18 @@ def start_backfill(application: Application, user_id: int, chat_id: int) -> None
 
 
 async def run_sync(application: Application, user_id: int, chat_id: int) -> None:
+    """Sync and advance the plan under the user's lease (the same one scheduled rounds take)."""
     rt = application.bot_data["runtime"]
-    bot = application.bot
-    owner = uuid.uuid4().hex
-    if not await rt.store.leases.claim(f"sync:{user_id}", owner, LEASE_SECONDS, utcnow()):
-        await bot.send_message(chat_id, "A sync is already running; I'll report when it's done.")
-        return
+    try:
+        async with rt.leases.hold(user_id):
+            await _sync_and_report(rt, application.bot, user_id, chat_id)
+    except UserBusy:
+        await application.bot.send_message(
+            chat_id, "I'm already syncing or writing your plan; send /sync again in a minute."
+        )
+
+
+async def _sync_and_report(rt: Runtime, bot: Bot, user_id: int, chat_id: int) -> None:
     status = await bot.send_message(chat_id, "Syncing with Hevy…")
     last_edit = 0.0
 
@@ -59,8 +64,6 @@ async def run_sync(application: Application, user_id: int, chat_id: int) -> None
             getattr(exc, "user_message", None) or "The sync failed; I'll retry later."
         )
         return
-    finally:
-        await rt.store.leases.release(f"sync:{user_id}", owner)
     await rt.loop.after_sync(user_id)  # a finished week advances right away
     total = await rt.store.workouts.count(user_id)
     changed = f"{report.upserted} new or changed" + (

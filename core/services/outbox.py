@@ -2,13 +2,27 @@
 
 `enqueue` is idempotent by a dedupe key (a plan week's note is queued once however often the
 step that queues it runs). Delivery claims due messages with a lease, so several processes
-never send the same one; a 429 or a network error reschedules, a blocked user (403) drops the
-message and marks the user inactive, and each chat gets at most one message a second.
+never send the same one; each chat gets at most one message a second.
+
+Delivery semantics, decided per outcome of a send:
+- accepted: marked sent (the write is retried while the claim is kept, so a locked database
+  does not turn into a resend);
+- not sent for sure (429, connection refused or timed out before the request went out):
+  retried later with back-off;
+- maybe sent (the request went out, the answer never came: a read timeout, a dropped
+  connection): marked `maybe_sent` and never resent, since Telegram has no idempotency key
+  and a doubled message is worse than a rare missing one (the plan is in Hevy and in /today);
+- blocked (403): dropped, the user marked inactive.
+The claim is renewed while a send is in flight (a 429 back-off can outlast it), so no second
+process takes the message meanwhile. One window remains: the process dies (or the store stays
+unreachable for a whole claim) between Telegram accepting a message and the store recording
+it; the message is then sent again once the claim lapses.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -29,6 +43,10 @@ class Blocked(Exception):
     """The user blocked the bot (Telegram 403)."""
 
 
+class MaybeSent(Exception):
+    """The request reached Telegram but its answer did not come back: it may have been sent."""
+
+
 class RetryLater(Exception):
     """Telegram asked to wait (429) or could not be reached."""
 
@@ -45,6 +63,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     dropped: int = 0
+    maybe_sent: int = 0
     sent_ids: list[str] = field(default_factory=list)
 
 
@@ -96,17 +115,36 @@ class Outbox:
                 continue
             self._last_to_chat[message.chat_id] = now
             batch.append(message)
-        await asyncio.gather(*(self._send_one(send, message, now, report) for message in batch))
+        await asyncio.gather(
+            *(self._send_one(send, message, owner, now, report) for message in batch)
+        )
         return report
 
     async def _send_one(
-        self, send: Send, message: OutboxMessage, now: datetime, report: DeliveryReport
+        self,
+        send: Send,
+        message: OutboxMessage,
+        owner: str,
+        now: datetime,
+        report: DeliveryReport,
     ) -> None:
         failpoints.reach("outbox.before_send")
+        keeper = asyncio.create_task(self._keep_claim(message.id, owner))
+        try:
+            await self._send_and_record(send, message, now, report)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+
+    async def _send_and_record(
+        self, send: Send, message: OutboxMessage, now: datetime, report: DeliveryReport
+    ) -> None:
+        outbox = self._store.outbox
         try:
             await send(message)
         except Blocked:
-            await self._store.outbox.drop(message.id, "blocked by the user")
+            await self._bookkeep(outbox.drop, message.id, "blocked by the user")
             user = await self._store.users.get(message.user_id)
             if user is not None:
                 await self._store.users.put(user.model_copy(update={"status": UserStatus.INACTIVE}))
@@ -114,17 +152,53 @@ class Outbox:
             return
         except RetryLater as exc:
             if message.attempts + 1 >= MAX_ATTEMPTS:
-                await self._store.outbox.drop(message.id, f"gave up: {exc}")
+                await self._bookkeep(outbox.drop, message.id, f"gave up: {exc}")
                 report.dropped += 1
             else:
                 wait = max(exc.seconds, 2**message.attempts)
-                await self._store.outbox.retry_later(
-                    message.id, now + timedelta(seconds=wait), str(exc)
+                await self._bookkeep(
+                    outbox.retry_later, message.id, now + timedelta(seconds=wait), str(exc)
                 )
                 report.retried += 1
             return
-        # (No failpoint between send and mark: Telegram has no idempotency key, so a kill in
-        # that instant would send twice. The window is one local write long.)
-        if await self._store.outbox.mark_sent(message.id, self._clock()):
+        except MaybeSent as exc:
+            log.warning(
+                "telegram did not answer; not resending",
+                extra={"message_id": message.id, "error": str(exc)},
+            )
+            await self._bookkeep(outbox.mark_sent, message.id, self._clock(), f"maybe: {exc}")
+            report.maybe_sent += 1
+            return
+        # The remaining window: a kill here sends the message again once the claim lapses.
+        failpoints.reach("outbox.after_send")
+        if await self._bookkeep(outbox.mark_sent, message.id, self._clock()):
             report.sent += 1
             report.sent_ids.append(message.id)
+
+    async def _bookkeep[T](self, write: Callable[..., Awaitable[T]], *args: object) -> T:
+        """A store write after a send, retried while the claim is kept (a locked database
+        must not turn a sent message into a resend)."""
+        delay = 0.05
+        deadline = asyncio.get_running_loop().time() + self._claim_seconds * 0.8
+        while True:
+            try:
+                return await write(*args)
+            except Exception:
+                if asyncio.get_running_loop().time() + delay > deadline:
+                    log.exception("outbox bookkeeping failed; giving up", extra={"id": args[0]})
+                    raise
+                log.warning("outbox bookkeeping failed; retrying", extra={"id": args[0]})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
+    async def _keep_claim(self, message_id: str, owner: str) -> None:
+        """Renew the claim every third of its length while the send is in flight."""
+        while True:
+            await asyncio.sleep(self._claim_seconds / 3)
+            until = self._clock() + timedelta(seconds=self._claim_seconds)
+            try:
+                if not await self._store.outbox.renew_claim(message_id, owner, until):
+                    log.error("outbox claim lost during a send", extra={"id": message_id})
+                    return
+            except Exception:
+                log.warning("could not renew an outbox claim", extra={"id": message_id})

@@ -10,7 +10,6 @@ step is idempotent, so a crash at any point resumes without doubling a routine o
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,11 +24,11 @@ from core.models import Plan, PlanStatus, Units, Workout, utcnow
 from core.ports import Store
 from core.services.outbox import Outbox
 from core.services.plan_writer import PlanWriter
+from core.services.user_lease import UserBusy, UserLeases
 
 log = logging.getLogger(__name__)
 
 LIVE = (PlanStatus.IN_HEVY, PlanStatus.ACTIVE)
-LEASE_SECONDS = 300
 
 
 @dataclass
@@ -47,32 +46,33 @@ class PlanLoop:
         writer: PlanWriter,
         outbox: Outbox,
         clock: Callable[[], datetime] = utcnow,
-        lease_seconds: float = LEASE_SECONDS,
+        leases: UserLeases | None = None,
     ) -> None:
         self._store = store
         self._writer = writer
         self._outbox = outbox
         self._clock = clock
-        self._lease_seconds = lease_seconds  # how long a crashed process blocks the next try
+        self._leases = leases or writer.leases
 
     async def after_sync(self, user_id: int) -> LoopReport:
-        """Advance the user's live plan as far as the log allows, then catch Hevy and chat up."""
+        """Advance the user's live plan as far as the log allows, then catch Hevy and chat up.
+
+        Runs under the user's lease; when another task or process holds it, that one does this
+        work after its own (every holder that syncs ends by calling this), so here it is skipped.
+        """
         report = LoopReport()
-        owner = uuid.uuid4().hex
-        name = f"advance:{user_id}"
-        if not await self._store.leases.claim(name, owner, self._lease_seconds, self._clock()):
-            return report
         try:
-            plan = await self._live_plan(user_id)
-            if plan is None:
-                return report
-            plan = await self._catch_up(user_id, plan, report)
-            while plan.status in LIVE and await self._week_is_over(user_id, plan):
-                plan = await self._advance(user_id, plan, report)
+            async with self._leases.hold(user_id):
+                plan = await self._live_plan(user_id)
+                if plan is None:
+                    return report
                 plan = await self._catch_up(user_id, plan, report)
-            return report
-        finally:
-            await self._store.leases.release(name, owner)
+                while plan.status in LIVE and await self._week_is_over(user_id, plan):
+                    plan = await self._advance(user_id, plan, report)
+                    plan = await self._catch_up(user_id, plan, report)
+        except UserBusy:
+            log.info("plan advance skipped: the user is busy elsewhere", extra={"user_id": user_id})
+        return report
 
     async def _live_plan(self, user_id: int) -> Plan | None:
         plans = await self._store.plans.list(user_id)

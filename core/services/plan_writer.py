@@ -19,8 +19,10 @@ from core.models import ExerciseTemplate, Plan, PlanStatus, SetType, Units, utcn
 from core.ports import Store
 from core.services.hevy_accounts import HevyAccounts
 from core.services.hevy_writes import HevyWriter, WriteResult
+from core.services.user_lease import UserLeases, ensure_user
 
 ROUTINE_PREFIX = "Spotter · "
+APPROVE_WAIT_SECONDS = 20.0  # how long an approval waits for a sync of the same user to finish
 WARMUPS = ((0.5, 8), (0.75, 4))  # ramp sets before the first heavy compound
 
 
@@ -104,15 +106,35 @@ def routine_for(
 
 
 class PlanWriter:
-    """Puts a plan's current week into Hevy and keeps the plan's status honest."""
+    """Puts a plan's current week into Hevy and keeps the plan's status honest.
 
-    def __init__(self, store: Store, accounts: HevyAccounts, writer: HevyWriter) -> None:
+    Every write runs under the user's lease: two processes approving the same plan at once
+    write one folder and one routine per day, one after the other.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        accounts: HevyAccounts,
+        writer: HevyWriter,
+        leases: UserLeases | None = None,
+    ) -> None:
         self._store = store
         self._accounts = accounts
         self._writer = writer
+        self.leases = leases or UserLeases(store)
 
-    async def approve(self, user_id: int, plan_id: str) -> Written:
-        """The lifter approved `plan_id`: record it, then write its current week to Hevy."""
+    async def approve(
+        self, user_id: int, plan_id: str, wait: float = APPROVE_WAIT_SECONDS
+    ) -> Written:
+        """The lifter approved `plan_id`: record it, then write its current week to Hevy.
+
+        UserBusy when a sync or another write keeps the user's lease for longer than `wait`.
+        """
+        async with self.leases.hold(user_id, wait=wait):
+            return await self._approve(user_id, plan_id)
+
+    async def _approve(self, user_id: int, plan_id: str) -> Written:
         plan = await self._store.plans.get(user_id, plan_id)
         if plan is None or plan.status in (PlanStatus.CANCELLED, PlanStatus.FINISHED):
             raise PlanNotFound(f"plan {plan_id} of user {user_id}")
@@ -136,7 +158,12 @@ class PlanWriter:
         return written
 
     async def write_week(self, user_id: int, plan: Plan) -> Written:
-        """Create or update the routines for the plan's current week."""
+        """Create or update the routines for the plan's current week (under the user's lease)."""
+        async with self.leases.hold(user_id):
+            return await self._write_week(user_id, plan)
+
+    async def _write_week(self, user_id: int, plan: Plan) -> Written:
+        await ensure_user(self._store, user_id)
         user = await self._store.users.get(user_id)
         catalogue = {t.id: t for t in await self._store.templates.list(user_id)}
         training = TrainingPlan.model_validate(plan.body)

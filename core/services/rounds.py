@@ -20,6 +20,7 @@ from core.ports import Store
 from core.services.hevy_accounts import HevyAccounts, NotLinked
 from core.services.plan_loop import LoopReport, PlanLoop
 from core.services.sync import SyncReport, SyncService
+from core.services.user_lease import UserBusy, UserGone
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class Rounds:
         self._loop = loop
         self._interval = interval_seconds
         self._clock = clock
-        self.owner = uuid.uuid4().hex  # this process
+        self.owner = sync.leases.owner  # this process
 
     async def linked_users(self) -> list[int]:
         """Active users with a Hevy key: whom the scheduler syncs."""
@@ -63,10 +64,12 @@ class Rounds:
         if not await self._store.leases.claim(f"round:{user_id}", attempt, ttl, self._clock()):
             return RoundResult(ran=False)
         try:
-            client = await self._accounts.client_for(user_id)
-            report = await self._sync.sync(user_id, client)
-            loop = await self._loop.after_sync(user_id)
-        except NotLinked:
+            async with self._sync.leases.hold(user_id):
+                client = await self._accounts.client_for(user_id)
+                report = await self._sync.sync(user_id, client)
+                loop = await self._loop.after_sync(user_id)
+        except (NotLinked, UserBusy, UserGone):
+            # Busy: a `/sync`, a backfill or an approval has this user now and syncs them itself.
             return RoundResult(ran=False)
         except (HevyError, SpotterError) as exc:
             log.warning("sync round failed", extra={"user_id": user_id, "error": str(exc)})

@@ -18,6 +18,7 @@ from core.hevy.client import PAGE_SIZE, HevyClient
 from core.hevy.errors import HevyError
 from core.models import SyncState, Workout, utcnow
 from core.ports import Store
+from core.services.user_lease import UserLeases, ensure_user
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +40,28 @@ class SyncReport:
 class SyncService:
     """Backfill and incremental sync of one user's workouts and exercise catalogue."""
 
-    def __init__(self, store: Store, *, clock: Clock = utcnow) -> None:
+    def __init__(
+        self, store: Store, *, clock: Clock = utcnow, leases: UserLeases | None = None
+    ) -> None:
         self._store = store
         self._clock = clock
+        self.leases = leases or UserLeases(store, clock=clock)
 
     async def sync(
         self, user_id: int, client: HevyClient, progress: Progress | None = None
     ) -> SyncReport:
-        """Backfill when it has not finished, else apply the changes since the last sync."""
+        """Backfill when it has not finished, else apply the changes since the last sync.
+
+        Runs under the user's lease (UserBusy when another sync or write has it) and stops with
+        UserGone when the user is erased meanwhile.
+        """
+        async with self.leases.hold(user_id):
+            return await self._sync(user_id, client, progress)
+
+    async def _sync(
+        self, user_id: int, client: HevyClient, progress: Progress | None
+    ) -> SyncReport:
+        await ensure_user(self._store, user_id)
         state = await self._store.sync_state.get(user_id)
         before = client.requests_made
         report = SyncReport()
@@ -62,6 +77,7 @@ class SyncService:
             raise
         state.last_error = None
         state.last_synced_at = self._clock()
+        await ensure_user(self._store, user_id)
         await self._store.sync_state.put(state)
         report.requests = client.requests_made - before
         report.backfill_complete = state.backfill_complete
@@ -70,6 +86,7 @@ class SyncService:
     async def refresh_templates(self, user_id: int, client: HevyClient, state: SyncState) -> None:
         """Replace the cached catalogue (built-in and custom exercises) with Hevy's."""
         templates = [t.to_domain() for t in await client.exercise_templates()]
+        await ensure_user(self._store, user_id)
         await self._store.templates.replace_all(user_id, templates)
         state.templates_refreshed_at = self._clock()
 
@@ -95,6 +112,7 @@ class SyncService:
             result = await client.workouts_page(page)
             workouts = [w.to_domain() for w in result.items]
             known = await self._ensure_templates(user_id, client, state, report, known, workouts)
+            await ensure_user(self._store, user_id)
             await self._store.workouts.upsert(user_id, workouts)
             report.upserted += len(workouts)
             failpoints.reach("sync.after_page_stored")
@@ -133,6 +151,7 @@ class SyncService:
                 latest[event.workout_id] = event.workout.to_domain()
         updated = [w for w in latest.values() if w is not None]
         await self._ensure_templates(user_id, client, state, report, known, updated)
+        await ensure_user(self._store, user_id)
         await self._store.workouts.upsert(user_id, updated)
         report.upserted += len(updated)
         for workout_id, workout in latest.items():

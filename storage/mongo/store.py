@@ -274,12 +274,22 @@ class MongoOutbox(_Repo):
             claimed.append(_outbox_message(doc))
         return claimed
 
-    async def mark_sent(self, message_id: str, now: datetime) -> bool:
+    async def mark_sent(self, message_id: str, now: datetime, maybe: str | None = None) -> bool:
+        status = OutboxStatus.MAYBE_SENT if maybe else OutboxStatus.SENT
+        update: Doc = {"status": status.value, "sent_at": now, "claim_until": None}
+        if maybe:
+            update["last_error"] = maybe
         result = await self._db.outbox.update_one(
-            {"_id": message_id, "status": OutboxStatus.PENDING.value},
-            {"$set": {"status": OutboxStatus.SENT.value, "sent_at": now, "claim_until": None}},
+            {"_id": message_id, "status": OutboxStatus.PENDING.value}, {"$set": update}
         )
         return result.modified_count == 1
+
+    async def renew_claim(self, message_id: str, owner: str, until: datetime) -> bool:
+        result = await self._db.outbox.update_one(
+            {"_id": message_id, "claimed_by": owner, "status": OutboxStatus.PENDING.value},
+            {"$set": {"claim_until": until}},
+        )
+        return result.matched_count == 1
 
     async def retry_later(self, message_id: str, next_attempt_at: datetime, error: str) -> None:
         await self._db.outbox.update_one(
@@ -383,7 +393,8 @@ class MongoLeases(_Repo):
         await self._db.leases.delete_one({"_id": name, "owner": owner})
 
 
-# Collections that hold a user's data, with the field naming the user: what erasing clears.
+# Collections that hold a user's data, with the field naming the user: what erasing clears
+# (not `usage`: see storage/sqlite/schema.py).
 _USER_COLLECTIONS: dict[str, str] = {
     "credentials": "_id",
     "workouts": "user_id",
@@ -395,7 +406,6 @@ _USER_COLLECTIONS: dict[str, str] = {
     "outbox": "user_id",
     "sync_state": "_id",
     "login_tokens": "user_id",
-    "usage": "user_id",
     "users": "_id",
 }
 

@@ -137,6 +137,8 @@ MIGRATIONS: list[str] = [
 LATEST = len(MIGRATIONS)
 
 # Tables that hold a user's data, with the column naming the user: what erasing a user clears.
+# `usage` is not among them: token counts per Telegram id and day hold nothing personal, and
+# keeping them means deleting one's data never resets the daily Claude budget.
 USER_TABLES: dict[str, str] = {
     "credentials": "user_id",
     "workouts": "user_id",
@@ -149,6 +151,5 @@ USER_TABLES: dict[str, str] = {
     "outbox": "user_id",
     "sync_state": "user_id",
     "login_tokens": "user_id",
-    "usage": "user_id",
     "users": "id",
 }

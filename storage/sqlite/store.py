@@ -345,11 +345,20 @@ class SqliteOutbox(_Repo):
         rows.sort(key=lambda row: row["seq"])
         return [_outbox_message(row) for row in rows]
 
-    async def mark_sent(self, message_id: str, now: datetime) -> bool:
+    async def mark_sent(self, message_id: str, now: datetime, maybe: str | None = None) -> bool:
+        status = OutboxStatus.MAYBE_SENT if maybe else OutboxStatus.SENT
         changed = await self._db.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, claimed_by = NULL, claim_until = NULL "
-            "WHERE id = ? AND status = 'pending'",
-            (now.timestamp(), message_id),
+            "UPDATE outbox SET status = ?, sent_at = ?, last_error = coalesce(?, last_error), "
+            "claimed_by = NULL, claim_until = NULL WHERE id = ? AND status = 'pending'",
+            (status.value, now.timestamp(), maybe, message_id),
+        )
+        return changed == 1
+
+    async def renew_claim(self, message_id: str, owner: str, until: datetime) -> bool:
+        changed = await self._db.execute(
+            "UPDATE outbox SET claim_until = ? "
+            "WHERE id = ? AND claimed_by = ? AND status = 'pending'",
+            (until.timestamp(), message_id, owner),
         )
         return changed == 1
 

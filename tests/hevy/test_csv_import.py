@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.hevy.models import HevyTemplate
-from core.models import ExerciseTemplate, SetRow
+from core.models import ExerciseTemplate, SetRow, User
 from core.ports import Store
 from core.services.csv_import import CsvImportError, import_csv, parse_hevy_csv
 from core.services.sync import SyncService
@@ -114,6 +114,7 @@ async def test_csv_of_the_snapshot_yields_the_same_sets_as_the_api_sync(
     load_snapshot(account, snapshot)
     client = connector_for(sandbox.base_url, http).client(account.api_key)
     store = sqlite_store
+    await store.users.put(User(id=USER))
     await SyncService(store).sync(USER, client)
     synced = comparable(await store.workouts.sets(USER))
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from core.hevy.errors import HevyUnavailable
+from core.models import User
 from core.ports import Store
 from core.services.sync import SyncService
 from sandbox.generator import Lifter
@@ -19,6 +20,12 @@ from tests.hevy.conftest import connector_for
 from tests.hevy.spec import HevySpec
 
 USER = 101
+
+
+async def service_for(store: Store) -> SyncService:
+    """The sync service, for a lifter who exists (a sync stops for an erased one)."""
+    await store.users.put(User(id=USER))
+    return SyncService(store)
 
 
 @pytest.fixture
@@ -41,7 +48,7 @@ async def test_backfill_stores_every_snapshot_workout_once_in_few_requests(
     async def progress(done: int, total: int) -> None:
         seen.append((done, total))
 
-    report = await SyncService(store).sync(USER, client, progress)
+    report = await (await service_for(store)).sync(USER, client, progress)
 
     raw = raw_workouts(snapshot)
     assert await store.workouts.count(USER) == len(raw) == 169
@@ -75,11 +82,11 @@ async def test_backfill_resumes_after_a_crash_without_duplicates(
             raise Crash
 
     with pytest.raises(Crash):
-        await SyncService(sqlite_store).sync(USER, client, die_after_page_k)
+        await (await service_for(sqlite_store)).sync(USER, client, die_after_page_k)
     assert await sqlite_store.workouts.count(USER) == crash_after * 10
     requests_before = sandbox.state.requests_to("/v1/workouts")
 
-    report = await SyncService(sqlite_store).sync(USER, client)
+    report = await (await service_for(sqlite_store)).sync(USER, client)
     assert await sqlite_store.workouts.count(USER) == 169
     workout_pages = sandbox.state.requests_to("/v1/workouts") - requests_before - 1  # - count
     assert workout_pages == 17 - crash_after, "resumed at the page after the last stored one"
@@ -94,13 +101,13 @@ async def test_a_failed_page_fails_loudly_and_keeps_the_cursor(
         500, method="GET", path="^/v1/workouts$", query={"page": "4"}, times=5
     )
     with pytest.raises(HevyUnavailable):
-        await SyncService(sqlite_store).sync(USER, client)
+        await (await service_for(sqlite_store)).sync(USER, client)
     state = await sqlite_store.sync_state.get(USER)
     assert state.backfill_next_page == 4 and not state.backfill_complete
     assert "HevyUnavailable" in state.last_error
     assert await sqlite_store.workouts.count(USER) == 30
 
-    await SyncService(sqlite_store).sync(USER, client)
+    await (await service_for(sqlite_store)).sync(USER, client)
     assert await sqlite_store.workouts.count(USER) == 169
     assert (await sqlite_store.sync_state.get(USER)).last_error is None
 
@@ -111,7 +118,7 @@ async def test_five_5xx_in_a_row_end_in_a_typed_error_with_nothing_written(
     client = connector_for(sandbox.base_url, http).client(snapshot_account.api_key)
     sandbox.state.faults.inject(503, path="^/v1/workouts$", times=5)
     with pytest.raises(HevyUnavailable):
-        await SyncService(sqlite_store).sync(USER, client)
+        await (await service_for(sqlite_store)).sync(USER, client)
     assert await sqlite_store.workouts.count(USER) == 0
 
 
@@ -123,7 +130,7 @@ async def test_429_then_success_honours_retry_after(
     client = connector_for(sandbox.base_url, http).client(snapshot_account.api_key)
     sandbox.state.faults.inject(429, path="^/v1/workouts/count$", retry_after=1)
     started = time.monotonic()
-    await SyncService(sqlite_store).sync(USER, client)
+    await (await service_for(sqlite_store)).sync(USER, client)
     assert time.monotonic() - started >= 1.0
     assert await sqlite_store.workouts.count(USER) == 169
 
@@ -132,7 +139,7 @@ async def test_incremental_sync_applies_new_edited_and_deleted_workouts(
     store: Store, sandbox: RunningSandbox, snapshot_account, http: httpx.AsyncClient
 ) -> None:
     client = connector_for(sandbox.base_url, http).client(snapshot_account.api_key)
-    service = SyncService(store)
+    service = await service_for(store)
     await service.sync(USER, client)
 
     before = sandbox.state.requests_to("/v1/")
@@ -169,7 +176,7 @@ async def test_an_unknown_exercise_refreshes_the_catalogue(
     account = sandbox.state.add_account()
     load_generated(account, Lifter(seed=5, weeks=8))
     client = connector_for(sandbox.base_url, http).client(account.api_key)
-    service = SyncService(sqlite_store)
+    service = await service_for(sqlite_store)
     await service.sync(USER, client)
     catalogue_calls = sandbox.state.requests_to("/v1/exercise_templates")
 
@@ -199,7 +206,7 @@ async def test_a_generated_year_backfills_through_the_sandbox(
     account = sandbox.state.add_account()
     load_generated(account, Lifter(seed=11, weeks=60, units="lb"))
     client = connector_for(sandbox.base_url, http).client(account.api_key)
-    report = await SyncService(sqlite_store).sync(USER, client)
+    report = await (await service_for(sqlite_store)).sync(USER, client)
     n = len(account.workouts)
     assert await sqlite_store.workouts.count(USER) == n > 180
     assert report.requests == math.ceil(n / 10) + 1 + 1
@@ -209,8 +216,8 @@ async def test_sync_requests_fit_the_spec(
     sqlite_store: Store, sandbox: RunningSandbox, snapshot_account, http, spec: HevySpec
 ) -> None:
     client = connector_for(sandbox.base_url, http).client(snapshot_account.api_key)
-    await SyncService(sqlite_store).sync(USER, client)
-    await SyncService(sqlite_store).sync(USER, client)
+    await (await service_for(sqlite_store)).sync(USER, client)
+    await (await service_for(sqlite_store)).sync(USER, client)
     for seen in sandbox.state.requests:
         assert seen.method == "GET"
         size = int(seen.query.get("pageSize", 1))

@@ -25,6 +25,7 @@ from core.services.outbox import Outbox
 from core.services.plan_loop import PlanLoop
 from core.services.plan_writer import PlanWriter
 from core.services.sync import SyncService
+from core.services.user_lease import UserLeases
 from storage.sqlite import SqliteStore
 
 
@@ -35,14 +36,15 @@ async def main(db: str, hevy_url: str, sent_log: str, user_id: int) -> None:
         accounts = HevyAccounts(
             store, vault, HevyConnector(hevy_url, http, pacers=PacerRegistry(0))
         )
-        writer = PlanWriter(store, accounts, HevyWriter(store))
+        # A short lease: the test restarts right after a kill, and must not wait 90 seconds.
+        leases = UserLeases(store, ttl=1.0)
+        writer = PlanWriter(store, accounts, HevyWriter(store), leases)
         outbox = Outbox(store, claim_seconds=1.0)
         plan = (await store.plans.list(user_id))[0]
         if plan.status in (PlanStatus.DRAFT, PlanStatus.APPROVED):
             await writer.approve(user_id, plan.id)
-        await SyncService(store).sync(user_id, await accounts.client_for(user_id))
-        # A short lease: the test restarts right after a kill, and must not wait 5 minutes.
-        await PlanLoop(store, writer, outbox, lease_seconds=1.0).after_sync(user_id)
+        await SyncService(store, leases=leases).sync(user_id, await accounts.client_for(user_id))
+        await PlanLoop(store, writer, outbox).after_sync(user_id)
 
         def append(line: str) -> None:
             with open(sent_log, "a") as sink:

@@ -380,12 +380,20 @@ async def test_erase_user_removes_everything_of_theirs_only(store: Store) -> Non
     assert await store.sync_state.get(1) == SyncState(user_id=1)
     assert await store.login_tokens.get("h1") is None
     assert await store.login_tokens.get("h2") is not None
-    assert await store.usage.get(1, date(2026, 3, 2)) == Usage()
     assert await store.outbox.pending_count() == 1
 
     assert await store.users.get(2) is not None
     assert await store.workouts.count(2) == 1
     assert (await store.conversations.load(2)).summary == "summary"
+
+
+async def test_token_usage_survives_erasure_so_delete_does_not_reset_the_budget(
+    store: Store,
+) -> None:
+    await store.users.put(User(id=1))
+    await store.usage.add(1, date(2026, 3, 2), Usage(input_tokens=150_000))
+    await store.erase_user(1)
+    assert (await store.usage.get(1, date(2026, 3, 2))).input_tokens == 150_000
 
 
 async def test_data_survives_reopening(open_store) -> None:
