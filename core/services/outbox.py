@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 60
 MAX_ATTEMPTS = 8
+BOOKKEEPING_SECONDS = 30.0  # how long recording a send's outcome is retried
 
 
 class Blocked(Exception):
@@ -176,10 +177,10 @@ class Outbox:
             report.sent_ids.append(message.id)
 
     async def _bookkeep[T](self, write: Callable[..., Awaitable[T]], *args: object) -> T:
-        """A store write after a send, retried while the claim is kept (a locked database
-        must not turn a sent message into a resend)."""
+        """A store write after a send, retried while the claim is kept renewed (a locked
+        database must not turn a sent message into a resend)."""
         delay = 0.05
-        deadline = asyncio.get_running_loop().time() + self._claim_seconds * 0.8
+        deadline = asyncio.get_running_loop().time() + BOOKKEEPING_SECONDS
         while True:
             try:
                 return await write(*args)
