@@ -143,7 +143,10 @@ async def _post_init(app: Application) -> None:
             issued = await rt.links.issue(TokenPurpose.ADMIN_CLAIM, None, CLAIM_TTL)
             log.warning(
                 "no admin yet: open this link in Telegram to become the admin",
-                extra={"claim_link": f"https://t.me/{app.bot.username}?start={issued.token}"},
+                extra={
+                    "claim_link": f"https://t.me/{app.bot.username}?start={issued.token}",
+                    "operator_secret": True,  # the one secret meant for the log: see bot/logs.py
+                },
             )
 
 

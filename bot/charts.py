@@ -1,14 +1,12 @@
-"""Charts as PNG bytes (matplotlib, Agg: no display needed)."""
+"""Charts as PNG bytes (matplotlib's object API, no pyplot state: each chart is its own
+Figure, so charts render in worker threads, off the event loop)."""
 
 from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from core.engine.loads import to_user_units
 from core.engine.patterns import Exposure
@@ -16,17 +14,17 @@ from core.engine.volume import MuscleVolume
 from core.models import Units
 
 
-def _png(fig) -> bytes:
+def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.tight_layout()
     fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
     return buffer.getvalue()
 
 
 def progress_chart(title: str, series: list[Exposure], units: Units) -> bytes:
     """e1RM per session over time, with each new best marked."""
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig = Figure(figsize=(7, 3.6))
+    ax = fig.subplots()
     days = [e.at for e in series]
     values = [to_user_units(e.e1rm, units) for e in series]
     ax.plot(days, values, color="#3b6ea5", linewidth=1.6, marker="o", markersize=2.5)
@@ -48,12 +46,11 @@ def progress_chart(title: str, series: list[Exposure], units: Units) -> bytes:
 def week_chart(rows: list[MuscleVolume], label: str) -> bytes:
     """Hard sets per muscle, with each band drawn behind its bar."""
     banded = [r for r in rows if r.low is not None]
-    fig, ax = plt.subplots(figsize=(7, 3.8))
+    fig = Figure(figsize=(7, 3.8))
+    ax = fig.subplots()
     names = [r.muscle for r in banded]
     for i, r in enumerate(banded):
-        ax.add_patch(
-            plt.Rectangle((i - 0.4, r.low), 0.8, r.high - r.low, color="#cfe3cf", zorder=0)
-        )
+        ax.add_patch(Rectangle((i - 0.4, r.low), 0.8, r.high - r.low, color="#cfe3cf", zorder=0))
     colours = ["#3b6ea5" if r.status == "in" else "#d1495b" for r in banded]
     ax.bar(names, [r.sets for r in banded], color=colours, width=0.5, zorder=2)
     ax.set_title(f"Hard sets per muscle, week of {label} (green: target band)")

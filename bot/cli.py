@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings.require("TELEGRAM_BOT_TOKEN")
         if args.webhook:
             settings.require("TELEGRAM_WEBHOOK_SECRET")
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.secret_values())
         from bot.app import serve
 
         return asyncio.run(serve(settings, webhook=args.webhook))

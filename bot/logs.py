@@ -1,12 +1,67 @@
-"""Structured logging: one JSON object per line, library chatter turned down."""
+"""Structured logging: one JSON object per line, library chatter turned down, secrets redacted.
+
+Secrets never reach the log at any level. The handler carries a redaction filter that replaces
+the process's own secrets (bot token, webhook secret, Claude key, master key) and anything shaped
+like a Telegram bot token, a Hevy API key (a UUID) or a one-time link token, in the message,
+in every `extra=` field and in tracebacks. Library loggers that print whole requests and
+updates (httpx, PTB) are capped above DEBUG whatever LOG_LEVEL says.
+
+One record is let through on purpose: the first-start admin claim link, which is how the
+operator becomes admin (it is logged once, carries `operator_secret=True`, and is single-use).
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+REDACTED = "‹redacted›"
+_SHAPES = re.compile(
+    r"\d{6,12}:[A-Za-z0-9_-]{30,}"  # Telegram bot token (also inside bot<token>/ URLs)
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"  # Hevy key
+    r"|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"  # login/invite/claim token
+)
+# Loggers that echo whole requests, URLs (with the bot token) or updates (with pasted keys).
+CAPPED = {
+    "httpx": logging.WARNING,
+    "httpx2": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    "pymongo": logging.WARNING,
+    "telegram": logging.INFO,
+    "anthropic": logging.INFO,
+}
+
+
+class Redactor(logging.Filter):
+    """Replaces secrets in a record before any handler formats it."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 8}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return _SHAPES.sub(REDACTED, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "operator_secret", False):
+            return True
+        record.msg = self.redact(record.getMessage())
+        record.args = None
+        for key, value in list(vars(record).items()):
+            if key not in _STANDARD and isinstance(value, str):
+                setattr(record, key, self.redact(value))
+        if record.exc_info:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -19,19 +74,24 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        entry.update(
+            {k: v for k, v in vars(record).items() if k not in _STANDARD and k != "exc_text"}
+        )
+        entry.pop("operator_secret", None)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exc"] = record.exc_text
         return json.dumps(entry, default=str)
 
 
-def configure_logging(level: str) -> None:
-    """Send JSON lines to stderr at `level`; HTTP client logs only from WARNING up."""
+def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
+    """Send JSON lines to stderr at `level`, with `secrets` (and secret shapes) redacted."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(Redactor(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token.
-    for noisy in ("httpx", "httpcore", "apscheduler", "pymongo"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name, floor in CAPPED.items():
+        logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
 import html
+import ipaddress
+import json
 import logging
 import time
 from collections import deque
+from urllib.parse import parse_qs
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
@@ -24,6 +28,9 @@ from core.models import TokenPurpose, utcnow
 from core.services.linking import LinkRefused
 
 log = logging.getLogger(__name__)
+
+MAX_FORM_BYTES = 4096  # one API key and its field name
+MAX_UPDATE_BYTES = 1024 * 1024  # a Telegram update is a few kB
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -74,6 +81,19 @@ class AddressLimiter:
         return True
 
 
+async def _bounded_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it is larger than `limit` (never read in full)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
 def _page(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(
         PAGE.format(body=body), status_code=status, headers={"Cache-Control": "no-store"}
@@ -81,14 +101,26 @@ def _page(body: str, status: int = 200) -> HTMLResponse:
 
 
 async def _sync_lag(runtime: Runtime) -> float:
-    """Seconds since the least recently synced linked user was synced (0 with nobody linked)."""
+    """Seconds since the least recently synced linked user was synced (0 with nobody linked,
+    -1 when someone was never synced); three queries whatever the number of users."""
+    synced = await runtime.store.sync_state.last_synced()
+    stamps = [synced.get(user_id) for user_id in await runtime.rounds.linked_users()]
+    if any(stamp is None for stamp in stamps):
+        return -1.0
     now = utcnow()
-    lags = []
-    for user_id in await runtime.rounds.linked_users():
-        synced = (await runtime.store.sync_state.get(user_id)).last_synced_at
-        lags.append((now - synced).total_seconds() if synced else float("inf"))
-    finite = [lag for lag in lags if lag != float("inf")]
-    return max(finite, default=0.0) if len(finite) == len(lags) else -1.0
+    return max(((now - stamp).total_seconds() for stamp in stamps), default=0.0)
+
+
+def _from_inside(request: Request) -> bool:
+    """Metrics are for the operator: only from this machine or its private network, and never
+    through a reverse proxy (which is how the public reaches the login page)."""
+    if "x-forwarded-for" in request.headers or "forwarded" in request.headers:
+        return False
+    try:
+        address = ipaddress.ip_address(request.client.host if request.client else "")
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private
 
 
 def build_web(runtime: Runtime, application: Application, *, webhook: bool = False) -> Starlette:
@@ -102,6 +134,8 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
         return JSONResponse({"ok": True, "store": runtime.store.backend})
 
     async def metrics_endpoint(request: Request) -> Response:
+        if not _from_inside(request):
+            return Response(status_code=403)
         metrics.OUTBOX_DEPTH.set(await runtime.store.outbox.pending_count())
         metrics.SYNC_LAG.set(await _sync_lag(runtime))
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
@@ -124,8 +158,19 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
             )
         if request.method == "GET":
             return _page(FORM.format(error=""))
-        form = await request.form()
-        api_key = str(form.get("api_key", "")).strip()
+        body = await _bounded_body(request, MAX_FORM_BYTES)
+        if body is None:
+            return _page(
+                FORM.format(
+                    error='<p class="error" role="alert">That is far too long for a key.</p>'
+                ),
+                413,
+            )
+        try:
+            form = parse_qs(body.decode("utf-8", "replace"), max_num_fields=4)
+        except ValueError:  # more fields than the form has
+            form = {}
+        api_key = (form.get("api_key") or [""])[0].strip()
         if not api_key:
             return _page(
                 FORM.format(error='<p class="error" role="alert">Paste your API key.</p>'), 400
@@ -159,9 +204,16 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
     async def telegram_webhook(request: Request) -> Response:
         secret = runtime.settings.telegram_webhook_secret
         given = request.headers.get("x-telegram-bot-api-secret-token", "")
-        if secret is None or given != secret.get_secret_value():
+        if secret is None or not hmac.compare_digest(
+            given.encode(), secret.get_secret_value().encode()
+        ):
             return Response(status_code=403)
-        update = Update.de_json(await request.json(), application.bot)
+        body = await _bounded_body(request, MAX_UPDATE_BYTES)
+        try:
+            update = Update.de_json(json.loads(body or b""), application.bot)
+        except (ValueError, TypeError, KeyError):
+            log.warning("webhook update unreadable", extra={"bytes": len(body or b"")})
+            return Response(status_code=400)
         await application.update_queue.put(update)
         return Response(status_code=200)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -26,6 +27,22 @@ def utcnow() -> datetime:
 
 # Every stored timestamp: timezone-aware, normalized to UTC milliseconds on the way in.
 Timestamp = Annotated[AwareDatetime, AfterValidator(to_utc_ms)]
+
+MAX_TIME_ZONE_CHARS = 64  # the longest IANA name is 32
+
+
+def time_zone(name: str) -> str:
+    """`name` when it is an IANA time zone name this machine knows; ValueError otherwise."""
+    if not name or len(name) > MAX_TIME_ZONE_CHARS:
+        raise ValueError(f"{name[:40]!r} is not a time zone name like Europe/Berlin")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
+        raise ValueError(f"{name[:40]!r} is not a time zone name like Europe/Berlin") from None
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(time_zone)]
 
 
 class Model(BaseModel):
@@ -75,7 +92,7 @@ class User(Model):
     status: UserStatus = UserStatus.ACTIVE
     role: Role = Role.USER
     units: Units = Units.KG
-    timezone: str = "UTC"
+    timezone: TimeZoneName = "UTC"
     preferences: Preferences = Field(default_factory=Preferences)
     coaching_notes: list[str] = Field(default_factory=list)
     created_at: Timestamp = Field(default_factory=utcnow)

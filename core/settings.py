@@ -126,6 +126,17 @@ class Settings(BaseSettings):
         """Where embedded mode keeps its files (the database's folder)."""
         return self.sqlite_path.parent
 
+    def secret_values(self) -> list[str]:
+        """Every secret set here, in plain text: what the log redacts."""
+        secrets = (
+            self.telegram_bot_token,
+            self.anthropic_api_key,
+            self.spotter_secret_key,
+            self.telegram_webhook_secret,
+        )
+        values = [s.get_secret_value() for s in secrets if s is not None]
+        return values + [part.strip() for v in values for part in v.split(",") if "," in v]
+
     def require(self, *names: str) -> None:
         """Raise ConfigError for the first of `names` (env variable names) that is unset."""
         for name in names:

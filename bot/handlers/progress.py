@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -11,6 +12,7 @@ from bot.charts import progress_chart, week_chart
 from bot.handlers import runtime
 from bot.reports import prs_text, week_text
 from core.engine.loads import format_load
+from core.engine.names import MAX_QUERY_CHARS
 from core.engine.patterns import exposures
 from core.engine.periods import local, week_start
 from core.models import utcnow
@@ -22,6 +24,12 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = " ".join(context.args or []).strip()
     if not query:
         await update.message.reply_text("Which exercise? For example: /progress bench")
+        return
+    if len(query) > MAX_QUERY_CHARS:
+        await update.message.reply_text(
+            f"That's longer than any exercise name ({MAX_QUERY_CHARS} characters at most). "
+            "Try a few words, e.g. /progress incline bench"
+        )
         return
     await send_progress(update, context, query)
 
@@ -53,7 +61,7 @@ async def send_progress(update: Update, context: ContextTypes.DEFAULT_TYPE, quer
         )
         return
     rows = await rt.store.workouts.sets(user.id, template_id=report.template.id)
-    series = exposures(rows, report.template.id)
+    series = await asyncio.to_thread(exposures, rows, report.template.id)
     if not series:
         await context.bot.send_message(
             chat_id, f"No sets of {report.template.title} with a load yet."
@@ -71,9 +79,8 @@ async def send_progress(update: Update, context: ContextTypes.DEFAULT_TYPE, quer
         f"{e1rm(last.e1rm)} ({last.at.date()}).\n"
         f"Best: {e1rm(best.e1rm)} on {best.at.date()}{stalled}"
     )
-    await context.bot.send_photo(
-        chat_id, progress_chart(report.template.title, series, user.units), caption=caption
-    )
+    chart = await asyncio.to_thread(progress_chart, report.template.title, series, user.units)
+    await context.bot.send_photo(chat_id, chart, caption=caption)
 
 
 async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -83,7 +90,8 @@ async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     monday = week_start(local(utcnow(), user.timezone).date())
     rows = await rt.insights.week(user.id, monday)
     text = week_text(rows, monday.isoformat())
-    await update.message.reply_photo(week_chart(rows, monday.isoformat()), caption=text[:1024])
+    chart = await asyncio.to_thread(week_chart, rows, monday.isoformat())
+    await update.message.reply_photo(chart, caption=text[:1024])
 
 
 async def prs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

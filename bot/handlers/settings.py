@@ -4,14 +4,13 @@ reminder time, each set with a tap (the time zone by typing it)."""
 from __future__ import annotations
 
 from datetime import time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.handlers import runtime
 from bot.jobs import schedule_reminder
-from core.models import Units, User, utcnow
+from core.models import Units, User, time_zone, utcnow
 
 EQUIPMENT = ("barbell", "dumbbell", "machine", "kettlebell", "resistance_band")
 INJURIES = ("shoulder", "knee", "lower back", "elbow", "wrist")
@@ -115,12 +114,13 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def timezone_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """“tz Europe/Berlin” sets the time zone."""
-    name = update.message.text.split(maxsplit=1)[1].strip() if " " in update.message.text else ""
+    parts = update.message.text.split(maxsplit=1)
+    name = parts[1].strip() if len(parts) > 1 else ""
     try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        time_zone(name)
+    except ValueError:
         await update.message.reply_text(
-            f"“{name}” is not a time zone I know; try e.g. Europe/Berlin."
+            f"“{name[:40]}” is not a time zone I know; try e.g. Europe/Berlin."
         )
         return
     rt = runtime(context)

@@ -22,7 +22,7 @@ from core.engine.loads import to_user_units
 from core.engine.periods import week_start, week_window
 from core.engine.plan import TrainingPlan
 from core.errors import SpotterError
-from core.models import Preferences, Units, User, utcnow
+from core.models import Preferences, Units, User, time_zone, utcnow
 from core.ports import Store
 from core.services.insights import Insights, UnknownExercise
 from core.services.plans import PlanChange, PlanRequest, PlanService
@@ -582,13 +582,9 @@ class ToolBox:
         timezone = changes.pop("timezone", None)
         if timezone is not None:
             try:
-                from zoneinfo import ZoneInfo
-
-                ZoneInfo(timezone)
-            except Exception:
-                raise ToolError(
-                    f"{timezone!r} is not a time zone name like Europe/Berlin"
-                ) from None
+                time_zone(timezone)
+            except ValueError as exc:
+                raise ToolError(str(exc)) from None
         prefs = Preferences.model_validate({**user.preferences.model_dump(), **changes})
         updated = user.model_copy(
             update={

@@ -27,9 +27,30 @@ _ALIASES = {
 }
 
 
+MAX_QUERY_CHARS = 80  # an exercise name is short; longer input is cut before any matching
+MAX_QUERY_WORDS = 6
+SIMILAR = 0.75  # a typed word this similar to a title word counts as that word
+
+
 def _words(text: str) -> list[str]:
     words = re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()
     return " ".join(_ALIASES.get(w, w) for w in words).split()
+
+
+def query_words(query: str) -> list[str]:
+    """The words of what was typed, bounded: matching costs the same for any input."""
+    return _words(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
+
+
+def _likeness(word: str, candidate: str) -> float:
+    """1 when `candidate` starts with `word`, else their similarity (0 below SIMILAR)."""
+    if candidate.startswith(word):
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, word, candidate)
+    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+        return 0.0  # the cheap upper bounds already rule it out
+    ratio = matcher.ratio()
+    return ratio if ratio >= SIMILAR else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,32 +69,28 @@ def find_exercises(
 
     Every word typed must start a word of the title (typos forgiven by similarity); among
     equals, the exercises the lifter actually trains (`usage`: sets per template) come first.
+    Each typed word is compared once with each distinct title word of the catalogue (a few
+    hundred), not once per title, so a lookup takes milliseconds whatever is typed.
     """
     usage = usage or {}
-    wanted = _words(query)
+    wanted = query_words(query)
     if not wanted:
         return []
+    titled = [(template, _words(template.title)) for template in catalogue]
+    vocabulary = {word for _, title in titled for word in title}
+    likeness = {w: {v: _likeness(w, v) for v in vocabulary} for w in set(wanted)}
+    joined = " ".join(wanted)
     scored = []
-    for template in catalogue:
-        title = _words(template.title)
+    for template, title in titled:
         if not title:
             continue
-        per_word = []
-        for word in wanted:
-            best = max(
-                1.0 if t.startswith(word) else difflib.SequenceMatcher(None, word, t).ratio()
-                for t in title
-            )
-            per_word.append(best)
-        coverage = min(per_word)
-        if coverage < 0.75:
+        coverage = min(max(likeness[w][t] for t in title) for w in wanted)
+        if coverage < SIMILAR:
             continue
-        exact = 1.0 if " ".join(wanted) == " ".join(title) else 0.0
+        exact = 1.0 if joined == " ".join(title) else 0.0
         brevity = len(wanted) / len(title)
         habit = min(usage.get(template.id, 0), 200) / 400
-        first = title[0].startswith(wanted[0]) or (
-            difflib.SequenceMatcher(None, wanted[0], title[0]).ratio() >= 0.75
-        )
+        first = likeness[wanted[0]][title[0]] >= SIMILAR
         score = coverage * 2 + exact + brevity * 0.3 + habit + (0.5 if first else 0.0)
         scored.append(Match(template, score))
     scored.sort(key=lambda m: (-m.score, m.template.title))
@@ -86,7 +103,7 @@ def resolve_exercise(
     """The one exercise `query` means, or None and the candidates to choose from."""
     catalogue = list(catalogue)
     by_id = {t.id: t for t in catalogue}
-    if query in by_id:
+    if len(query) <= MAX_QUERY_CHARS and query in by_id:
         return by_id[query], []
     matches = find_exercises(query, catalogue, usage, limit=6)
     if not matches:

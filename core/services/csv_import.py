@@ -8,6 +8,7 @@ reported, never dropped. A file with any bad row imports nothing.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -19,10 +20,16 @@ from zoneinfo import ZoneInfo
 from core.errors import SpotterError
 from core.models import ExerciseSet, ExerciseTemplate, SetType, Workout, WorkoutExercise
 from core.ports import Store
-from core.units import lb_to_kg
+from core.units import LB_PER_KG, lb_to_kg
 
 MILE_M = 1609.344
 MAX_BYTES = 20 * 1024 * 1024
+# What a logged set can plausibly hold; beyond it a cell is a typo or an attack, not a lift.
+MAX_KG = 1000.0
+MAX_KM = 1000.0
+MAX_REPS = 1000
+MAX_SECONDS = 7 * 24 * 3600
+MAX_INDEX = 10_000
 _COMMON = [
     "title",
     "start_time",
@@ -106,8 +113,10 @@ def parse_hevy_csv(text: str, templates: list[ExerciseTemplate], timezone: str) 
 
 
 async def import_csv(store: Store, user_id: int, text: str, timezone: str) -> CsvImport:
-    """Parse the whole file, then store it in one call; a bad file stores nothing."""
-    parsed = parse_hevy_csv(text, await store.templates.list(user_id), timezone)
+    """Parse the whole file (in a worker thread: a 20 MB file takes seconds), then store it in
+    one call; a bad file stores nothing."""
+    templates = await store.templates.list(user_id)
+    parsed = await asyncio.to_thread(parse_hevy_csv, text, templates, timezone)
     await store.workouts.upsert(user_id, parsed.workouts)
     return parsed
 
@@ -151,21 +160,21 @@ def _read_row(
         unmapped[title] = unmapped.get(title, 0) + 1
         template_id = UNMAPPED_PREFIX + normalize_title(title)
     if units == "kg":
-        weight = _number(row["weight_kg"], line, "weight_kg")
-        distance = _number(row["distance_km"], line, "distance_km")
+        weight = _number(row["weight_kg"], line, "weight_kg", MAX_KG)
+        distance = _number(row["distance_km"], line, "distance_km", MAX_KM)
         distance_m = None if distance is None else distance * 1000
     else:
-        pounds = _number(row["weight_lbs"], line, "weight_lbs")
+        pounds = _number(row["weight_lbs"], line, "weight_lbs", MAX_KG * LB_PER_KG)
         weight = None if pounds is None else lb_to_kg(pounds)
-        miles = _number(row["distance_miles"], line, "distance_miles")
+        miles = _number(row["distance_miles"], line, "distance_miles", MAX_KM * 1000 / MILE_M)
         distance_m = None if miles is None else miles * MILE_M
-    reps = _number(row["reps"], line, "reps")
-    duration = _number(row["duration_seconds"], line, "duration_seconds")
-    rpe = _number(row["rpe"], line, "rpe")
-    superset = _number(row["superset_id"], line, "superset_id")
-    index = _number(row["set_index"], line, "set_index")
-    if index is None or index < 0:
-        raise CsvImportError(f"line {line}: set_index must be 0 or more")
+    reps = _number(row["reps"], line, "reps", MAX_REPS, whole=True)
+    duration = _number(row["duration_seconds"], line, "duration_seconds", MAX_SECONDS, whole=True)
+    rpe = _number(row["rpe"], line, "rpe", 10)
+    superset = _number(row["superset_id"], line, "superset_id", MAX_INDEX, whole=True)
+    index = _number(row["set_index"], line, "set_index", MAX_INDEX, whole=True)
+    if index is None:
+        raise CsvImportError(f"line {line}: set_index is empty")
 
     key = (row["title"], start.isoformat(), end.isoformat() if end else "")
     session = sessions.setdefault(
@@ -224,10 +233,15 @@ def _time(value: str, tz: ZoneInfo, line: int, column: str) -> datetime:
     raise CsvImportError(f"line {line}: {column} {text!r} is not a date like '8 Apr 2026, 16:50'")
 
 
-def _number(value: str, line: int, column: str) -> float | None:
+def _number(
+    value: str, line: int, column: str, most: float, *, whole: bool = False
+) -> float | None:
+    """A number from 0 to `most` (a whole one with `whole`), None when the cell is empty."""
     text = value.strip()
     if not text:
         return None
+    if len(text) > 32:
+        raise CsvImportError(f"line {line}: {column} {text[:32]!r}… is not a number")
     try:
         number = (
             float(text.replace(",", "."))
@@ -238,4 +252,8 @@ def _number(value: str, line: int, column: str) -> float | None:
         raise CsvImportError(f"line {line}: {column} {text!r} is not a number") from None
     if number != number or number in (float("inf"), float("-inf")):
         raise CsvImportError(f"line {line}: {column} {text!r} is not a number")
+    if not 0 <= number <= most:
+        raise CsvImportError(f"line {line}: {column} {text} is not between 0 and {most:g}")
+    if whole and number != int(number):
+        raise CsvImportError(f"line {line}: {column} {text} is not a whole number")
     return number

@@ -5,9 +5,12 @@ from __future__ import annotations
 from core.crypto import KeyVault
 from core.errors import SpotterError
 from core.hevy.client import HevyClient, HevyConnector
+from core.hevy.errors import InvalidApiKey
 from core.hevy.models import HevyUser
 from core.models import HevyCredential, utcnow
 from core.ports import Store
+
+MAX_KEY_CHARS = 128  # Hevy's keys are UUIDs (36)
 
 
 class NotLinked(SpotterError):
@@ -25,8 +28,12 @@ class HevyAccounts:
         self._connector = connector
 
     async def check(self, api_key: str) -> HevyUser:
-        """Who `api_key` belongs to (InvalidApiKey when Hevy does not accept it)."""
-        return await self._connector.client(api_key.strip()).user_info()
+        """Who `api_key` belongs to (InvalidApiKey when Hevy does not accept it, or when it
+        could not be a key at all: it travels in an HTTP header, so printable ASCII only)."""
+        key = api_key.strip()
+        if not key or len(key) > MAX_KEY_CHARS or not (key.isascii() and key.isprintable()):
+            raise InvalidApiKey("not shaped like an API key")
+        return await self._connector.client(key).user_info()
 
     async def link(self, user_id: int, api_key: str) -> HevyUser:
         """Check `api_key` with Hevy, then store it sealed for `user_id` (InvalidApiKey if bad)."""

@@ -1,11 +1,13 @@
 """What a lifter's log says: the engine's analytics over one user's stored data.
 
 Commands, the coach's tools and the demo all read through here, so a number shown anywhere is
-computed once, the same way.
+computed once, the same way. The engine's work runs in a worker thread (`asyncio.to_thread`):
+a lifter with years of sets, or a name typed oddly, never holds up the other lifters' replies.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -88,12 +90,14 @@ class Insights:
     async def find(self, user_id: int, query: str, limit: int = 10) -> list[ExerciseTemplate]:
         catalogue = await self.catalogue(user_id)
         usage = await self.usage(user_id)
-        return [m.template for m in find_exercises(query, catalogue.values(), usage, limit)]
+        found = await asyncio.to_thread(find_exercises, query, catalogue.values(), usage, limit)
+        return [m.template for m in found]
 
     async def resolve(self, user_id: int, query: str) -> ExerciseTemplate:
         """The exercise `query` names (UnknownExercise with the choices when it is unclear)."""
         catalogue = await self.catalogue(user_id)
-        found, choices = resolve_exercise(query, catalogue.values(), await self.usage(user_id))
+        usage = await self.usage(user_id)
+        found, choices = await asyncio.to_thread(resolve_exercise, query, catalogue.values(), usage)
         if found is None:
             raise UnknownExercise(query, choices)
         return found
@@ -110,22 +114,26 @@ class Insights:
         template = await self.resolve(user_id, query)
         user = await self.user(user_id)
         rows = await self._store.workouts.sets(user_id, start, end, template_id=template.id)
-        stall = detect_stall(rows, template.id, end or utcnow())
-        return Progress(
-            template=template,
-            by_period=best_e1rm_by_period(rows, template.id, bucket, formula, user.timezone),
-            records=all_time_prs(rows, formula).get(template.id),
-            stalled_since=stall.since if stall else None,
-        )
+
+        def compute() -> Progress:
+            stall = detect_stall(rows, template.id, end or utcnow())
+            return Progress(
+                template=template,
+                by_period=best_e1rm_by_period(rows, template.id, bucket, formula, user.timezone),
+                records=all_time_prs(rows, formula).get(template.id),
+                stalled_since=stall.since if stall else None,
+            )
+
+        return await asyncio.to_thread(compute)
 
     async def records(self, user_id: int) -> dict[str, PersonalRecords]:
-        return all_time_prs(await self._store.workouts.sets(user_id))
+        return await asyncio.to_thread(all_time_prs, await self._store.workouts.sets(user_id))
 
     async def rep_prs(
         self, user_id: int, start: datetime | None = None, end: datetime | None = None
     ) -> list[RepPR]:
         """Rep-PRs set within the window (judged against the whole history before them)."""
-        found = rep_prs(await self._store.workouts.sets(user_id, end=end))
+        found = await asyncio.to_thread(rep_prs, await self._store.workouts.sets(user_id, end=end))
         return [p for p in found if start is None or p.at >= start]
 
     async def week(self, user_id: int, monday: date) -> list[MuscleVolume]:
@@ -133,7 +141,7 @@ class Insights:
         user = await self.user(user_id)
         start, end = week_window(monday, user.timezone)
         rows = await self._store.workouts.sets(user_id, start, end)
-        sets = hard_sets(rows, await self.catalogue(user_id))
+        sets = await asyncio.to_thread(hard_sets, rows, await self.catalogue(user_id))
         return against_bands(sets, user.preferences.level)
 
     async def summary(self, user_id: int, start: datetime, end: datetime) -> Summary:
@@ -169,9 +177,10 @@ class Insights:
         if not rows:
             return {}
         since = rows[-1].start_time - timedelta(weeks=weeks)
-        rows = [r for r in rows if r.start_time >= since]
+        recent = [r for r in rows if r.start_time >= since]
+        records = await asyncio.to_thread(all_time_prs, recent)
         return {
             tid: pr.best_e1rm.estimate.value
-            for tid, pr in all_time_prs(rows).items()
+            for tid, pr in records.items()
             if pr.best_e1rm is not None
         }

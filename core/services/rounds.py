@@ -53,8 +53,8 @@ class Rounds:
 
     async def linked_users(self) -> list[int]:
         """Active users with a Hevy key: whom the scheduler syncs."""
-        users = await self._store.users.list(UserStatus.ACTIVE)
-        return [u.id for u in users if await self._store.credentials.get(u.id) is not None]
+        linked = await self._store.credentials.user_ids()
+        return [u.id for u in await self._store.users.list(UserStatus.ACTIVE) if u.id in linked]
 
     async def run(self, user_id: int) -> RoundResult:
         """This interval's sync round for `user_id`, unless another process has it."""

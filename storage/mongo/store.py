@@ -93,6 +93,9 @@ class MongoCredentials(_Repo):
     async def delete(self, user_id: int) -> None:
         await self._db.credentials.delete_one({"_id": user_id})
 
+    async def user_ids(self) -> set[int]:
+        return {doc["_id"] async for doc in self._db.credentials.find({}, {"_id": 1})}
+
 
 def _workout_key(user_id: int, workout_id: str) -> str:
     # A compound primary key: point reads and upserts go by _id, the cheapest path everywhere.
@@ -332,6 +335,10 @@ class MongoSyncState(_Repo):
         await self._db.sync_state.replace_one(
             {"_id": state.user_id}, _doc(state, _id=state.user_id), upsert=True
         )
+
+    async def last_synced(self) -> dict[int, datetime | None]:
+        cursor = self._db.sync_state.find({}, {"_id": 1, "last_synced_at": 1})
+        return {doc["_id"]: doc.get("last_synced_at") async for doc in cursor}
 
 
 class MongoLoginTokens(_Repo):

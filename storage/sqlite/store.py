@@ -82,6 +82,9 @@ class SqliteCredentials(_Repo):
     async def delete(self, user_id: int) -> None:
         await self._db.execute("DELETE FROM credentials WHERE user_id = ?", (user_id,))
 
+    async def user_ids(self) -> set[int]:
+        return {row[0] for row in await self._db.fetchall("SELECT user_id FROM credentials")}
+
 
 _SET_COLUMNS = (
     "workout_id, start_time, exercise_index, set_index, template_id, title, type, "
@@ -400,6 +403,12 @@ class SqliteSyncState(_Repo):
             "ON CONFLICT (user_id) DO UPDATE SET doc = excluded.doc",
             (state.user_id, state.model_dump_json()),
         )
+
+    async def last_synced(self) -> dict[int, datetime | None]:
+        rows = await self._db.fetchall(
+            "SELECT user_id, json_extract(doc, '$.last_synced_at') FROM sync_state"
+        )
+        return {row[0]: datetime.fromisoformat(row[1]) if row[1] else None for row in rows}
 
 
 _TOKEN_COLUMNS = "token_hash, purpose, user_id, expires_at, created_at, used_at, used_by"
