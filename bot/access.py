@@ -2,31 +2,31 @@
 
 An operator pays for Claude, so by default (`SPOTTER_ACCESS=invite`) only admins and invited
 people get through. A stranger gets one polite sentence with their Telegram id and costs
-nothing else: no Claude call, no Hevy call, nothing stored. In `open` mode everyone is admitted
-and a per-user message rate keeps costs bounded.
+nothing else: no Claude call, no Hevy call, nothing stored. In `open` mode everyone is admitted.
+In every mode each user's updates are rate-limited (a burst is fine, a flood gets one polite
+sentence and is dropped); coach turns have a tighter limit of their own (bot/handlers/chat.py).
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import metrics
 from bot.handlers import runtime
+from bot.throttle import SlidingWindow
 from core.errors import SpotterError
 from core.models import Role, TokenPurpose, UserStatus, utcnow
 from core.services.linking import admit
 
 log = logging.getLogger(__name__)
 
-RATE_WINDOW = 60.0
-RATE_LIMIT = 20  # messages per minute per user in open mode
+UPDATES_PER_MINUTE = 30  # commands, messages and button taps per user
 _refused: OrderedDict[int, None] = OrderedDict()
-_recent: dict[int, deque[float]] = {}
+_updates = SlidingWindow(UPDATES_PER_MINUTE, 60.0)
 
 
 def _remember_refusal(user_id: int) -> bool:
@@ -37,15 +37,6 @@ def _remember_refusal(user_id: int) -> bool:
     if len(_refused) > 10_000:
         _refused.popitem(last=False)
     return True
-
-
-def _over_rate(user_id: int) -> bool:
-    now = time.monotonic()
-    stamps = _recent.setdefault(user_id, deque())
-    while stamps and now - stamps[0] > RATE_WINDOW:
-        stamps.popleft()
-    stamps.append(now)
-    return len(stamps) > RATE_LIMIT
 
 
 async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -78,9 +69,13 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 f"link; your Telegram id is {tg_user.id}.",
             )
         raise ApplicationHandlerStop
-    if settings.spotter_access == "open" and update.message and _over_rate(tg_user.id):
-        if len(_recent[tg_user.id]) == RATE_LIMIT + 1:
-            await update.message.reply_text("That's a lot of messages at once; give me a minute.")
+    if not _updates.allow(tg_user.id):
+        if _updates.first_refusal(tg_user.id):
+            await context.bot.send_message(
+                chat.id, "That's a lot at once; give me a minute, then carry on."
+            )
+        if update.callback_query is not None:
+            await update.callback_query.answer()
         raise ApplicationHandlerStop
 
 
@@ -89,16 +84,20 @@ async def _redeem_start_payload(update: Update, context: ContextTypes.DEFAULT_TY
     message = update.message
     if message is None or not message.text or not message.text.startswith("/start "):
         return False
-    code = message.text.split(maxsplit=1)[1].strip()
+    code = message.text.split(maxsplit=1)[1].strip()[:64]
     rt = runtime(context)
     tg_user = update.effective_user
-    for purpose, role in ((TokenPurpose.INVITE, Role.USER), (TokenPurpose.ADMIN_CLAIM, Role.ADMIN)):
+    redeemers = (
+        (lambda: rt.links.redeem(code, TokenPurpose.INVITE, tg_user.id), Role.USER, "invite"),
+        (lambda: rt.links.claim_admin(code, tg_user.id), Role.ADMIN, "admin_claim"),
+    )
+    for redeem, role, via in redeemers:
         try:
-            await rt.links.redeem(code, purpose, tg_user.id)
+            await redeem()
         except SpotterError:
             continue
         await admit(rt.store, tg_user.id, update.effective_chat.id, tg_user.full_name, role)
-        log.info("admitted", extra={"user_id": tg_user.id, "via": purpose.value})
+        log.info("admitted", extra={"user_id": tg_user.id, "via": via})
         context.user_data["just_admitted"] = role.value
         return True
     return False

@@ -31,8 +31,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.updates import PerChatUpdateProcessor
 from bot.web import build_web
 from core.errors import ConfigError, SpotterError
-from core.models import Role, TokenPurpose, UserStatus, utcnow
-from core.services.linking import CLAIM_TTL
+from core.models import UserStatus, utcnow
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -138,9 +137,8 @@ async def _post_init(app: Application) -> None:
     rt: Runtime = app.bot_data["runtime"]
     await schedule_all(app)
     if rt.settings.spotter_access == "invite" and not rt.settings.spotter_admins:
-        admins = [u for u in await rt.store.users.list() if u.role == Role.ADMIN]
-        if not admins:
-            issued = await rt.links.issue(TokenPurpose.ADMIN_CLAIM, None, CLAIM_TTL)
+        issued = await rt.links.issue_admin_claim()
+        if issued is not None:
             log.warning(
                 "no admin yet: open this link in Telegram to become the admin",
                 extra={

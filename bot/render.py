@@ -43,12 +43,9 @@ def markdown_to_html(text: str) -> str:
     text = _INLINE_CODE.sub(
         lambda m: keep(f"<code>{html.escape(m.group(1), quote=False)}</code>"), text
     )
-    text = _LINK.sub(
-        lambda m: keep(
-            f'<a href="{html.escape(m.group(2))}">{html.escape(m.group(1), quote=False)}</a>'
-        ),
-        text,
-    )
+    # A link's target is shown, never hidden behind its text: the words come from a model that
+    # may have read a note planted in someone's log.
+    text = _LINK.sub(lambda m: keep(html.escape(_shown_link(m.group(1), m.group(2)))), text)
     text = html.escape(text, quote=False)
     text = _HEADING.sub(r"<b>\1</b>", text)
     text = _BULLET.sub(r"\1• ", text)
@@ -57,6 +54,10 @@ def markdown_to_html(text: str) -> str:
     text = _ITALIC.sub(lambda m: f"<i>{m.group(1) or m.group(2)}</i>", text)
     text = _balance(text)
     return re.sub(r"\x00(\d+)\x00", lambda m: stash[int(m.group(1))], text)
+
+
+def _shown_link(label: str, target: str) -> str:
+    return target if label.strip() == target.strip() else f"{label} ({target})"
 
 
 def escape(text: str) -> str:

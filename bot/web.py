@@ -7,8 +7,6 @@ import html
 import ipaddress
 import json
 import logging
-import time
-from collections import deque
 from urllib.parse import parse_qs
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -22,6 +20,7 @@ from telegram.ext import Application
 from bot import metrics
 from bot.handlers.sync import start_backfill
 from bot.runtime import Runtime
+from bot.throttle import SlidingWindow
 from core.errors import SpotterError
 from core.hevy.errors import HevyError, InvalidApiKey
 from core.models import TokenPurpose, utcnow
@@ -59,26 +58,6 @@ Hevy Pro; find the key at <strong>hevy.com → Settings → Developer</strong>.<
 <p id="why">The key is checked with Hevy, then stored encrypted. This page works once.</p>
 <button type="submit">Link Hevy</button>
 </form>"""
-
-
-class AddressLimiter:
-    """At most `limit` requests per `window` seconds from one address."""
-
-    def __init__(self, limit: int = 20, window: float = 60.0) -> None:
-        self._limit, self._window = limit, window
-        self._seen: dict[str, deque[float]] = {}
-
-    def allow(self, address: str) -> bool:
-        now = time.monotonic()
-        stamps = self._seen.setdefault(address, deque())
-        while stamps and now - stamps[0] > self._window:
-            stamps.popleft()
-        if len(stamps) >= self._limit:
-            return False
-        stamps.append(now)
-        if len(self._seen) > 50_000:
-            self._seen.pop(next(iter(self._seen)))
-        return True
 
 
 async def _bounded_body(request: Request, limit: int) -> bytes | None:
@@ -124,7 +103,7 @@ def _from_inside(request: Request) -> bool:
 
 
 def build_web(runtime: Runtime, application: Application, *, webhook: bool = False) -> Starlette:
-    limiter = AddressLimiter()
+    limiter = SlidingWindow(limit=20, window=60.0)  # login-page requests per address
 
     async def healthz(request: Request) -> Response:
         try:

@@ -22,6 +22,7 @@ from core.models import (
     RoutineLink,
     SetRow,
     SyncState,
+    TokenPurpose,
     Usage,
     User,
     UserStatus,
@@ -150,6 +151,9 @@ class LoginTokenRepo(Protocol):
         ...
 
     async def purge_expired(self, now: datetime) -> int: ...
+    async def revoke(self, purpose: TokenPurpose) -> int:
+        """Delete every token of `purpose`, used or not; returns how many."""
+        ...
 
 
 class UsageRepo(Protocol):

@@ -15,8 +15,11 @@ from telegram.ext import ContextTypes
 
 from bot import metrics
 from bot.handlers import runtime
+from bot.handlers.plan import show_proposal
 from bot.render import markdown_to_html, split_html
+from bot.throttle import SlidingWindow
 from core.coach.service import CoachError
+from core.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +28,9 @@ NO_COACH = (
     "Free-form coaching is switched off on this Spotter (no Claude key). These work: "
     "/plan, /today, /progress <exercise>, /week, /prs, /sync, /settings, /help."
 )
+COACH_TURNS_PER_MINUTE = 8  # each costs Claude tokens; a person types slower than this
 _draft_ids = itertools.count(1)
+_turns = SlidingWindow(COACH_TURNS_PER_MINUTE, 60.0)
 
 
 class DraftStream:
@@ -98,6 +103,14 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if rt.coach is None:
         await update.message.reply_text(NO_COACH)
         return
+    user_id = update.effective_user.id
+    if not _turns.allow(user_id):
+        if _turns.first_refusal(user_id):
+            await update.message.reply_text(
+                "I'm still thinking about your last questions; give me a minute for new ones."
+            )
+        return
+    started = utcnow()
     stream = DraftStream(context, update.effective_chat.id)
     # The placeholder goes out alongside the Claude call, not before it: under load the
     # rate limiter may hold it a moment, and Claude should not wait for that.
@@ -127,3 +140,8 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ):
         metrics.CLAUDE_TOKENS.labels(kind=kind).inc(value)
     await stream.finish(result.text or "…")
+    if "propose_plan" in result.tool_calls:
+        # The coach made or edited a draft: the buttons under it approve exactly that one.
+        proposal = await rt.plans.draft_since(user_id, started)
+        if proposal is not None:
+            await show_proposal(context.bot, update.effective_chat.id, proposal)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
@@ -14,6 +14,7 @@ from bot.reports import today_text
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
 from core.models import PlanStatus, utcnow
+from core.services.plans import Proposal
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +46,20 @@ async def plan_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if proposal.refused:
         await update.message.reply_text(f"I can't build a sound plan: {proposal.refused}")
         return
+    await show_proposal(context.bot, update.effective_chat.id, proposal)
+
+
+async def show_proposal(bot: Bot, chat_id: int, proposal: Proposal) -> None:
+    """A draft's preview with the buttons that approve, change or cancel that very draft."""
     text = f"<pre>{escape(proposal.preview)}</pre>"
     warnings = [v.message for v in proposal.violations]
     if warnings:
         text += "\n" + escape("Heads-up: " + "; ".join(warnings))
     parts = split_html(text)
     for part in parts[:-1]:
-        await update.message.reply_text(part, parse_mode=ParseMode.HTML)
-    await update.message.reply_text(
-        parts[-1], parse_mode=ParseMode.HTML, reply_markup=_buttons(proposal.plan.id)
+        await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
+    await bot.send_message(
+        chat_id, parts[-1], parse_mode=ParseMode.HTML, reply_markup=_buttons(proposal.plan.id)
     )
 
 

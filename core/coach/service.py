@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import anthropic
@@ -48,6 +49,22 @@ class BudgetExhausted(CoachError):
 
 class CoachUnavailable(CoachError):
     user_message = "Claude is overloaded or unreachable right now. Please try again in a minute."
+
+    def __init__(self, reason: str, usage: Usage | None = None) -> None:
+        super().__init__(reason)
+        self.usage = usage or Usage()  # what the failed call had already cost
+
+
+class MessageTooLong(CoachError):
+    user_message = (
+        "That message is longer than I read in one go; send it in parts under 4,000 characters."
+    )
+
+
+MAX_MESSAGE_CHARS = 4096  # Telegram's own limit for one message
+BUDGET_NOTE = "\n\n(That used up today's coaching budget, so I stopped there.)"
+# Error types a stream may carry after it started (its HTTP status is then 200).
+_TRANSIENT = {"overloaded_error", "rate_limit_error", "api_error", "timeout_error"}
 
 
 @dataclass
@@ -95,11 +112,15 @@ class Coach:
         on_text: OnText | None = None,
         on_tool: OnTool | None = None,
     ) -> TurnResult:
-        """Answer one message from `user_id` (BudgetExhausted, CoachUnavailable on failure)."""
+        """Answer one message from `user_id` (BudgetExhausted, CoachUnavailable on failure).
+
+        The budget is checked before every call to Claude, not once per turn: a turn with many
+        tool rounds stops when the budget is spent, and keeps what it has said.
+        """
+        if len(text) > MAX_MESSAGE_CHARS:
+            raise MessageTooLong(f"{len(text)} characters")
         today = utcnow().date()
-        spent = await self._store.usage.get(user_id, today)
-        if spent.total >= self._config.daily_token_budget:
-            raise BudgetExhausted(f"user {user_id} spent {spent.total} tokens today")
+        await self._check_budget(user_id, today)
         user = await self._insights.user(user_id)
         conversation = await self._store.conversations.load(user_id)
         tools = ToolBox(user_id, self._store, self._insights, self._plans)
@@ -114,7 +135,18 @@ class Coach:
         result = TurnResult(text="")
         context_tokens = 0
         for _round in range(MAX_TOOL_ROUNDS):
-            message = await self._call(system, definitions, history + new, on_text)
+            if _round:
+                try:
+                    await self._check_budget(user_id, today)
+                except BudgetExhausted:
+                    new.append({"role": "assistant", "content": BUDGET_NOTE.strip()})
+                    result.text += BUDGET_NOTE
+                    break
+            try:
+                message = await self._call(system, definitions, history + new, on_text)
+            except CoachUnavailable as exc:
+                await self._store.usage.add(user_id, today, exc.usage)
+                raise
             usage = _usage(message)
             result.usage = result.usage + usage
             await self._store.usage.add(user_id, today, usage)
@@ -154,6 +186,11 @@ class Coach:
             result.compacted = await self.compact(user_id)
         return result
 
+    async def _check_budget(self, user_id: int, today: date) -> None:
+        spent = await self._store.usage.get(user_id, today)
+        if spent.total >= self._config.daily_token_budget:
+            raise BudgetExhausted(f"user {user_id} spent {spent.total} tokens today")
+
     async def _call(
         self,
         system: list[dict[str, Any]],
@@ -170,6 +207,7 @@ class Coach:
         }
         if self._config.effort:
             params["output_config"] = {"effort": self._config.effort}
+        stream = None
         try:
             async with self._slots, self._client.messages.stream(**params) as stream:
                 async for event in stream:
@@ -177,16 +215,20 @@ class Coach:
                         await on_text(event.text)
                 return await stream.get_final_message()
         except anthropic.APIStatusError as exc:
+            kind = _error_type(exc)
             log.warning(
-                "claude error", extra={"status": exc.status_code, "type": type(exc).__name__}
+                "claude error",
+                extra={"status": exc.status_code, "type": type(exc).__name__, "error_type": kind},
             )
-            if exc.status_code in (429, 500, 502, 503, 504, 529):
-                raise CoachUnavailable(f"Claude answered {exc.status_code}") from None
+            if exc.status_code in (429, 500, 502, 503, 504, 529) or kind in _TRANSIENT:
+                raise CoachUnavailable(
+                    f"Claude answered {exc.status_code} {kind or ''}".strip(), _spent(stream)
+                ) from None
             raise CoachError(f"Claude refused the request: {exc.status_code}") from None
         except (anthropic.APIError, httpx2.TransportError) as exc:
             # Connection errors and timeouts come wrapped; a stream cut mid-way comes raw.
             log.warning("claude unreachable", extra={"error": type(exc).__name__})
-            raise CoachUnavailable(type(exc).__name__) from None
+            raise CoachUnavailable(type(exc).__name__, _spent(stream)) from None
 
     async def compact(self, user_id: int) -> bool:
         """Fold the older part of the history into the summary, using the small model."""
@@ -218,6 +260,21 @@ class Coach:
 
     async def aclose(self) -> None:
         await self._client.close()
+
+
+def _error_type(exc: anthropic.APIStatusError) -> str | None:
+    """The `error.type` of an error body ("overloaded_error"…), also for one sent mid-stream."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    error = body.get("error", body)
+    return error.get("type") if isinstance(error, dict) else None
+
+
+def _spent(stream: Any) -> Usage:
+    """What a stream that failed part-way had cost (message_start reports the input tokens)."""
+    try:
+        return _usage(stream.current_message_snapshot) if stream is not None else Usage()
+    except Exception:  # no message_start yet: nothing was billed
+        return Usage()
 
 
 def _usage(message: Any) -> Usage:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -98,6 +99,32 @@ class LinkService:
         await self._accounts.store(user_id, api_key, info)
         return user_id, info
 
+    async def issue_admin_claim(self) -> Issued | None:
+        """A fresh admin claim link while nobody is admin (None once someone is); any older
+        claim link stops working, so only the link logged at the latest start is valid."""
+        if await self._has_admin():
+            return None
+        await self._store.login_tokens.revoke(TokenPurpose.ADMIN_CLAIM)
+        return await self.issue(TokenPurpose.ADMIN_CLAIM, None, CLAIM_TTL)
+
+    async def claim_admin(self, token: str, user_id: int, now: datetime | None = None) -> None:
+        """Redeem the admin claim for `user_id`: only while nobody is admin, and once; every
+        claim link is revoked after, so an old one can never make a second admin."""
+        owner = uuid.uuid4().hex
+        if not await self._store.leases.claim("admin-claim", owner, 30, now or utcnow()):
+            raise LinkRefused("another claim is being redeemed")
+        try:
+            if await self._has_admin():
+                await self._store.login_tokens.revoke(TokenPurpose.ADMIN_CLAIM)
+                raise AdminExists("an admin exists already")
+            await self.redeem(token, TokenPurpose.ADMIN_CLAIM, user_id, now)
+            await self._store.login_tokens.revoke(TokenPurpose.ADMIN_CLAIM)
+        finally:
+            await self._store.leases.release("admin-claim", owner)
+
+    async def _has_admin(self) -> bool:
+        return any(u.role == Role.ADMIN for u in await self._store.users.list())
+
     async def redeem(
         self, token: str, purpose: TokenPurpose, user_id: int, now: datetime | None = None
     ) -> LoginToken:
@@ -110,6 +137,10 @@ class LinkService:
         if consumed is None:
             raise LinkRefused("used or expired")
         return consumed
+
+
+class AdminExists(LinkRefused):
+    """An admin claim link was opened after someone became admin."""
 
 
 async def admit(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -106,9 +106,6 @@ class PlanService:
     async def _store_draft(
         self, user_id: int, training: TrainingPlan, prefs: Preferences, profile: LoadingProfile
     ) -> Proposal:
-        user = await self._insights.user(user_id)
-        catalogue = await self._insights.catalogue(user_id)
-        violations = validate(training, catalogue, prefs, profile)
         plan = Plan(
             id=uuid.uuid4().hex,
             user_id=user_id,
@@ -117,6 +114,30 @@ class PlanService:
             body=training.model_dump(mode="json"),
         )
         await self._store.plans.put(plan)
+        return await self._proposal(user_id, plan, training, prefs, profile)
+
+    async def draft_since(self, user_id: int, since: datetime) -> Proposal | None:
+        """The newest draft stored at or after `since` (one the coach just made), as a
+        proposal the lifter can approve; None when there is none."""
+        plan = await self.current(user_id, include_drafts=True)
+        if plan is None or plan.status != PlanStatus.DRAFT or plan.created_at < since:
+            return None
+        user = await self._insights.user(user_id)
+        training = TrainingPlan.model_validate(plan.body)
+        profile = LoadingProfile.for_units(user.units)
+        return await self._proposal(user_id, plan, training, user.preferences, profile)
+
+    async def _proposal(
+        self,
+        user_id: int,
+        plan: Plan,
+        training: TrainingPlan,
+        prefs: Preferences,
+        profile: LoadingProfile,
+    ) -> Proposal:
+        user = await self._insights.user(user_id)
+        catalogue = await self._insights.catalogue(user_id)
+        violations = validate(training, catalogue, prefs, profile)
         preview = describe_plan(training, catalogue, user.units)
         return Proposal(plan, training, preview, violations)
 

@@ -29,6 +29,7 @@ from core.models import (
     RoutineLink,
     SetRow,
     SyncState,
+    TokenPurpose,
     Usage,
     User,
     UserStatus,
@@ -360,6 +361,10 @@ class MongoLoginTokens(_Repo):
     async def purge_expired(self, now: datetime) -> int:
         # The TTL index does this on a real server; this makes it prompt and testable.
         result = await self._db.login_tokens.delete_many({"expires_at": {"$lte": now}})
+        return result.deleted_count
+
+    async def revoke(self, purpose: TokenPurpose) -> int:
+        result = await self._db.login_tokens.delete_many({"purpose": purpose.value})
         return result.deleted_count
 
 

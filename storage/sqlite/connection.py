@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -149,6 +150,12 @@ def _prepare_location(path: Path) -> None:
         raise StoreUnavailable(f"cannot create {folder} ({exc.strerror}).") from None
     if path.exists() and not path.is_file():
         raise StoreUnavailable(f"{path} is not a file: move it away or change DATABASE_URL.")
+    # Owner-only from the first byte, like the key file: it holds everyone's training log (and
+    # sealed keys). SQLite gives the -wal and -shm files the database file's permissions.
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot create {path} ({exc.strerror}).") from None
 
 
 def _statements(script: str) -> Iterable[str]:

@@ -19,6 +19,7 @@ from core.models import (
     RoutineLink,
     SetRow,
     SyncState,
+    TokenPurpose,
     Usage,
     User,
     UserStatus,
@@ -454,6 +455,11 @@ class SqliteLoginTokens(_Repo):
     async def purge_expired(self, now: datetime) -> int:
         return await self._db.execute(
             "DELETE FROM login_tokens WHERE expires_at <= ?", (now.timestamp(),)
+        )
+
+    async def revoke(self, purpose: TokenPurpose) -> int:
+        return await self._db.execute(
+            "DELETE FROM login_tokens WHERE purpose = ?", (purpose.value,)
         )
 
 

@@ -177,6 +177,35 @@ async def test_the_daily_budget_stops_claude_calls_with_a_friendly_message(bench
     assert len(bench.fake.requests) == 1
 
 
+async def test_the_budget_is_checked_every_round_so_one_turn_cannot_run_past_it(
+    bench_factory,
+) -> None:
+    search = tool_use("search_exercises", {"query": "bench"})
+    bench = await bench_factory(
+        [Reply([search], input_tokens=400) for _ in range(9)] + [Reply([text("done")])],
+        daily_token_budget=1000,
+    )
+    result = await bench.coach.reply(LIFTER, "look up ten things")
+    assert len(bench.fake.requests) == 3, "400 + 400 + 400 tokens: the third call spends it"
+    assert "budget" in result.text
+    spent = await bench.store.usage.get(LIFTER, utcnow().date())
+    assert spent.total < 1000 + 430
+    with pytest.raises(BudgetExhausted):
+        await bench.coach.reply(LIFTER, "and now?")
+    stored = (await bench.store.conversations.load(LIFTER)).messages
+    assert stored[-1].role == "assistant", "the stored turn ends cleanly for the next one"
+
+
+async def test_overloaded_mid_stream_says_overloaded_and_records_the_tokens_spent(
+    bench_factory,
+) -> None:
+    bench = await bench_factory([Reply([text("Half an answer " * 10)], error_after=3)])
+    with pytest.raises(CoachUnavailable) as excinfo:
+        await bench.coach.reply(LIFTER, "hi")
+    assert "overloaded" in excinfo.value.user_message
+    assert (await bench.store.usage.get(LIFTER, utcnow().date())).input_tokens == 120
+
+
 async def test_429_is_retried_and_repeated_529s_become_a_clear_error(bench_factory) -> None:
     bench = await bench_factory([Reply(status=429), Reply([text("back")])])
     assert (await bench.coach.reply(LIFTER, "hi")).text == "back"

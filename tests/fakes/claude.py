@@ -49,6 +49,7 @@ class Reply:
     delay: float = 0.0
     status: int | None = None  # an error answer instead
     cut_after: int | None = None  # stop the stream after this many events
+    error_after: int | None = None  # send an `overloaded_error` event after this many events
 
     @property
     def stop(self) -> str:
@@ -163,6 +164,10 @@ async def _events(message: dict[str, Any], reply: Reply) -> AsyncIterator[str]:
     for n, event in enumerate(events):
         if reply.cut_after is not None and n >= reply.cut_after:
             raise ConnectionResetError("stream cut by the test")
+        if reply.error_after is not None and n >= reply.error_after:
+            error = {"type": "overloaded_error", "message": "Overloaded"}
+            yield _sse("error", {"type": "error", "error": error})
+            return
         yield event
         await asyncio.sleep(0)
 
