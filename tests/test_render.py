@@ -117,9 +117,15 @@ def test_common_markdown_becomes_telegram_html() -> None:
     )
     assert out == (
         "<b>Week 1</b>\n<b>Bench</b>: 3×8 @ <i>RPE 8</i> — see "
-        '<a href="https://x.io/?a=1&amp;b=2">guide</a>\n• squat <code>5x5</code>\n'
+        "guide (https://x.io/?a=1&amp;b=2)\n• squat <code>5x5</code>\n"
         "<pre>A&lt;B</pre>\n1 &lt; 2 &amp; 3 &gt; 2"
     )
+
+
+def test_a_link_never_hides_its_target_behind_its_text() -> None:
+    out = markdown_to_html("Log in [here](https://evil.example/steal) or https://hevy.com")
+    assert "<a " not in out
+    assert "here (https://evil.example/steal)" in out
 
 
 def test_a_long_reply_splits_into_valid_parts_under_4096() -> None:

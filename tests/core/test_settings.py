@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import ConfigError
+from core.models import time_zone
 from core.settings import HINTS, Settings, load_settings
 
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijk"
@@ -82,3 +83,10 @@ def test_require_names_the_missing_variable() -> None:
     with pytest.raises(ConfigError, match=r"^TELEGRAM_BOT_TOKEN is not set: .*@BotFather"):
         load_settings().require("TELEGRAM_BOT_TOKEN")
     load_settings(telegram_bot_token=TOKEN).require("TELEGRAM_BOT_TOKEN")
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "A" * 300, "../../etc/passwd", "", "UTC\x00"])
+def test_a_time_zone_that_is_not_one_is_a_value_error_not_a_crash(name: str) -> None:
+    with pytest.raises(ValueError, match="is not a time zone name"):
+        time_zone(name)
+    assert time_zone("Europe/Berlin") == "Europe/Berlin"

@@ -72,16 +72,18 @@ async def stack(tmp_path: Path, shared: Path, claude_script, extra_env) -> Async
         web = f"http://127.0.0.1:{port}"
         log = tmp_path / "spotter.log"
         env = clean_env(
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            TELEGRAM_BASE_URL=f"{tg_url}/bot",
-            ANTHROPIC_API_KEY="sk-test",
-            ANTHROPIC_BASE_URL=claude_url,
-            HEVY_BASE_URL=hevy.base_url,
-            DATABASE_URL=f"sqlite:///{tmp_path}/data/spotter.db",
-            PUBLIC_URL=web,
-            WEB_PORT=str(port),
-            LOG_LEVEL="INFO",
-            **extra_env,
+            **{
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "TELEGRAM_BASE_URL": f"{tg_url}/bot",
+                "ANTHROPIC_API_KEY": "sk-test",
+                "ANTHROPIC_BASE_URL": claude_url,
+                "HEVY_BASE_URL": hevy.base_url,
+                "DATABASE_URL": f"sqlite:///{tmp_path}/data/spotter.db",
+                "PUBLIC_URL": web,
+                "WEB_PORT": str(port),
+                "LOG_LEVEL": "INFO",
+                **extra_env,
+            }
         )
         with log.open("wb") as sink:
             process = await asyncio.create_subprocess_exec(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from core.engine.names import find_exercises, resolve_exercise
+import time
+
+from core.engine.names import find_exercises, query_words, resolve_exercise
 
 
 def test_bench_means_the_bench_press_the_lifter_trains(catalogue) -> None:
@@ -18,6 +20,17 @@ def test_typos_and_abbreviations(catalogue) -> None:
     )
     assert find_exercises("ohp", catalogue.values())[0].template.title == "Overhead Press (Barbell)"
     assert find_exercises("db row", catalogue.values())[0].template.title == "Dumbbell Row"
+
+
+def test_a_4kb_name_is_cut_to_a_name_and_matched_in_milliseconds(catalogue) -> None:
+    started = time.perf_counter()
+    for query in ("bench press incline " * 200, "x" * 4096, "é" * 4000, "squat " * 700):
+        resolve_exercise(query, catalogue.values())
+    # 17 s for one such query before matching was bounded; now a few milliseconds each.
+    assert time.perf_counter() - started < 1.0
+    assert query_words("bench press incline " * 200) == [
+        "bench", "press", "incline", "bench", "press", "incline"
+    ]  # fmt: skip
 
 
 def test_ambiguous_names_offer_a_choice_and_nonsense_finds_nothing(catalogue) -> None:

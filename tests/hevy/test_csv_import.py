@@ -185,8 +185,23 @@ def test_quotes_emoji_empty_weights_set_types_and_unmapped_titles() -> None:
         (SAMPLE.replace('"failure"', '"superset"'), "line 4: unknown set_type 'superset'"),
         (SAMPLE + '"Push","8 Apr 2026, 16:50"\n', "line 7: the row has a different number"),
         (",".join(KG_HEADER) + "\n", "no sets"),
+        (SAMPLE.replace('"80","5"', '"-5","5"'), "line 3: weight_kg -5 is not between 0 and"),
+        (SAMPLE.replace('"80","5"', '"1e308","5"'), "line 3: weight_kg 1e308 is not between"),
+        (SAMPLE.replace('"80","5"', '"80","1e30"'), "line 3: reps 1e30 is not between 0 and"),
+        (SAMPLE.replace('"80","5"', '"80","5.5"'), "line 3: reps 5.5 is not a whole number"),
     ],
-    ids=["foreign", "bad-date", "bad-number", "bad-type", "short-row", "empty"],
+    ids=[
+        "foreign",
+        "bad-date",
+        "bad-number",
+        "bad-type",
+        "short-row",
+        "empty",
+        "negative-weight",
+        "huge-weight",
+        "huge-reps",
+        "fractional-reps",
+    ],
 )
 async def test_a_bad_file_is_refused_with_its_line_and_nothing_is_stored(
     store: Store, text: str, message: str

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from core.crypto import KeyVault, generate_master_key, parse_master_keys
-from core.models import TokenPurpose, User, utcnow
+from core.models import Role, TokenPurpose, User, utcnow
 from core.ports import Store
 from core.services.hevy_accounts import HevyAccounts
 from core.services.linking import LinkRefused, LinkService, token_hash
@@ -24,6 +24,20 @@ async def links(store: Store, sandbox: RunningSandbox, http: httpx.AsyncClient) 
     for uid in (ANN, BOB):
         await store.users.put(User(id=uid, chat_id=uid))
     return LinkService(store, HevyAccounts(store, vault, connector_for(sandbox.base_url, http)))
+
+
+async def test_an_old_admin_claim_link_never_makes_a_second_admin(
+    links: LinkService, store: Store
+) -> None:
+    first_start = await links.issue_admin_claim()
+    second_start = await links.issue_admin_claim()
+    with pytest.raises(LinkRefused):
+        await links.claim_admin(first_start.token, ANN)  # superseded by the later start
+    await links.claim_admin(second_start.token, ANN)
+    await store.users.put(User(id=ANN, chat_id=ANN, role=Role.ADMIN))
+    assert await links.issue_admin_claim() is None, "no new claim link once an admin exists"
+    with pytest.raises(LinkRefused):
+        await links.claim_admin(second_start.token, BOB)
 
 
 async def test_a_link_links_its_own_user_once(links: LinkService, store: Store, sandbox) -> None:

@@ -31,6 +31,12 @@ async def test_a_new_store_creates_its_folder_and_uses_wal(tmp_path: Path) -> No
     assert {"sets_user_template_start", "workouts_user_start", "outbox_due"} <= indexes
 
 
+async def test_the_database_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    store = await SqliteStore.open(tmp_path / "spotter.db")
+    await store.close()
+    assert (tmp_path / "spotter.db").stat().st_mode & 0o777 == 0o600
+
+
 async def test_schema_from_a_newer_spotter_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "spotter.db"
     store = await SqliteStore.open(path)
