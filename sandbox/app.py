@@ -49,7 +49,9 @@ def build_app(state: SandboxState) -> Starlette:
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = raw.decode(errors="replace")
-            state.requests.append(Seen(request.method, request.url.path, query, body))
+            state.requests.append(
+                Seen(request.method, request.url.path, query, body, request.headers.get("api-key"))
+            )
             faults = state.faults
             if faults.latency:
                 await asyncio.sleep(faults.latency)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -99,6 +100,8 @@ class Seen:
     path: str
     query: dict[str, str]
     body: Any = None
+    api_key: str | None = None  # whose account it was for
+    at: float = field(default_factory=time.time)
 
 
 @dataclass

@@ -57,11 +57,18 @@ class Rounds:
         return [u.id for u in await self._store.users.list(UserStatus.ACTIVE) if u.id in linked]
 
     async def run(self, user_id: int) -> RoundResult:
-        """This interval's sync round for `user_id`, unless another process has it."""
-        ttl = self._interval * 0.9
-        # A fresh owner per attempt: not even this process may run the round twice an interval.
+        """This interval's sync round for `user_id`, unless another process has it.
+
+        Intervals are slots of wall-clock time (multiples of the interval since the epoch), and
+        the round's lease lasts to the end of the current slot: whatever each process's timer
+        jitter, one round runs per user per slot, and a process that dies mid-round leaves a
+        lease that is gone by the next slot.
+        """
+        now = self._clock()
+        ttl = self._interval - now.timestamp() % self._interval
+        # A fresh owner per attempt: not even this process may run the round twice a slot.
         attempt = f"{self.owner}:{uuid.uuid4().hex[:8]}"
-        if not await self._store.leases.claim(f"round:{user_id}", attempt, ttl, self._clock()):
+        if not await self._store.leases.claim(f"round:{user_id}", attempt, ttl, now):
             return RoundResult(ran=False)
         try:
             async with self._sync.leases.hold(user_id):
