@@ -66,6 +66,7 @@ class HevyWriter:
             if folder_id is None:
                 raise HevyUnavailable("the folder was not created; it will be retried")
         await self._created(user_id, link, str(folder_id))
+        failpoints.reach("folder.after_record")
         return folder_id
 
     async def put_routine(
@@ -105,6 +106,7 @@ class HevyWriter:
                 raise HevyUnavailable("the routine was not created; it will be retried")
             routine_id = found.id
         await self._created(user_id, link, routine_id)
+        failpoints.reach("routine.after_record")
         return WriteResult(routine_id, created=True, recreated=recreated)
 
     async def _created(self, user_id: int, link: RoutineLink, hevy_id: str) -> None:

@@ -173,6 +173,7 @@ class Outbox:
         # The remaining window: a kill here sends the message again once the claim lapses.
         failpoints.reach("outbox.after_send")
         if await self._bookkeep(outbox.mark_sent, message.id, self._clock()):
+            failpoints.reach("outbox.after_mark")
             report.sent += 1
             report.sent_ids.append(message.id)
 

@@ -194,6 +194,7 @@ class PlanLoop:
             await self._tell_recreated(user_id, plan, written.recreated)
             plan = plan.model_copy(update={"hevy_week": plan.week})
             await self._store.plans.put(plan)
+            failpoints.reach("catchup.after_hevy_week")
             report.written = True
         if plan.notified_week < plan.week and plan.last_change:
             user = await self._store.users.get(user_id)
@@ -208,6 +209,7 @@ class PlanLoop:
                 failpoints.reach("catchup.after_enqueue")
             plan = plan.model_copy(update={"notified_week": plan.week})
             await self._store.plans.put(plan)
+            failpoints.reach("catchup.after_notified")
             report.notified = True
         return plan
 

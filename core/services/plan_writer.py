@@ -154,6 +154,7 @@ class PlanWriter:
                             update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()}
                         )
                     )
+            failpoints.reach("approve.after_others")
         written = await self.write_week(user_id, plan)
         return written
 
@@ -170,6 +171,7 @@ class PlanWriter:
         week = next((w for w in training.weeks if w.number == plan.week), training.weeks[-1])
         client = await self._accounts.client_for(user_id)
         folder_id = await self._writer.ensure_folder(user_id, client)
+        failpoints.reach("write_week.after_folder")
         label = f"Week {week.number} of {len(training.weeks)}" + (
             " (deload)" if week.deload else ""
         )
@@ -191,4 +193,5 @@ class PlanWriter:
                 }
             )
             await self._store.plans.put(plan)
+            failpoints.reach("write_week.after_status")
         return Written(plan, results)

@@ -78,7 +78,9 @@ class SyncService:
         state.last_error = None
         state.last_synced_at = self._clock()
         await ensure_user(self._store, user_id)
+        failpoints.reach("sync.before_done")
         await self._store.sync_state.put(state)
+        failpoints.reach("sync.after_done")
         report.requests = client.requests_made - before
         report.backfill_complete = state.backfill_complete
         return report
@@ -102,8 +104,11 @@ class SyncService:
             # Changes made while the backfill runs arrive through the events feed afterwards.
             state.events_since = self._clock()
             await self._store.sync_state.put(state)
+            failpoints.reach("sync.after_events_since")
         total = await client.workout_count()
+        failpoints.reach("sync.after_count")
         known = await self._known_templates(user_id, client, state, report, force=False)
+        failpoints.reach("sync.after_templates")
         page = state.backfill_next_page
         done = min(total, (page - 1) * PAGE_SIZE)
         if progress is not None:
@@ -118,6 +123,7 @@ class SyncService:
             failpoints.reach("sync.after_page_stored")
             state.backfill_next_page = page + 1
             await self._store.sync_state.put(state)
+            failpoints.reach("sync.after_cursor")
             done = min(total, done + len(workouts)) if total else done + len(workouts)
             if progress is not None:
                 await progress(done, max(total, done))

@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from datetime import datetime
 
+from core import failpoints
 from core.errors import SpotterError
 from core.models import utcnow
 from core.ports import Store
@@ -91,6 +92,7 @@ class UserLeases:
                 raise UserBusy(f"lease {name} is held")
             await asyncio.sleep(min(delay, remaining))
             delay = min(delay * 2, 1.0)
+        failpoints.reach("lease.after_claim")
         holder = asyncio.current_task()
         lost = asyncio.Event()
         renewer = asyncio.create_task(self._renew(name, attempt, holder, lost))
@@ -106,6 +108,7 @@ class UserLeases:
             renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await renewer
+            failpoints.reach("lease.before_release")
             try:
                 await self._store.leases.release(name, attempt)
             except Exception:  # it expires on its own
