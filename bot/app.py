@@ -82,6 +82,7 @@ def register(app: Application) -> None:
         MessageHandler(filters.TEXT & filters.Regex(r"(?i)^tz\s+\S+"), settings.timezone_message)
     )
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, chat.chat))
+    app.add_handler(MessageHandler(filters.COMMAND, start.unknown_command))  # after every command
     app.add_error_handler(on_error)
 
 

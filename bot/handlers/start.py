@@ -48,6 +48,12 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await update.message.reply_text(HELP_HTML, parse_mode=ParseMode.HTML)
 
 
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command Spotter does not have: say so, and where the list is."""
+    name = update.message.text.split(maxsplit=1)[0][:40]
+    await update.message.reply_text(f"I don't know {name}. /help lists what I can do.")
+
+
 async def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     user = await runtime(context).store.users.get(update.effective_user.id)
     if user is None or user.role != Role.ADMIN:

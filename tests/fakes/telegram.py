@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,10 +102,8 @@ class FakeTelegram:
             "from": self._user(user_id, name),
             "text": text,
         }
-        if text.startswith("/"):
-            message["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
-            ]
+        if command := re.match(r"/[A-Za-z0-9_]+(@\w+)?", text):  # as Telegram marks them
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
         self._push({"message": message})
         return message_id
 
