@@ -54,8 +54,9 @@ def test_compose_requires_the_secrets_and_uses_only_known_variables() -> None:
     assert set(env) <= known
     for required in ("TELEGRAM_BOT_TOKEN", "SPOTTER_SECRET_KEY"):
         assert re.fullmatch(rf"\$\{{{required}:\?.+\}}", env[required]), required
-    published = compose()["services"]["bot"]["ports"][0].split(":")[1]
+    host, published, _inside = compose()["services"]["bot"]["ports"][0].split(":")
     assert published == env["WEB_PORT"]
+    assert host == "127.0.0.1", "the web app and its /metrics are not published to the world"
     assert env["WEB_HOST"] == "0.0.0.0"  # noqa: S104 (inside the container, by design)
 
 

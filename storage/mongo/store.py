@@ -7,6 +7,7 @@ standalone server without transactions is enough.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -98,6 +99,13 @@ class MongoCredentials(_Repo):
         return {doc["_id"] async for doc in self._db.credentials.find({}, {"_id": 1})}
 
 
+_DOCS_ON_LOOP = 200  # validating this many workouts takes a few ms; more go to a worker thread
+
+
+def _workouts(docs: list[Doc]) -> list[Workout]:
+    return [Workout.model_validate(doc) for doc in docs]
+
+
 def _workout_key(user_id: int, workout_id: str) -> str:
     # A compound primary key: point reads and upserts go by _id, the cheapest path everywhere.
     return f"{user_id}:{workout_id}"
@@ -151,7 +159,10 @@ class MongoWorkouts(_Repo):
 
     async def _find(self, query: Doc) -> list[Workout]:
         cursor = self._db.workouts.find(query).sort([("start_time", ASCENDING), ("id", ASCENDING)])
-        return [Workout.model_validate(_strip(doc, "user_id")) async for doc in cursor]
+        docs = [_strip(doc, "user_id") async for doc in cursor]
+        if len(docs) < _DOCS_ON_LOOP:
+            return _workouts(docs)
+        return await asyncio.to_thread(_workouts, docs)  # years of training: not on the loop
 
     async def count(self, user_id: int) -> int:
         return await self._db.workouts.count_documents({"user_id": user_id})

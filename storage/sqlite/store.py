@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -104,6 +105,15 @@ def _window(start: datetime | None, end: datetime | None) -> tuple[str, list[flo
     return clauses, params
 
 
+_ROWS_ON_LOOP = 2000  # validating this many rows takes a few ms; more go to a worker thread
+
+
+def _set_rows(rows: list[sqlite3.Row]) -> list[SetRow]:
+    return [
+        SetRow.model_validate({**dict(row), "start_time": _dt(row["start_time"])}) for row in rows
+    ]
+
+
 class SqliteWorkouts(_Repo):
     async def upsert(self, user_id: int, workouts: Sequence[Workout]) -> None:
         async with self._db.transaction() as conn:
@@ -182,10 +192,9 @@ class SqliteWorkouts(_Repo):
             "ORDER BY start_time, workout_id, exercise_index, set_index",
             (user_id, *params),
         )
-        return [
-            SetRow.model_validate({**dict(row), "start_time": _dt(row["start_time"])})
-            for row in rows
-        ]
+        if len(rows) < _ROWS_ON_LOOP:
+            return _set_rows(rows)
+        return await asyncio.to_thread(_set_rows, rows)  # years of sets: not on the event loop
 
     async def count(self, user_id: int) -> int:
         row = await self._db.fetchone("SELECT count(*) FROM workouts WHERE user_id = ?", (user_id,))
