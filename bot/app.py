@@ -75,6 +75,7 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(progress.progress_choice, pattern=r"^progress:"))
     app.add_handler(CallbackQueryHandler(settings.settings_button, pattern=r"^set:"))
     app.add_handler(CallbackQueryHandler(data.delete_button, pattern=r"^delete:"))
+    app.add_handler(CallbackQueryHandler(start.stale_button))  # any other tap: answered, ignored
     app.add_handler(MessageHandler(filters.Document.ALL, data.document))
     # Order matters: a pasted key must never reach the coach.
     app.add_handler(MessageHandler(filters.TEXT & filters.Regex(link.KEY_SHAPE), link.pasted_key))

@@ -25,7 +25,7 @@ from core.models import User
 from core.settings import load_settings
 from sandbox.catalogue import built_in_templates
 from sandbox.server import serve_asgi
-from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram import Call, FakeTelegram
 
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijk"
 COMMANDS = [
@@ -46,18 +46,32 @@ class Harness:
     def answer(self, text: str) -> float:
         """Send `text` from a new lifter; seconds until the handlers were done with it."""
         uid = next(_user_ids)
-        return self.loop.run_until_complete(self._answer(uid, text))
+        return self.loop.run_until_complete(
+            self._answer(uid, lambda: self.telegram.send_text(uid, text), text)
+        )
 
-    async def _answer(self, uid: int, text: str) -> float:
+    def tap(self, data: str) -> float:
+        """A new lifter taps a button carrying `data` under a message of the bot's."""
+        uid = next(_user_ids)
+        shown = Call("sendMessage", {"chat_id": uid, "message_id": 1, "text": "old"}, 0.0)
+        return self.loop.run_until_complete(
+            self._answer(uid, lambda: self.telegram.press(uid, shown, data), data)
+        )
+
+    async def _answer(self, uid: int, send, what: str) -> float:
         runtime = self.app.bot_data["runtime"]
         await runtime.store.users.put(User(id=uid, chat_id=uid))
         await runtime.store.templates.replace_all(uid, CATALOGUE)
-        self.telegram.send_text(uid, text)
+        send()
         update = Update.de_json(self.telegram.updates[-1], self.app.bot)
         started = time.monotonic()
         await asyncio.wait_for(self.app.process_update(update), 30)
         elapsed = time.monotonic() - started
-        assert self.telegram.sent(chat_id=uid), f"no answer to {text[:80]!r}"
+        answered = self.telegram.sent(chat_id=uid) or [
+            c for c in self.telegram.sent("answerCallbackQuery")
+            if c.params["callback_query_id"] == update.callback_query.id
+        ]  # fmt: skip
+        assert answered, f"no answer to {what[:80]!r}"
         return elapsed
 
 
@@ -128,3 +142,23 @@ def test_any_text_or_command_gets_an_answer_and_no_handler_fails(
         "something went wrong on my side" in c.params.get("text", "")
         for c in harness.telegram.sent("sendMessage")
     )
+
+
+button = st.builds(
+    lambda prefix, rest: prefix + rest,
+    st.sampled_from(["plan:", "plan:approve:", "plan:cancel:", "set:", "set:days:", "set:menu:",
+                     "set:equip:", "progress:", "delete:", "delete:yes", ""]),
+    st.text(max_size=60),
+)  # fmt: skip
+
+
+@given(data=button)
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_any_button_data_gets_an_answer_and_no_handler_fails(harness: Harness, data: str) -> None:
+    elapsed = harness.tap(data)
+    assert elapsed < REPLY_SECONDS, f"{elapsed:.1f} s for {data[:80]!r}"
+    assert not harness.failures, harness.failures[0].getMessage()

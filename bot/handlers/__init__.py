@@ -7,6 +7,13 @@ from telegram.ext import ContextTypes
 from bot.runtime import Runtime
 
 
+def callback_parts(data: str | None, n: int) -> list[str]:
+    """`n` colon-separated parts of a button's data, "" for missing ones: a tap can carry any
+    data (an old keyboard, a modified client), so handlers never unpack it blindly."""
+    parts = (data or "").split(":", n - 1)
+    return parts + [""] * (n - len(parts))
+
+
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     """The services the composition root built, shared by every handler."""
     return context.application.bot_data["runtime"]

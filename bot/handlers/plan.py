@@ -8,7 +8,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.handlers import runtime
+from bot.handlers import callback_parts, runtime
 from bot.render import escape, split_html
 from bot.reports import today_text
 from core.errors import SpotterError
@@ -66,7 +66,7 @@ async def show_proposal(bot: Bot, chat_id: int, proposal: Proposal) -> None:
 async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Approve (write to Hevy), change (ask the coach), or cancel a proposed plan."""
     query = update.callback_query
-    _, action, plan_id = query.data.split(":", 2)
+    _, action, plan_id = callback_parts(query.data, 3)
     rt = runtime(context)
     user_id = update.effective_user.id
     plan = await rt.store.plans.get(user_id, plan_id)
@@ -88,6 +88,9 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             "Tell me what to change, e.g. “3 days instead of 4”, “swap bench for dumbbell press”, "
             "or “shorter sessions”.",
         )
+        return
+    if action != "approve":
+        await query.answer("That button is out of date; send /plan again.")
         return
     await query.answer("Writing your plan into Hevy…")
     await query.edit_message_reply_markup(None)

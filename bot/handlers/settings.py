@@ -8,7 +8,7 @@ from datetime import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers import runtime
+from bot.handlers import callback_parts, runtime
 from bot.jobs import schedule_reminder
 from core.models import Units, User, time_zone, utcnow
 
@@ -79,9 +79,12 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    _, field, value = query.data.split(":", 2)
+    _, field, value = callback_parts(query.data, 3)
     rt = runtime(context)
     user = await rt.insights.user(update.effective_user.id)
+    if not _offered(field, value):  # buttons we never sent (an old keyboard, or a forged tap)
+        await query.answer("That button is out of date; send /settings again.")
+        return
     menu = None
     prefs = user.preferences.model_copy()
     changes: dict = {}
@@ -128,6 +131,19 @@ async def timezone_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await rt.store.users.put(user.model_copy(update={"timezone": name, "updated_at": utcnow()}))
     await schedule_reminder(context.application, user.id)
     await update.message.reply_text(f"Time zone set to {name}.")
+
+
+def _offered(field: str, value: str) -> bool:
+    """True when (`field`, `value`) is a button one of the settings keyboards shows."""
+    if field == "menu":
+        return value in ("", "equipment", "injuries", *MENUS)
+    if field == "units":
+        return value in (u.value for u in Units)
+    if field == "equip":
+        return value in EQUIPMENT
+    if field == "injury":
+        return value in INJURIES
+    return value in MENUS.get(field, ())
 
 
 def _toggles(

@@ -54,6 +54,11 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await update.message.reply_text(f"I don't know {name}. /help lists what I can do.")
 
 
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A tap on a button Spotter no longer has: answer it, so the app stops spinning."""
+    await update.callback_query.answer("That button is out of date.")
+
+
 async def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     user = await runtime(context).store.users.get(update.effective_user.id)
     if user is None or user.role != Role.ADMIN:
