@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 
@@ -64,17 +65,26 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     user_id = update.effective_user.id
     store = rt.store
+    user = await store.users.get(user_id)
+    linked = await store.credentials.get(user_id) is not None
+    workouts = await store.workouts.list(user_id)
+    plans = await store.plans.list(user_id)
     conversation = await store.conversations.load(user_id)
-    payload = {
-        "exported_at": utcnow(),
-        "user": (await store.users.get(user_id)).model_dump(mode="json"),
-        "hevy_linked": await store.credentials.get(user_id) is not None,
-        "workouts": [w.model_dump(mode="json") for w in await store.workouts.list(user_id)],
-        "plans": [p.model_dump(mode="json") for p in await store.plans.list(user_id)],
-        "conversation": conversation.model_dump(mode="json"),
-        "sync": (await store.sync_state.get(user_id)).model_dump(mode="json"),
-    }
-    data = json.dumps(payload, indent=1, default=str).encode()
+    sync_state = await store.sync_state.get(user_id)
+
+    def serialize() -> bytes:  # years of workouts: seconds of CPU, so in a worker thread
+        payload = {
+            "exported_at": utcnow(),
+            "user": user.model_dump(mode="json"),
+            "hevy_linked": linked,
+            "workouts": [w.model_dump(mode="json") for w in workouts],
+            "plans": [p.model_dump(mode="json") for p in plans],
+            "conversation": conversation.model_dump(mode="json"),
+            "sync": sync_state.model_dump(mode="json"),
+        }
+        return json.dumps(payload, indent=1, default=str).encode()
+
+    data = await asyncio.to_thread(serialize)
     await update.message.reply_document(
         io.BytesIO(data),
         filename=f"spotter-export-{utcnow().date()}.json",
