@@ -94,15 +94,20 @@ async def stack(tmp_path: Path, shared: Path, claude_script, extra_env) -> Async
             await _until_ready(running)
             yield running
         finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    await asyncio.wait_for(process.wait(), 15)
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
+            await terminate(process)
             if os.environ.get("SPOTTER_E2E_LOG"):
                 print(log.read_text())
+
+
+async def terminate(process: asyncio.subprocess.Process) -> None:
+    """Stop a `spotter run` as an operator would (SIGTERM), killing it if it hangs."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), 15)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
 
 
 async def _until_ready(stack: Stack) -> None:

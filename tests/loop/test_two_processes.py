@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
-import signal
 import sys
 import time
 from collections import Counter
@@ -32,7 +31,7 @@ from sandbox.server import free_port, serve, serve_asgi
 from sandbox.state import SandboxState
 from storage.factory import open_store
 from tests.backends import mongo_server
-from tests.e2e.conftest import TOKEN
+from tests.e2e.conftest import TOKEN, terminate
 from tests.fakes.claude import FakeClaude
 from tests.fakes.telegram import FakeTelegram
 from tests.loop.test_crashes import two_day_plan
@@ -105,16 +104,6 @@ async def start(
                 pass
             await asyncio.sleep(0.1)
     raise AssertionError((folder / f"{name}.log").read_text())
-
-
-async def stop(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), 15)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
 
 
 def user(uid: int) -> dict:
@@ -202,7 +191,7 @@ async def scenario(folder: Path, database_url: str) -> None:
                         break
                     await asyncio.sleep(0.5)
         finally:
-            await asyncio.gather(stop(first[0]), stop(second[0]))
+            await asyncio.gather(terminate(first[0]), terminate(second[0]))
 
         logs = "".join((folder / f"{n}.log").read_text() for n in ("a", "b"))
         assert "Traceback" not in logs, logs[-3000:]
