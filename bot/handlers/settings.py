@@ -123,7 +123,8 @@ async def timezone_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         time_zone(name)
     except ValueError:
         await update.message.reply_text(
-            f"“{name[:40]}” is not a time zone I know; try e.g. Europe/Berlin."
+            f"“{name if len(name) <= 40 else name[:40] + '…'}” is not a time zone I know; "
+            "try e.g. Europe/Berlin."
         )
         return
     rt = runtime(context)
