@@ -8,6 +8,7 @@ path: repeated misses bring a deload of the load, and `deload_week` lightens a w
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Literal
@@ -94,6 +95,36 @@ class Step:
     reason: str
 
 
+RPE_HOLD_MARGIN = 1.0  # an RPE this far above the target holds the load; closer still counts
+MAX_CUT = 0.85  # no single step takes a working load below this share (a deload week excepted)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one logged session says about one exercise (TRAINING.md, "Reading a logged
+    session"): the working load actually lifted, the reps of the sets at that load, how many
+    sets were done, and the hardest RPE logged among them (None when none was logged)."""
+
+    load: float | None
+    reps: tuple[int, ...]
+    sets_done: int
+    hardest_rpe: float | None
+
+    @property
+    def summary(self) -> str:
+        at = f" at {self.load:g} kg" if self.load else ""
+        return f"{self.sets_done}×{'/'.join(map(str, self.reps))}{at}"
+
+
+def read_session(done: Sequence[DoneSet]) -> Reading:
+    """The load most working sets used (the heavier on a tie), and the sets at or above it."""
+    counts = Counter(round(s.weight_kg, 2) for s in done if s.weight_kg)
+    load = max(counts, key=lambda kg: (counts[kg], kg)) if counts else None
+    judged = [s for s in done if load is None or (s.weight_kg or 0) >= load - 1e-6]
+    rpes = [s.rpe for s in judged if s.rpe is not None]
+    return Reading(load, tuple(s.reps for s in judged), len(done), max(rpes, default=None))
+
+
 def advance(
     model: DoubleProgression | LinearProgression | RpeTopSet,
     current: Prescription,
@@ -104,9 +135,9 @@ def advance(
     if not done:
         return Step(current, "no data", "no sets logged: same prescription again")
     if isinstance(model, DoubleProgression):
-        return _double(model, current, done, round_load)
+        return _double(model, current, read_session(done), round_load)
     if isinstance(model, LinearProgression):
-        return _linear(model, current, done, round_load)
+        return _linear(model, current, read_session(done), round_load)
     return _top_set(model, current, done, round_load)
 
 
@@ -123,48 +154,89 @@ def _heavier(load: float | None, step: float, round_load: RoundLoad) -> float | 
 
 
 def _deloaded(load: float | None, factor: float, round_load: RoundLoad) -> float | None:
-    return None if load is None else round_load(load * factor)
+    """`load` cut by `factor`, never below MAX_CUT of it in one step."""
+    if load is None:
+        return None
+    cut = round_load(load * max(factor, MAX_CUT))
+    floor = round_load(load * MAX_CUT)
+    return max(cut, floor) if cut is not None and floor is not None else cut
+
+
+def _baseline(cur: Prescription, reading: Reading) -> tuple[float | None, str]:
+    """The load to progress from: what was actually lifted, when it differs from the plan
+    (heavier success moves the baseline up, lighter work is judged at its load), and the
+    first session's load for an exercise prescribed as "your pick"."""
+    if reading.load is None or (cur.load_kg is not None and abs(reading.load - cur.load_kg) < 1e-6):
+        return cur.load_kg, ""
+    if cur.load_kg is None:
+        return reading.load, f"your first session at {reading.load:g} kg sets the load; "
+    return reading.load, f"lifted {reading.load:g} kg where {cur.load_kg:g} was planned; "
+
+
+def _too_hard(rpe: float | None, target: float | None) -> bool:
+    return rpe is not None and target is not None and rpe >= target + RPE_HOLD_MARGIN
 
 
 def _double(
-    m: DoubleProgression, cur: Prescription, done: Sequence[DoneSet], round_load: RoundLoad
+    m: DoubleProgression, cur: Prescription, reading: Reading, round_load: RoundLoad
 ) -> Step:
-    reps = [s.reps for s in done]
-    hardest = max((s.rpe for s in done if s.rpe is not None), default=None)
-    easy_enough = m.target_rpe is None or hardest is None or hardest <= m.target_rpe
-    summary = f"{len(done)}×{'/'.join(map(str, reps))}"
-    if len(done) >= cur.sets and min(reps) >= m.rep_high and easy_enough:
-        load = _heavier(cur.load_kg, _step_for(cur.load_kg), round_load)
-        if cur.load_kg is None:  # bodyweight: more reps is the only way up
-            nxt = replace(cur, reps=m.rep_high, misses=0)
-            return Step(nxt, "progress", f"{summary} reached the top of {m.rep_low}–{m.rep_high}")
-        rpe_note = f" at RPE ≤ {m.target_rpe:g}" if hardest is not None else ""
-        return Step(
-            replace(cur, load_kg=load, reps=m.rep_low, misses=0),
-            "progress",
-            f"{summary} reached {m.rep_high} on every set{rpe_note}: heavier, back to {m.rep_low}",
-        )
-    if min(reps) < m.rep_low or len(done) < cur.sets:
+    base, note = _baseline(cur, reading)
+    at_base = replace(cur, load_kg=base)
+    reps, summary = reading.reps, reading.summary
+    if min(reps) < m.rep_low:
+        if base is not None and cur.load_kg is not None and base > cur.load_kg:
+            return Step(
+                replace(cur, misses=cur.misses),
+                "repeat",
+                f"{summary}: heavier than planned and below {m.rep_low}; back to "
+                f"{cur.load_kg:g} kg",
+            )
         misses = cur.misses + 1
         if misses >= m.misses_before_deload:
-            lighter = _deloaded(cur.load_kg, m.deload_factor, round_load)
+            lighter = _deloaded(base, m.deload_factor, round_load)
             return Step(
-                replace(cur, load_kg=lighter, reps=m.rep_low, misses=0),
+                replace(at_base, load_kg=lighter, reps=m.rep_low, misses=0),
                 "deload",
-                f"{summary}: below {m.rep_low} for {misses} sessions in a row, so the load drops "
-                f"{round((1 - m.deload_factor) * 100)}% to build back",
+                f"{note}{summary}: below {m.rep_low} for {misses} sessions in a row, so the load "
+                f"drops to {lighter:g} kg to build back"
+                if lighter is not None
+                else f"{summary}: below {m.rep_low} for {misses} sessions in a row",
             )
         return Step(
-            replace(cur, misses=misses), "repeat", f"{summary}: below {m.rep_low}, same load"
-        )
-    if not easy_enough:
-        return Step(
-            replace(cur, misses=0),
+            replace(at_base, misses=misses),
             "repeat",
-            f"{summary} at RPE {hardest:g}: same load until it moves easier",
+            f"{note}{summary}: below {m.rep_low}, same load",
         )
-    target = min(m.rep_high, max(cur.reps, min(reps) + 1))
-    return Step(replace(cur, reps=target, misses=0), "repeat", f"{summary}: aim for {target} reps")
+    if reading.sets_done < cur.sets:
+        return Step(
+            at_base,
+            "repeat",
+            f"{note}{summary}: {reading.sets_done} of {cur.sets} sets, same target again",
+        )
+    if _too_hard(reading.hardest_rpe, m.target_rpe):
+        return Step(
+            replace(at_base, misses=0),
+            "repeat",
+            f"{note}{summary} at RPE {reading.hardest_rpe:g} (target {m.target_rpe:g}): same load "
+            "until it moves easier",
+        )
+    if min(reps) >= m.rep_high:
+        if base is None:  # bodyweight: more reps is the only way up
+            nxt = replace(cur, reps=m.rep_high, misses=0)
+            return Step(nxt, "progress", f"{summary} reached the top of {m.rep_low}–{m.rep_high}")
+        load = _heavier(base, _step_for(base), round_load)
+        rpe_note = f" at RPE {reading.hardest_rpe:g}" if reading.hardest_rpe is not None else ""
+        return Step(
+            replace(at_base, load_kg=load, reps=m.rep_low, misses=0),
+            "progress",
+            f"{note}{summary} reached {m.rep_high} on every set{rpe_note}: heavier, "
+            f"back to {m.rep_low}",
+        )
+    target = min(m.rep_high, max(cur.reps if not note else m.rep_low, min(reps) + 1))
+    outcome = "progress" if note else "repeat"
+    return Step(
+        replace(at_base, reps=target, misses=0), outcome, f"{note}{summary}: aim for {target} reps"
+    )
 
 
 def _step_for(load: float | None) -> float:
@@ -175,56 +247,96 @@ def _step_for(load: float | None) -> float:
 
 
 def _linear(
-    m: LinearProgression, cur: Prescription, done: Sequence[DoneSet], round_load: RoundLoad
+    m: LinearProgression, cur: Prescription, reading: Reading, round_load: RoundLoad
 ) -> Step:
-    summary = f"{len(done)}×{'/'.join(str(s.reps) for s in done)}"
-    if len(done) >= cur.sets and all(s.reps >= m.reps for s in done):
+    base, note = _baseline(cur, reading)
+    at_base = replace(cur, load_kg=base)
+    summary = reading.summary
+    hit = min(reading.reps) >= m.reps
+    if hit and reading.sets_done >= cur.sets:
+        load = _heavier(base, m.step_kg, round_load)
+        added = f": {load:g} kg next" if load is not None else ""
         return Step(
-            replace(cur, load_kg=_heavier(cur.load_kg, m.step_kg, round_load), misses=0),
+            replace(at_base, load_kg=load, misses=0),
             "progress",
-            f"{summary} done: add {m.step_kg:g} kg",
+            f"{note}{summary} done{added}",
+        )
+    if hit:
+        return Step(
+            at_base,
+            "repeat",
+            f"{note}{summary}: {reading.sets_done} of {cur.sets} sets, same target again",
+        )
+    if base is not None and cur.load_kg is not None and base > cur.load_kg:
+        return Step(
+            cur,
+            "repeat",
+            f"{summary}: heavier than planned and short of {m.reps}; back to {cur.load_kg:g} kg",
         )
     misses = cur.misses + 1
     if misses >= m.failures_before_deload:
+        lighter = _deloaded(base, m.deload_factor, round_load)
         return Step(
-            replace(cur, load_kg=_deloaded(cur.load_kg, m.deload_factor, round_load), misses=0),
+            replace(at_base, load_kg=lighter, misses=0),
             "deload",
-            f"{summary}: {misses} failed sessions in a row, so the load drops "
-            f"{round((1 - m.deload_factor) * 100)}%",
+            f"{note}{summary}: {misses} failed sessions in a row, so the load drops "
+            f"{round((1 - max(m.deload_factor, MAX_CUT)) * 100)}%",
         )
-    return Step(replace(cur, misses=misses), "repeat", f"{summary}: short of {m.reps}, same load")
+    return Step(
+        replace(at_base, misses=misses), "repeat", f"{note}{summary}: short of {m.reps}, same load"
+    )
 
 
 def _top_set(
     m: RpeTopSet, cur: Prescription, done: Sequence[DoneSet], round_load: RoundLoad
 ) -> Step:
     top = max(done, key=lambda s: (s.weight_kg or 0, s.reps))
+    # One estimator for the series: a top set without RPE is taken as done at the target.
     est = estimate(top.weight_kg, top.reps, top.rpe if top.rpe is not None else m.top_rpe)
     if est is None:
         return Step(cur, "no data", "the top set cannot give an e1RM: same prescription")
-    load = round_load(load_for(est.value, m.top_reps, m.top_rpe))
+    derived = round_load(load_for(est.value, m.top_reps, m.top_rpe))
+    rpe = f" @ RPE {top.rpe:g}" if top.rpe is not None else ""
+    summary = f"top set {top.weight_kg:g} kg × {top.reps}{rpe}"
+    if cur.load_kg is None:  # "your pick": the first session sets the load
+        return Step(
+            replace(cur, load_kg=derived, misses=0),
+            "progress",
+            f"{summary}: your first session sets the load, {derived:g} kg",
+        )
+    floor = round_load(cur.load_kg * MAX_CUT)
     if top.reps < m.top_reps:
         misses = cur.misses + 1
         if misses >= m.misses_before_deload:
+            lighter = _deloaded(cur.load_kg, m.deload_factor, round_load)
             return Step(
-                replace(cur, load_kg=_deloaded(cur.load_kg, m.deload_factor, round_load), misses=0),
+                replace(cur, load_kg=lighter, misses=0),
                 "deload",
-                f"top set short of {m.top_reps} reps {misses} times: the load drops to rebuild",
+                f"{summary}: short of {m.top_reps} reps {misses} times, so {lighter:g} kg "
+                "to rebuild",
             )
+        candidates = [x for x in (derived, floor) if x is not None]
+        load = max(candidates) if candidates else cur.load_kg
         return Step(
             replace(cur, load_kg=load, misses=misses),
             "repeat",
-            "top set short: load from today's e1RM",
+            f"{summary}: short of {m.top_reps}, load from today's e1RM ({load:g} kg)",
         )
-    outcome = (
-        "progress"
-        if load is not None and cur.load_kg is not None and load > cur.load_kg
-        else "repeat"
+    if _too_hard(top.rpe, m.top_rpe):
+        return Step(
+            replace(cur, misses=0),
+            "repeat",
+            f"{summary} against RPE {m.top_rpe:g}: same load until it moves easier",
+        )
+    # Done as prescribed (or easier): the e1RM's load, and at least the smallest step up.
+    baseline = max(cur.load_kg, top.weight_kg or 0)
+    load = max(
+        x for x in (derived, _heavier(baseline, _step_for(baseline), round_load)) if x is not None
     )
     return Step(
         replace(cur, load_kg=load, misses=0),
-        outcome,
-        f"e1RM {est.value:.1f} kg → {m.top_reps} @ RPE {m.top_rpe:g}",
+        "progress",
+        f"{summary} (e1RM {est.value:.1f} kg) → {m.top_reps} @ RPE {m.top_rpe:g} at {load:g} kg",
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from core import failpoints
@@ -263,8 +263,12 @@ def _progress(
         step = advance(current.progression, prescription, done, rounder)
         step_prescription, outcome, reason = step.prescription, step.outcome, step.reason
     base = step_prescription
+    folded = upcoming.deload and outcome == "deload"
     if upcoming.deload:
-        base = deload_week(step_prescription, rounder)
+        # Reductions don't stack: a failure cut in the deload week is folded into the deload,
+        # which lightens the load the lifter was on (not the already cut one).
+        uncut = replace(step_prescription, load_kg=prescription.load_kg)
+        base = deload_week(uncut if folded else step_prescription, rounder)
     updated = target.model_copy(
         update={
             "sets": base.sets if upcoming.deload else current.sets,
@@ -277,7 +281,9 @@ def _progress(
     if outcome in ("progress", "deload") or (upcoming.deload and base.load_kg):
         load = format_load(updated.load_kg, units) if updated.load_kg else "same load"
         why = reason or "scheduled deload"
-        if upcoming.deload:
+        if folded:
+            why += "; it's the deload week, whose lighter load covers that (cuts don't stack)"
+        elif upcoming.deload:
             why += "; deload week: half the sets, lighter"
         return updated, f"{title}: {why} → {updated.sets}×{updated.reps} at {load} next week"
     return updated, ""
