@@ -51,7 +51,9 @@ async def test_fifty_users_at_once_are_answered_concurrently(stack) -> None:
         f"replies sent between {finals[0]:.2f} and {finals[-1]:.2f} s)"
     )
     assert answered() == set(users)
-    assert wall < 4.0, f"{wall:.1f} s: replies were not concurrent (sequential would take 100 s)"
+    # ~3 s on a quiet machine; 8 s leaves room for a busy CI box and still rules out anything
+    # short of all-at-once (sequential: 100 s; ten at a time: 10 s).
+    assert wall < 8.0, f"{wall:.1f} s: replies were not concurrent (sequential would take 100 s)"
 
 
 async def test_each_users_replies_arrive_in_order(stack) -> None:
