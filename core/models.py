@@ -226,6 +226,7 @@ class Plan(Model):
     hevy_week: int = 0
     notified_week: int = 0
     last_change: str = ""
+    skipped_weeks: int = 0  # whole weeks with nothing logged: the block moved on by as many
     created_at: Timestamp = Field(default_factory=utcnow)
     updated_at: Timestamp = Field(default_factory=utcnow)
 

@@ -37,6 +37,7 @@ class LoopReport:
     finished: bool = False
     written: bool = False
     notified: bool = False
+    shifted: int = 0  # weeks the block moved on because nothing was logged
 
 
 class PlanLoop:
@@ -67,9 +68,11 @@ class PlanLoop:
                 if plan is None:
                     return report
                 plan = await self._catch_up(user_id, plan, report)
+                plan = await self._shift_skipped(user_id, plan, report)
                 while plan.status in LIVE and await self._week_is_over(user_id, plan):
                     plan = await self._advance(user_id, plan, report)
                     plan = await self._catch_up(user_id, plan, report)
+                    plan = await self._shift_skipped(user_id, plan, report)
         except UserBusy:
             log.info("plan advance skipped: the user is busy elsewhere", extra={"user_id": user_id})
         return report
@@ -86,6 +89,45 @@ class PlanLoop:
             None,
         )
 
+    async def _shift_skipped(self, user_id: int, plan: Plan, report: LoopReport) -> Plan:
+        """Weeks that ended with nothing logged move the block on instead of using up a week:
+        the same week is prescribed again from now, and the lifter is told once."""
+        if plan.status not in LIVE:
+            return plan
+        shifted = plan
+        while self._clock() >= self._window(shifted)[1] and not any(
+            (await self._matched(user_id, shifted)).values()
+        ):
+            start = (shifted.started_at or shifted.created_at) + timedelta(weeks=1)
+            shifted = shifted.model_copy(
+                update={"started_at": start, "skipped_weeks": shifted.skipped_weeks + 1}
+            )
+        weeks = shifted.skipped_weeks - plan.skipped_weeks
+        if not weeks:
+            return plan
+        user = await self._store.users.get(user_id)
+        if user is not None and user.chat_id is not None:
+            gap = "last week" if weeks == 1 else f"the last {weeks} weeks"
+            await self._outbox.enqueue(
+                user_id,
+                user.chat_id,
+                f"Nothing logged {gap}, so week {plan.week} of your plan starts again now: the "
+                "block moves back rather than skipping ahead. It's in Hevy as before.",
+                f"plan:{plan.id}:skipped:{shifted.skipped_weeks}",
+            )  # queued first (idempotent by key): a crash before the commit below loses nothing
+        shifted = shifted.model_copy(update={"updated_at": self._clock()})
+        await self._store.plans.put(shifted)
+        report.shifted += weeks
+        # The same week again: written anew (in place), which also puts back a deleted routine.
+        written = await self._writer.write_week(user_id, shifted)
+        await self._tell_recreated(user_id, shifted, written.recreated)
+        return shifted
+
+    async def _matched(self, user_id: int, plan: Plan) -> dict[str, Workout | None]:
+        """The week's planned days, each with the workout that trained it (or None)."""
+        links = await self._links(user_id)
+        return match_workouts(_week(plan).days, await self._week_workouts(user_id, plan), links)
+
     def _window(self, plan: Plan) -> tuple[datetime, datetime]:
         start = (plan.started_at or plan.created_at) + timedelta(weeks=plan.week - 1)
         return start, start + timedelta(weeks=1)
@@ -99,10 +141,7 @@ class PlanLoop:
         _start, end = self._window(plan)
         if self._clock() >= end:
             return True
-        week = _week(plan)
-        links = await self._links(user_id)
-        matched = match_workouts(week.days, await self._week_workouts(user_id, plan), links)
-        return all(matched.values())
+        return all((await self._matched(user_id, plan)).values())
 
     async def _links(self, user_id: int) -> dict[str, str]:
         return {
@@ -118,9 +157,7 @@ class PlanLoop:
         catalogue = {t.id: t for t in await self._store.templates.list(user_id)}
         training = TrainingPlan.model_validate(plan.body)
         week = _week(plan)
-        matched = match_workouts(
-            week.days, await self._week_workouts(user_id, plan), await self._links(user_id)
-        )
+        matched = await self._matched(user_id, plan)
         if plan.week >= len(training.weeks):
             finished = plan.model_copy(
                 update={

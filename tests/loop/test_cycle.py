@@ -212,4 +212,47 @@ async def test_a_routine_deleted_in_the_app_is_recreated_and_the_lifter_told(
     await outbox.deliver(send, "t")
     assert len(account.routines) == 1 and old_id not in account.routines
     assert any("deleted in Hevy (Day A); I've put it back" in m.text for m in sent)
-    assert any("Not logged last week: Day A" in m.text for m in sent)
+    assert any(
+        "Nothing logged last week, so week 1 of your plan starts again" in m.text for m in sent
+    )
+
+
+async def test_a_week_with_nothing_logged_moves_the_block_instead_of_using_up_a_week(
+    sqlite_store, sandbox, http
+) -> None:
+    store, clock = sqlite_store, Clock()
+    account = sandbox.state.add_account("Away")
+    vault = KeyVault(parse_master_keys(generate_master_key()))
+    accounts = HevyAccounts(store, vault, connector_for(sandbox.base_url, http))
+    await store.users.put(User(id=USER, chat_id=USER))
+    await accounts.link(USER, account.api_key)
+    await store.templates.replace_all(
+        USER, [ExerciseTemplate(id=t["id"], title=t["title"], equipment=t["equipment_category"])
+               for t in built_in_templates()]
+    )  # fmt: skip
+    sync = SyncService(store, clock=clock)
+    writer = PlanWriter(store, accounts, HevyWriter(store))
+    outbox = Outbox(store, clock=clock)
+    loop = PlanLoop(store, writer, outbox, clock=clock)
+    await store.plans.put(
+        Plan(id="p3", user_id=USER, title="C", body=small_plan().model_dump(mode="json"))
+    )
+    await writer.approve(USER, "p3")
+    await store.plans.put((await store.plans.get(USER, "p3")).model_copy(update={"started_at": T0}))
+    routine_id = (await store.plans.get_link(USER, "day-1")).hevy_id
+
+    clock.now = T0 + timedelta(weeks=2, days=1)  # two whole weeks away
+    await sync.sync(USER, await accounts.client_for(USER))
+    report = await loop.after_sync(USER)
+    again = await loop.after_sync(USER)  # a second round (or a restart) changes nothing
+    plan = await store.plans.get(USER, "p3")
+    assert (report.shifted, report.advanced, again.shifted) == (2, [], 0)
+    assert (plan.week, plan.started_at, plan.skipped_weeks) == (1, T0 + timedelta(weeks=2), 2)
+    assert await store.outbox.pending_count() == 1
+
+    log_session(account, routine_id, clock.now, [8, 8, 8], [6, 6, 6], 80.0, 100.0)
+    clock.now += timedelta(days=6, hours=1)  # the moved week ends with its session logged
+    await sync.sync(USER, await accounts.client_for(USER))
+    report = await loop.after_sync(USER)
+    assert report.advanced == [2] and report.shifted == 0
+    assert routine_loads(account, routine_id)[BENCH] == [(82.5, 6)] * 3
