@@ -92,19 +92,25 @@ def routine_loads(account, routine_id: str) -> dict[str, list]:
     }
 
 
-async def test_three_weeks_advance_the_routines_and_explain_each_change(
-    sqlite_store, sandbox, http: httpx.AsyncClient
-) -> None:
-    store, clock = sqlite_store, Clock()
-    account = sandbox.state.add_account("Cycler")
+async def linked_lifter(store, sandbox, http, name: str):
+    """USER with a sandbox Hevy account linked and the built-in catalogue stored."""
+    account = sandbox.state.add_account(name)
     vault = KeyVault(parse_master_keys(generate_master_key()))
     accounts = HevyAccounts(store, vault, connector_for(sandbox.base_url, http))
-    await store.users.put(User(id=USER, chat_id=USER, name="Cycler"))
+    await store.users.put(User(id=USER, chat_id=USER, name=name))
     await accounts.link(USER, account.api_key)
     await store.templates.replace_all(
         USER, [ExerciseTemplate(id=t["id"], title=t["title"], equipment=t["equipment_category"],
                                 primary_muscle_group=t["primary_muscle_group"]) for t in built_in_templates()]
     )  # fmt: skip
+    return account, accounts
+
+
+async def test_three_weeks_advance_the_routines_and_explain_each_change(
+    sqlite_store, sandbox, http: httpx.AsyncClient
+) -> None:
+    store, clock = sqlite_store, Clock()
+    account, accounts = await linked_lifter(store, sandbox, http, "Cycler")
     sync = SyncService(store, clock=clock)
     await sync.sync(USER, await accounts.client_for(USER))
     writer = PlanWriter(store, accounts, HevyWriter(store))
@@ -175,18 +181,7 @@ async def test_a_routine_deleted_in_the_app_is_recreated_and_the_lifter_told(
     sqlite_store, sandbox, http
 ) -> None:
     store, clock = sqlite_store, Clock()
-    account = sandbox.state.add_account("Deleter")
-    vault = KeyVault(parse_master_keys(generate_master_key()))
-    accounts = HevyAccounts(store, vault, connector_for(sandbox.base_url, http))
-    await store.users.put(User(id=USER, chat_id=USER))
-    await accounts.link(USER, account.api_key)
-    await store.templates.replace_all(
-        USER,
-        [
-            ExerciseTemplate(id=t["id"], title=t["title"], equipment=t["equipment_category"])
-            for t in built_in_templates()
-        ],
-    )
+    account, accounts = await linked_lifter(store, sandbox, http, "Deleter")
     sync = SyncService(store, clock=clock)
     await sync.sync(USER, await accounts.client_for(USER))
     writer = PlanWriter(store, accounts, HevyWriter(store))
@@ -221,15 +216,7 @@ async def test_a_week_with_nothing_logged_moves_the_block_instead_of_using_up_a_
     sqlite_store, sandbox, http
 ) -> None:
     store, clock = sqlite_store, Clock()
-    account = sandbox.state.add_account("Away")
-    vault = KeyVault(parse_master_keys(generate_master_key()))
-    accounts = HevyAccounts(store, vault, connector_for(sandbox.base_url, http))
-    await store.users.put(User(id=USER, chat_id=USER))
-    await accounts.link(USER, account.api_key)
-    await store.templates.replace_all(
-        USER, [ExerciseTemplate(id=t["id"], title=t["title"], equipment=t["equipment_category"])
-               for t in built_in_templates()]
-    )  # fmt: skip
+    account, accounts = await linked_lifter(store, sandbox, http, "Away")
     sync = SyncService(store, clock=clock)
     writer = PlanWriter(store, accounts, HevyWriter(store))
     outbox = Outbox(store, clock=clock)
