@@ -1,6 +1,8 @@
 """Estimated one-rep max: Epley, Brzycki, and the RTS (Tuchscherer) RPE chart.
 
-Auto picks the RPE chart when a set has an RPE and Epley otherwise. Outside the chart (more than
+Auto picks the RPE chart when a set has an RPE and Epley otherwise, for one set on its own (a
+top set's next load); a set as part of a series goes through `series_estimate`, which keeps one
+estimator for every set compared. Outside the chart (more than
 10 reps, RPE below 6.5) it falls back to Epley on effective reps (reps + reps in reserve) and
 says so. Sets of more than 12 reps say little about a one-rep max and give no estimate.
 """
@@ -81,6 +83,18 @@ def estimate(
         "epley",
         f"{reps} reps at RPE {rpe:g} is outside the RPE chart: Epley on {reps + in_reserve:g} reps",
     )
+
+
+def series_estimate(
+    weight: float | None, reps: int | None, rpe: float | None, formula: Formula = "auto"
+) -> Estimate | None:
+    """The e1RM of one set as a point of a series (a trend, a stall, a PR, a load taken from
+    history): one estimator for every set compared (TRAINING.md). "auto" is Epley on reps, so
+    whether RPE was logged never moves a series; RPE enters only when "rts" is asked for by
+    name, and judges effort elsewhere (progression), not the series."""
+    if formula == "auto":
+        return estimate(weight, reps, None, "epley")
+    return estimate(weight, reps, rpe, formula)
 
 
 def load_for(e1rm: float, reps: int, rpe: float) -> float:

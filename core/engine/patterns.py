@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import combinations
 
-from core.engine.e1rm import Formula, estimate
+from core.engine.e1rm import Formula, series_estimate
 from core.engine.records import working
 from core.models import SetRow
 
@@ -41,7 +41,7 @@ def exposures(
     for row in working(rows):
         if row.template_id != template_id:
             continue
-        est = estimate(row.weight_kg, row.reps, row.rpe, formula)
+        est = series_estimate(row.weight_kg, row.reps, row.rpe, formula)
         if est is None:
             continue
         held = best.get(row.workout_id)

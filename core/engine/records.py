@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.engine.e1rm import Estimate, Formula, estimate
+from core.engine.e1rm import Estimate, Formula, series_estimate
 from core.engine.periods import Bucket, bucket_of
 from core.models import SetRow, SetType
 
@@ -30,7 +30,7 @@ class BestSet:
 
 
 def _best(row: SetRow, formula: Formula) -> BestSet | None:
-    est = estimate(row.weight_kg, row.reps, row.rpe, formula)
+    est = series_estimate(row.weight_kg, row.reps, row.rpe, formula)
     if est is None:
         return None
     return _best_set(row, est)
@@ -88,7 +88,9 @@ def all_time_prs(rows: Iterable[SetRow], formula: Formula = "auto") -> dict[str,
             continue
         tid = row.template_id
         if tid not in heaviest or row.weight_kg > heaviest[tid].weight_kg:
-            heaviest[tid] = _best_set(row, estimate(row.weight_kg, row.reps, row.rpe, formula))
+            heaviest[tid] = _best_set(
+                row, series_estimate(row.weight_kg, row.reps, row.rpe, formula)
+            )
         candidate = _best(row, formula)
         if candidate and (tid not in best or candidate.estimate.value > best[tid].estimate.value):
             best[tid] = candidate
