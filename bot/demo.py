@@ -137,8 +137,8 @@ async def _answer(line: str, insights: Insights, plans: PlanService, coach) -> s
         monday = week_start(utcnow().date())
         return week_text(await insights.week(DEMO_USER, monday), monday.isoformat())
     if command == "/prs":
-        recent = await insights.rep_prs(DEMO_USER, utcnow() - timedelta(weeks=4))
-        return prs_text(await insights.records(DEMO_USER), recent, catalogue, user.units)
+        report = await insights.pr_report(DEMO_USER, utcnow() - timedelta(weeks=4))
+        return prs_text(report, catalogue, user.units)
     if command.startswith("/"):
         return f"Unknown command {command}.\n{HELP}"
     if coach is None:

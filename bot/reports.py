@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from core.engine.loads import format_load
 from core.engine.plan import PlanDay
 from core.engine.plan_text import describe_exercise
-from core.engine.records import PersonalRecords, RepPR
+from core.engine.records import RepPR
 from core.engine.volume import MuscleVolume
 from core.models import ExerciseTemplate, Units
-from core.services.insights import Progress
+from core.services.insights import Progress, PrReport
 
 _STATUS = {"below": "below", "in": "in band", "above": "above", "no band": ""}
 _WEEKDAY = {
@@ -68,35 +68,50 @@ def week_text(rows: list[MuscleVolume], week_label: str) -> str:
 
 
 def prs_text(
-    records: Mapping[str, PersonalRecords],
-    recent: list[RepPR],
+    report: PrReport,
     catalogue: Mapping[str, ExerciseTemplate],
     units: Units,
+    window: str = "the last 4 weeks",
     limit: int = 10,
 ) -> str:
     def title(tid: str) -> str:
         return catalogue[tid].title if tid in catalogue else tid
 
-    ranked = sorted(
-        (r for r in records.values() if r.best_e1rm is not None),
-        key=lambda r: -r.best_e1rm.estimate.value,
-    )[:limit]
-    lines = ["Best e1RM per exercise:"]
-    for r in ranked:
-        lines.append(
-            f"  {title(r.template_id)}: e1RM "
-            f"{format_load(r.best_e1rm.estimate.value, units, estimate=True)}"
-            f" (heaviest {format_load(r.heaviest.weight_kg, units)} × {r.heaviest.reps},"
-            f" {r.heaviest.at.date()})"
-        )
-    if recent:
-        lines.append("Rep-PRs in the last 4 weeks:")
-        for p in recent[-limit:]:
-            before = f", was {format_load(p.previous_kg, units)}" if p.previous_kg else ""
-            lines.append(
-                f"  {p.at.date()} {title(p.template_id)}: {format_load(p.weight_kg, units)}"
-                f" × {p.reps}{before}"
+    def load(kg: float) -> str:
+        return format_load(kg, units)
+
+    if not report.lifts:
+        return "No sets with a load yet: your records appear here once you log some."
+    lines = [f"Your main lifts (by sessions in the {report.habit_weeks} weeks to your last):"]
+    for pr, sessions in report.lifts:
+        heaviest = pr.heaviest
+        line = f"• {title(pr.template_id)}: heaviest {load(heaviest.weight_kg)} × {heaviest.reps}"
+        line += f" ({heaviest.at.date()})"
+        if pr.best_e1rm is not None:
+            best = pr.best_e1rm
+            line += (
+                f"; best e1RM {format_load(best.estimate.value, units, estimate=True)}"
+                f" from {load(best.weight_kg)} × {best.reps} ({best.at.date()})"
             )
+        lines.append(f"{line}; {sessions} sessions")
+    groups: dict[tuple[str, str], list[RepPR]] = {}
+    for p in report.rep_prs:
+        groups.setdefault((p.at.date().isoformat(), p.template_id), []).append(p)
+    if groups:
+        lines.append(f"Rep-PRs in {window}:")
+        shown = list(groups.items())[-limit:]
+        if len(groups) > limit:
+            lines.append(f"  … {len(groups) - limit} earlier days not shown")
+        for (day, tid), prs in shown:
+            beaten = ", ".join(
+                f"{load(p.weight_kg)} × {p.reps} (was {load(p.previous_kg)})" for p in prs
+            )
+            lines.append(f"  {day} {title(tid)}: {beaten}")
+    else:
+        lines.append(f"No rep-PRs in {window}.")
+    if report.new_exercises:
+        new = ", ".join(f"{title(t)} ({at.date()})" for t, at in report.new_exercises)
+        lines.append(f"New exercises in {window} (a first session is a baseline, not a PR): {new}")
     return "\n".join(lines)
 
 

@@ -30,7 +30,7 @@ def test_demo_answers_a_plan_request_offline_with_no_keys(tmp_path: Path) -> Non
     assert "Upper/lower, 4 days" in out and "Weekly hard sets:" in out
     assert "Next session:" in out
     assert "Squat (Barbell): best e1RM by month" in out
-    assert "Hard sets per muscle" in out and "Best e1RM per exercise" in out
+    assert "Hard sets per muscle" in out and "Your main lifts" in out
     assert "set ANTHROPIC_API_KEY" in out
     assert "Unknown command /nope" in out
     assert out.rstrip().endswith("Bye.")

@@ -98,8 +98,6 @@ async def prs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/prs: best e1RMs and the rep-PRs of the last four weeks."""
     rt = runtime(context)
     user = await rt.insights.user(update.effective_user.id)
-    recent = await rt.insights.rep_prs(user.id, utcnow() - timedelta(weeks=4))
-    text = prs_text(
-        await rt.insights.records(user.id), recent, await rt.insights.catalogue(user.id), user.units
-    )
+    report = await rt.insights.pr_report(user.id, utcnow() - timedelta(weeks=4))
+    text = prs_text(report, await rt.insights.catalogue(user.id), user.units)
     await update.message.reply_text(text)

@@ -68,6 +68,16 @@ class Summary:
     rep_prs: list[RepPR] = field(default_factory=list)
 
 
+@dataclass
+class PrReport:
+    """Records as a lifter reads them: their main lifts, and what was new in a window."""
+
+    lifts: list[tuple[PersonalRecords, int]]  # most-trained lifts lately, with session counts
+    rep_prs: list[RepPR]  # beaten rep records in the window, in date order
+    new_exercises: list[tuple[str, datetime]]  # first ever sessions in the window: not PRs
+    habit_weeks: int
+
+
 class Insights:
     """Read-only questions about one user's training, answered by the engine."""
 
@@ -129,6 +139,37 @@ class Insights:
     async def records(self, user_id: int) -> dict[str, PersonalRecords]:
         return await asyncio.to_thread(all_time_prs, await self._store.workouts.sets(user_id))
 
+    async def pr_report(
+        self, user_id: int, since: datetime, habit_weeks: int = 12, limit: int = 8
+    ) -> PrReport:
+        """The lifts trained in the most sessions over the `habit_weeks` before the last one
+        logged (so machines with big numbers don't crowd out the main lifts), each with its
+        heaviest set and best e1RM; rep-PRs beaten since `since`; exercises new since then."""
+        rows = await self._store.workouts.sets(user_id)
+
+        def compute() -> PrReport:
+            work = working(rows)
+            records = all_time_prs(work)
+            habit_since = (work[-1].start_time if work else utcnow()) - timedelta(weeks=habit_weeks)
+            loaded = [r for r in work if r.weight_kg and r.reps and r.start_time >= habit_since]
+            sessions = Counter(tid for tid, _ in {(r.template_id, r.workout_id) for r in loaded})
+            latest = {r.template_id: r.start_time for r in loaded}  # rows are in training order
+            # Most sessions first; among equals, the one trained most recently.
+            ranked = sorted(sessions.items(), key=lambda kv: (-kv[1], -latest[kv[0]].timestamp()))
+            lifts = [(records[tid], n) for tid, n in ranked if tid in records][:limit]
+            first_seen: dict[str, datetime] = {}
+            for row in work:
+                first_seen.setdefault(row.template_id, row.start_time)
+            beaten = _undominated(
+                [p for p in rep_prs(work) if p.at >= since and p.previous_kg is not None]
+            )
+            new = sorted(
+                ((t, at) for t, at in first_seen.items() if at >= since), key=lambda x: x[1]
+            )
+            return PrReport(lifts, beaten, new, habit_weeks)
+
+        return await asyncio.to_thread(compute)
+
     async def rep_prs(
         self, user_id: int, start: datetime | None = None, end: datetime | None = None
     ) -> list[RepPR]:
@@ -184,3 +225,22 @@ class Insights:
             for tid, pr in records.items()
             if pr.best_e1rm is not None
         }
+
+
+def _undominated(prs: list[RepPR]) -> list[RepPR]:
+    """Rep-PRs minus those another PR of the same exercise on the same day covers (as heavy or
+    heavier, for as many reps or more): 40 × 12 says all that 40 × 8 would."""
+    kept = []
+    for p in prs:
+        day = p.at.date()
+        covered = any(
+            q is not p
+            and q.template_id == p.template_id
+            and q.at.date() == day
+            and q.weight_kg >= p.weight_kg
+            and q.reps >= p.reps
+            for q in prs
+        )
+        if not covered:
+            kept.append(p)
+    return kept
