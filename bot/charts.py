@@ -13,6 +13,9 @@ from core.engine.patterns import Exposure
 from core.engine.volume import MuscleVolume
 from core.models import Units
 
+# In band blue, on track mid-week light blue, below or above the band red.
+_COLOURS = {"in": "#3b6ea5", "on track": "#7fa7cf", "below": "#d1495b", "above": "#d1495b"}
+
 
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
@@ -51,7 +54,7 @@ def week_chart(rows: list[MuscleVolume], label: str) -> bytes:
     names = [r.muscle for r in banded]
     for i, r in enumerate(banded):
         ax.add_patch(Rectangle((i - 0.4, r.low), 0.8, r.high - r.low, color="#cfe3cf", zorder=0))
-    colours = ["#3b6ea5" if r.status == "in" else "#d1495b" for r in banded]
+    colours = [_COLOURS[r.status] for r in banded]
     ax.bar(names, [r.sets for r in banded], color=colours, width=0.5, zorder=2)
     ax.set_title(f"Hard sets per muscle, week of {label} (green: target band)")
     ax.tick_params(axis="x", rotation=40)

@@ -135,7 +135,8 @@ async def _answer(line: str, insights: Insights, plans: PlanService, coach) -> s
             return str(exc)
     if command == "/week":
         monday = week_start(utcnow().date())
-        return week_text(await insights.week(DEMO_USER, monday), monday.isoformat())
+        rows = await plans.week_volume(DEMO_USER, monday, utcnow())
+        return week_text(rows, monday.isoformat())
     if command == "/prs":
         report = await insights.pr_report(DEMO_USER, utcnow() - timedelta(weeks=4))
         return prs_text(report, catalogue, user.units)

@@ -13,7 +13,13 @@ from core.engine.volume import MuscleVolume
 from core.models import ExerciseTemplate, Units
 from core.services.insights import Progress, PrReport
 
-_STATUS = {"below": "below", "in": "in band", "above": "above", "no band": ""}
+_STATUS = {
+    "below": "below",
+    "on track": "on track",
+    "in": "in band",
+    "above": "above",
+    "no band": "",
+}
 _WEEKDAY = {
     1: "Monday",
     2: "Tuesday",
@@ -58,11 +64,15 @@ def progress_text(progress: Progress, units: Units) -> str:
 
 
 def week_text(rows: list[MuscleVolume], week_label: str) -> str:
-    lines = [f"Hard sets per muscle, week of {week_label} (target band):"]
+    in_progress = any(row.expected is not None for row in rows)
+    when = " so far (judged against what's due by now)" if in_progress else ""
+    lines = [f"Hard sets per muscle, week of {week_label}{when} (target band):"]
     for row in rows:
         if row.low is None and row.sets == 0:
             continue
         band = f" ({row.low:g}–{row.high:g}) {_STATUS[row.status]}" if row.low is not None else ""
+        if row.status == "below" and row.expected is not None:
+            band += f", {row.expected:g} due by now"
         lines.append(f"  {row.muscle:<11} {row.sets:>5.1f}{band}")
     return "\n".join(lines)
 

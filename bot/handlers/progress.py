@@ -88,7 +88,7 @@ async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rt = runtime(context)
     user = await rt.insights.user(update.effective_user.id)
     monday = week_start(local(utcnow(), user.timezone).date())
-    rows = await rt.insights.week(user.id, monday)
+    rows = await rt.plans.week_volume(user.id, monday, utcnow())
     text = week_text(rows, monday.isoformat())
     chart = await asyncio.to_thread(week_chart, rows, monday.isoformat())
     await update.message.reply_photo(chart, caption=text[:1024])

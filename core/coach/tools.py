@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, Literal
 
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.engine.adherence import adherence
 from core.engine.loads import to_user_units
-from core.engine.periods import week_start, week_window
+from core.engine.periods import day_start, week_start, week_window
 from core.engine.plan import TrainingPlan
 from core.errors import SpotterError
 from core.models import Preferences, Units, User, time_zone, utcnow
@@ -280,7 +280,7 @@ class ToolBox:
         user = await self._me()
         end_dt = _day_end(end, user.timezone) if end else utcnow()
         start_dt = (
-            _day_start(start, user.timezone) if start else end_dt - timedelta(days=default_days)
+            day_start(start, user.timezone) if start else end_dt - timedelta(days=default_days)
         )
         return start_dt, end_dt
 
@@ -335,7 +335,7 @@ class ToolBox:
 
     async def _progress(self, args: ProgressInput) -> dict[str, Any]:
         user = await self._me()
-        start = _day_start(args.start, user.timezone) if args.start else None
+        start = day_start(args.start, user.timezone) if args.start else None
         end = _day_end(args.end, user.timezone) if args.end else None
         p = await self._insights.progress(
             self.user_id, args.exercise, args.bucket, args.formula, start, end
@@ -424,7 +424,7 @@ class ToolBox:
         user = await self._me()
         day = args.week_of or utcnow().astimezone().date()
         monday = week_start(day)
-        rows = await self._insights.week(self.user_id, monday)
+        rows = await self._plans.week_volume(self.user_id, monday, utcnow())
         return {
             "week_of": monday,
             "level": user.preferences.level,
@@ -433,6 +433,7 @@ class ToolBox:
                     "muscle": r.muscle,
                     "sets": round(r.sets, 1),
                     "band": [r.low, r.high],
+                    "due_by_now": r.expected,
                     "status": r.status,
                 }
                 for r in rows
@@ -466,7 +467,7 @@ class ToolBox:
             workout = await self._insights.workout(self.user_id, args.workout_id)
         elif args.day:
             found = await self._insights.workouts(
-                self.user_id, _day_start(args.day, user.timezone), _day_end(args.day, user.timezone)
+                self.user_id, day_start(args.day, user.timezone), _day_end(args.day, user.timezone)
             )
             workout = found[0] if found else None
         if workout is None:
@@ -627,11 +628,5 @@ class ToolBox:
         return {"remembered": args.note.strip(), "notes": len(notes)}
 
 
-def _day_start(day: date, tz: str) -> datetime:
-    from zoneinfo import ZoneInfo
-
-    return datetime.combine(day, time.min, ZoneInfo(tz)).astimezone(UTC)
-
-
 def _day_end(day: date, tz: str) -> datetime:
-    return _day_start(day + timedelta(days=1), tz)
+    return day_start(day + timedelta(days=1), tz)

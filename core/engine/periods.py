@@ -34,3 +34,8 @@ def week_window(monday: date, tz: str = "UTC") -> tuple[datetime, datetime]:
     zone = ZoneInfo(tz)
     start = datetime.combine(monday, datetime.min.time(), zone)
     return start.astimezone(UTC), (start + timedelta(days=7)).astimezone(UTC)
+
+
+def day_start(day: date, tz: str = "UTC") -> datetime:
+    """The UTC instant at which the local `day` begins."""
+    return datetime.combine(day, datetime.min.time(), ZoneInfo(tz)).astimezone(UTC)

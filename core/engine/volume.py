@@ -104,27 +104,52 @@ def hard_sets(
 
 @dataclass(frozen=True, slots=True)
 class MuscleVolume:
+    """A muscle's hard sets in a week against its weekly band. While the week is in progress,
+    `expected` is what should be done by now (the sets planned on the days already due, or the
+    band's floor pro rata without a plan): a Wednesday isn't "below" for Friday's muscles."""
+
     muscle: str
     sets: float
     low: float | None
     high: float | None
+    expected: float | None = None  # None: a finished week, judged on the whole band
 
     @property
-    def status(self) -> Literal["below", "in", "above", "no band"]:
+    def status(self) -> Literal["below", "on track", "in", "above", "no band"]:
         if self.low is None or self.high is None:
             return "no band"
-        if self.sets < self.low:
-            return "below"
-        return "above" if self.sets > self.high else "in"
+        if self.sets > self.high:
+            return "above"
+        if self.sets >= self.low:
+            return "in"
+        if self.expected is not None and self.sets >= self.expected - 0.5:
+            return "on track"
+        return "below"
 
 
-def against_bands(sets: Mapping[str, float], level: Level) -> list[MuscleVolume]:
-    """Every banded muscle (trained or not) and every other trained one, next to its band."""
+def against_bands(
+    sets: Mapping[str, float], level: Level, expected: Mapping[str, float] | None = None
+) -> list[MuscleVolume]:
+    """Every banded muscle (trained or not) and every other trained one, next to its band;
+    with `expected` (a week in progress), each judged against what is due by now."""
     rows = []
     for muscle in sorted(set(BANDS[level]) | {m for m, s in sets.items() if s > 0}):
         band = band_for(muscle, level)
-        rows.append(MuscleVolume(muscle, sets.get(muscle, 0.0), *(band if band else (None, None))))
+        low, high = band if band else (None, None)
+        due = None if expected is None else round(expected.get(muscle, 0.0), 1)
+        rows.append(MuscleVolume(muscle, sets.get(muscle, 0.0), low, high, due))
     return rows
+
+
+def planned_sets(
+    exercises: Iterable[tuple[str, int]], templates: Mapping[str, ExerciseTemplate]
+) -> dict[str, float]:
+    """Fractional hard sets per band group that (template id, sets) pairs add up to."""
+    totals: dict[str, float] = defaultdict(float)
+    for template_id, sets in exercises:
+        for group, share in set_contribution(templates.get(template_id)).items():
+            totals[group] += share * sets
+    return dict(totals)
 
 
 def weekly_hard_sets(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -177,13 +178,16 @@ class Insights:
         found = await asyncio.to_thread(rep_prs, await self._store.workouts.sets(user_id, end=end))
         return [p for p in found if start is None or p.at >= start]
 
-    async def week(self, user_id: int, monday: date) -> list[MuscleVolume]:
-        """Hard sets per muscle in one ISO week, next to the user's bands."""
+    async def week(
+        self, user_id: int, monday: date, expected: Mapping[str, float] | None = None
+    ) -> list[MuscleVolume]:
+        """Hard sets per muscle in one ISO week, next to the user's bands (and, for a week in
+        progress, against the sets `expected` by now)."""
         user = await self.user(user_id)
         start, end = week_window(monday, user.timezone)
         rows = await self._store.workouts.sets(user_id, start, end)
         sets = await asyncio.to_thread(hard_sets, rows, await self.catalogue(user_id))
-        return against_bands(sets, user.preferences.level)
+        return against_bands(sets, user.preferences.level, expected)
 
     async def summary(self, user_id: int, start: datetime, end: datetime) -> Summary:
         rows = await self._store.workouts.sets(user_id, start, end)

@@ -14,9 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.engine.generator import PlanInfeasible, Split, generate_plan
 from core.engine.loads import LoadingProfile, round_load
+from core.engine.periods import day_start, local, week_window
 from core.engine.plan import PlanDay, TrainingPlan
 from core.engine.plan_text import describe_plan
 from core.engine.validator import Violation, errors, validate
+from core.engine.volume import MuscleVolume, planned_sets
 from core.errors import SpotterError
 from core.models import Plan, PlanStatus, Preferences
 from core.ports import Store
@@ -148,6 +150,37 @@ class PlanService:
         if live is not None or not include_drafts:
             return live
         return next((p for p in plans if p.status == PlanStatus.DRAFT), None)
+
+    async def week_volume(self, user_id: int, monday: date, now: datetime) -> list[MuscleVolume]:
+        """Hard sets per muscle in the week of `monday`. A week in progress is judged against
+        what is due by now: the sets of the plan's training days before today (and today's,
+        once logged); without a plan nothing is due before the week ends."""
+        user = await self._insights.user(user_id)
+        _start, end = week_window(monday, user.timezone)
+        if now >= end:
+            return await self._insights.week(user_id, monday)
+        today = local(now, user.timezone).date()
+        trained_today = bool(
+            await self._store.workouts.list(user_id, day_start(today, user.timezone), now)
+        )
+        weekday = today.isoweekday()
+        plan = await self.current(user_id)
+        days = []
+        if plan is not None:
+            training = TrainingPlan.model_validate(plan.body)
+            week = next((w for w in training.weeks if w.number == plan.week), training.weeks[0])
+            days = [d for d in week.days if d.weekday]
+        if days:
+            due = [
+                d for d in days if d.weekday < weekday or (d.weekday == weekday and trained_today)
+            ]
+            catalogue = await self._insights.catalogue(user_id)
+            expected = planned_sets(
+                ((ex.template_id, ex.sets) for d in due for ex in d.exercises), catalogue
+            )
+        else:  # no plan says what is due before Sunday: nothing is judged missing yet
+            expected = {}
+        return await self._insights.week(user_id, monday, expected)
 
     async def next_session(self, user_id: int, today: date) -> tuple[Plan, PlanDay] | None:
         """The next training day of the current plan (or the draft) on or after `today`."""
