@@ -56,7 +56,14 @@ def week_chart(rows: list[MuscleVolume], label: str) -> bytes:
         ax.add_patch(Rectangle((i - 0.4, r.low), 0.8, r.high - r.low, color="#cfe3cf", zorder=0))
     colours = [_COLOURS[r.status] for r in banded]
     ax.bar(names, [r.sets for r in banded], color=colours, width=0.5, zorder=2)
-    ax.set_title(f"Hard sets per muscle, week of {label} (green: target band)")
+    due = [(i, r.expected) for i, r in enumerate(banded) if r.expected]
+    if due:  # a week in progress: a tick where each muscle should be by now
+        ax.hlines([d for _, d in due], [i - 0.35 for i, _ in due], [i + 0.35 for i, _ in due],
+                  colors="#1b1b1b", linewidth=2, zorder=3)  # fmt: skip
+    in_progress = any(r.expected is not None for r in banded)
+    key = "green: target band" + ("; tick: due by now" if in_progress else "")
+    so_far = " so far" if in_progress else ""
+    ax.set_title(f"Hard sets per muscle, week of {label}{so_far}\n({key})", fontsize=10)
     ax.tick_params(axis="x", rotation=40)
     ax.grid(axis="y", alpha=0.3)
     return _png(fig)
