@@ -132,7 +132,10 @@ def telegram_sender(bot: Bot) -> Send:
 async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send what the outbox holds, within Telegram's limits."""
     rt = context.application.bot_data["runtime"]
-    await rt.outbox.deliver(telegram_sender(context.bot), owner=rt.rounds.owner)
+    report = await rt.outbox.deliver(telegram_sender(context.bot), owner=rt.rounds.owner)
+    for outcome in ("sent", "retried", "dropped", "maybe_sent"):
+        if count := getattr(report, outcome):
+            metrics.OUTBOX_OUTCOMES.labels(outcome=outcome).inc(count)
     metrics.OUTBOX_DEPTH.set(await rt.store.outbox.pending_count())
 
 

@@ -19,6 +19,12 @@ HEVY_REQUESTS = Counter(
 )
 HEVY_429 = Counter("spotter_hevy_rate_limited_total", "Hevy 429 answers", registry=REGISTRY)
 OUTBOX_DEPTH = Gauge("spotter_outbox_depth", "Messages waiting to be delivered", registry=REGISTRY)
+OUTBOX_OUTCOMES = Counter(
+    "spotter_outbox_messages_total",
+    "Delivery outcomes (maybe_sent: Telegram never answered, so not resent)",
+    ["outcome"],
+    registry=REGISTRY,
+)
 SYNC_LAG = Gauge(
     "spotter_sync_lag_seconds",
     "Age of the oldest linked user's last sync (-1: someone was never synced)",
