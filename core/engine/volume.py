@@ -141,17 +141,6 @@ def against_bands(
     return rows
 
 
-def planned_sets(
-    exercises: Iterable[tuple[str, int]], templates: Mapping[str, ExerciseTemplate]
-) -> dict[str, float]:
-    """Fractional hard sets per band group that (template id, sets) pairs add up to."""
-    totals: dict[str, float] = defaultdict(float)
-    for template_id, sets in exercises:
-        for group, share in set_contribution(templates.get(template_id)).items():
-            totals[group] += share * sets
-    return dict(totals)
-
-
 def weekly_hard_sets(
     rows: Iterable[SetRow], templates: Mapping[str, ExerciseTemplate], tz: str = "UTC"
 ) -> dict[date, dict[str, float]]:

@@ -17,8 +17,8 @@ from core.engine.loads import LoadingProfile, round_load
 from core.engine.periods import day_start, local, week_window
 from core.engine.plan import PlanDay, TrainingPlan
 from core.engine.plan_text import describe_plan
-from core.engine.validator import Violation, errors, validate
-from core.engine.volume import MuscleVolume, planned_sets
+from core.engine.validator import Violation, errors, validate, week_sets_per_muscle
+from core.engine.volume import MuscleVolume
 from core.errors import SpotterError
 from core.models import Plan, PlanStatus, Preferences
 from core.ports import Store
@@ -175,9 +175,7 @@ class PlanService:
                 d for d in days if d.weekday < weekday or (d.weekday == weekday and trained_today)
             ]
             catalogue = await self._insights.catalogue(user_id)
-            expected = planned_sets(
-                ((ex.template_id, ex.sets) for d in due for ex in d.exercises), catalogue
-            )
+            expected = week_sets_per_muscle(week.model_copy(update={"days": due}), catalogue)
         else:  # no plan says what is due before Sunday: nothing is judged missing yet
             expected = {}
         return await self._insights.week(user_id, monday, expected)
