@@ -26,6 +26,11 @@ def _parser() -> argparse.ArgumentParser:
         help="receive updates by webhook at PUBLIC_URL (needs TELEGRAM_WEBHOOK_SECRET)",
     )
     commands.add_parser("keygen", help="print a new SPOTTER_SECRET_KEY")
+    from bot.plan_command import add_arguments
+
+    add_arguments(
+        commands.add_parser("plan", help="the plan engine without Telegram (--json for machines)")
+    )
     commands.add_parser(
         "demo", help="try Spotter in the terminal against a local Hevy sandbox (no accounts)"
     )
@@ -91,6 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sandbox(args)
     if args.command == "demo":
         return _demo()
+    if args.command == "plan":
+        from bot.plan_command import run
+
+        return run(args)
     try:
         settings = load_settings()
         settings.require("TELEGRAM_BOT_TOKEN")

@@ -29,11 +29,28 @@ class PlannedExercise(_Model):
     misses: int = 0
 
 
+WORK_SECONDS = 40  # one working set, setting up included
+WARMUP_SECONDS = 75  # one ramp set and the short rest after it
+CHANGEOVER_SECONDS = 60  # moving to the next exercise
+
+
 class PlanDay(_Model):
     key: str  # stable slot id, e.g. "day-1": one Hevy routine per key
     name: str
     weekday: int | None = Field(default=None, ge=1, le=7)  # ISO, 1 = Monday
     exercises: list[PlannedExercise]
+
+    @property
+    def estimated_minutes(self) -> int:
+        """How long the session takes: sets × (work + rest), warm-ups and changeovers."""
+        seconds = sum(
+            ex.sets * WORK_SECONDS
+            + (ex.sets - 1) * ex.rest_seconds
+            + ex.warmup_sets * WARMUP_SECONDS
+            + CHANGEOVER_SECONDS
+            for ex in self.exercises
+        )
+        return round(seconds / 60)
 
 
 class PlanWeek(_Model):

@@ -23,6 +23,7 @@ from core.engine.records import (
     RepPR,
     all_time_prs,
     best_e1rm_by_period,
+    recent_e1rms,
     rep_prs,
     working,
 )
@@ -219,16 +220,7 @@ class Insights:
     async def current_e1rms(self, user_id: int, weeks: int = 8) -> dict[str, float]:
         """Each exercise's best e1RM over the `weeks` weeks before the last session logged."""
         rows: list[SetRow] = await self._store.workouts.sets(user_id)
-        if not rows:
-            return {}
-        since = rows[-1].start_time - timedelta(weeks=weeks)
-        recent = [r for r in rows if r.start_time >= since]
-        records = await asyncio.to_thread(all_time_prs, recent)
-        return {
-            tid: pr.best_e1rm.estimate.value
-            for tid, pr in records.items()
-            if pr.best_e1rm is not None
-        }
+        return await asyncio.to_thread(recent_e1rms, rows, weeks)
 
 
 def _undominated(prs: list[RepPR]) -> list[RepPR]:

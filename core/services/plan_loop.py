@@ -10,7 +10,7 @@ step is idempotent, so a crash at any point resumes without doubling a routine o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -20,7 +20,7 @@ from core.engine.loads import LoadingProfile, format_load, round_load
 from core.engine.plan import PlannedExercise, PlanWeek, TrainingPlan
 from core.engine.progression import DoneSet, Prescription, advance, deload_week
 from core.engine.records import working
-from core.models import Plan, PlanStatus, Units, Workout, utcnow
+from core.models import ExerciseTemplate, Plan, PlanStatus, Units, Workout, utcnow
 from core.ports import Store
 from core.services.outbox import Outbox
 from core.services.plan_writer import PlanWriter
@@ -173,31 +173,7 @@ class PlanLoop:
             await self._store.plans.put(finished)
             report.finished = True
             return finished
-        upcoming = training.weeks[plan.week]  # the next week (weeks are numbered from 1)
-        profile = LoadingProfile.for_units(units)
-        lines = []
-        by_key = {d.key: d for d in week.days}
-        for day in upcoming.days:
-            done_day = matched.get(day.key)
-            source = by_key.get(day.key, day)
-            new_exercises = []
-            for ex in day.exercises:
-                current = next((e for e in source.exercises if e.template_id == ex.template_id), ex)
-                equipment = (
-                    catalogue[ex.template_id].equipment if ex.template_id in catalogue else "other"
-                )
-                title = (
-                    catalogue[ex.template_id].title
-                    if ex.template_id in catalogue
-                    else ex.template_id
-                )
-                updated, line = _progress(
-                    current, ex, done_day, upcoming, equipment, profile, units, title
-                )
-                new_exercises.append(updated)
-                if line:
-                    lines.append(line)
-            day.exercises = new_exercises
+        upcoming, lines = next_week(training, plan.week, matched, catalogue, units)
         header = f"Week {upcoming.number} of {len(training.weeks)}" + (
             " is a deload week" if upcoming.deload else ""
         )
@@ -264,6 +240,40 @@ class PlanLoop:
             f"A Spotter routine had been deleted in Hevy ({names}); I've put it back.",
             f"plan:{plan.id}:week:{plan.week}:recreated",
         )
+
+
+def next_week(
+    training: TrainingPlan,
+    week_number: int,
+    matched: Mapping[str, Workout | None],
+    catalogue: Mapping[str, ExerciseTemplate],
+    units: Units,
+) -> tuple[PlanWeek, list[str]]:
+    """Week `week_number + 1` of `training`, prescribed from what was logged in week
+    `week_number` (`matched`: each day key's workout, or None), with the lines explaining each
+    change. Updates `training` in place and returns the week and the lines."""
+    week = next(w for w in training.weeks if w.number == week_number)
+    upcoming = training.weeks[week_number]  # the next week (weeks are numbered from 1)
+    profile = LoadingProfile.for_units(units)
+    lines = []
+    by_key = {d.key: d for d in week.days}
+    for day in upcoming.days:
+        done_day = matched.get(day.key)
+        source = by_key.get(day.key, day)
+        new_exercises = []
+        for ex in day.exercises:
+            current = next((e for e in source.exercises if e.template_id == ex.template_id), ex)
+            template = catalogue.get(ex.template_id)
+            equipment = template.equipment if template else "other"
+            title = template.title if template else ex.template_id
+            updated, line = _progress(
+                current, ex, done_day, upcoming, equipment, profile, units, title
+            )
+            new_exercises.append(updated)
+            if line:
+                lines.append(line)
+        day.exercises = new_exercises
+    return upcoming, lines
 
 
 def _week(plan: Plan) -> PlanWeek:
