@@ -375,7 +375,8 @@ def _plan_day(
     draft: _Draft, prefs: Preferences, profile: LoadingProfile, e1rms: Mapping[str, float]
 ) -> PlanDay:
     exercises = []
-    for index, (slot, template, sets) in enumerate(draft.items):
+    warmed: set[str] = set()  # muscles whose heavy pattern has had its ramp today
+    for slot, template, sets in draft.items:
         low, high = _REPS[(prefs.goal, slot.role)]
         hinge_or_squat = slot in (SQUAT, DEADLIFT)
         rpe = 7.5 if hinge_or_squat else 8.0  # squats and deadlifts at 2–3 reps in reserve
@@ -407,12 +408,26 @@ def _plan_day(
                 load_kg=load,
                 rpe=rpe,
                 rest_seconds=rest,
-                warmup_sets=2 if index == 0 and slot.role == "heavy" and not bodyweight else 0,
+                warmup_sets=_ramp(slot, template, bodyweight, warmed),
                 notes=note,
                 progression=progression,
             )
         )
     return PlanDay(key=draft.key, name=draft.name, weekday=draft.weekday, exercises=exercises)
+
+
+def _ramp(slot: Slot, template: ExerciseTemplate, bodyweight: bool, warmed: set[str]) -> int:
+    """Warm-up sets before an exercise (TRAINING.md): a two-set ramp before each heavy compound,
+    one set before a later one on a pattern already warmed up today, one before a moderate
+    barbell compound; none for bodyweight or isolation work."""
+    if bodyweight or slot.role == "light":
+        return 0
+    if slot.role == "heavy":
+        ramp = 1 if slot.muscle in warmed else 2
+    else:
+        ramp = 1 if template.equipment == "barbell" and slot.muscle not in warmed else 0
+    warmed.add(slot.muscle)
+    return ramp
 
 
 def _deload(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from core import failpoints
 from core.engine.loads import LoadingProfile, format_load, round_load
 from core.engine.plan import PlanDay, PlannedExercise, TrainingPlan
+from core.engine.progression import RpeTopSet, backoff_load
 from core.errors import SpotterError
 from core.hevy.models import RepRange, RoutineExerciseWrite, RoutineSetWrite, RoutineWrite
 from core.models import ExerciseTemplate, Plan, PlanStatus, SetType, Units, utcnow
@@ -23,7 +24,7 @@ from core.services.user_lease import UserLeases, ensure_user
 
 ROUTINE_PREFIX = "Spotter · "
 APPROVE_WAIT_SECONDS = 20.0  # how long an approval waits for a sync of the same user to finish
-WARMUPS = ((0.5, 8), (0.75, 4))  # ramp sets before the first heavy compound
+WARMUPS = ((0.5, 8), (0.75, 4))  # a ramp: the last set alone when the pattern is warm already
 
 
 class PlanNotFound(SpotterError):
@@ -44,17 +45,32 @@ def routine_title(day: PlanDay) -> str:
     return f"{ROUTINE_PREFIX}{day.name}"
 
 
-def _notes(ex: PlannedExercise, units: Units) -> str:
+def _notes(ex: PlannedExercise, units: Units, loads: list[float | None]) -> str:
     reps = f"{ex.rep_low}–{ex.rep_high}" if ex.rep_low and ex.rep_high else str(ex.reps)
     target = f"{ex.sets} × {reps}"
     if ex.rpe is not None:
         target += f" at RPE {ex.rpe:g} ({max(0, round(10 - ex.rpe))} in reserve)"
     parts = [target]
-    if ex.load_kg is not None:
+    if len(set(loads)) > 1:
+        parts.append(
+            f"top set {format_load(loads[0], units)}, back-offs {format_load(loads[1], units)}"
+        )
+    elif ex.load_kg is not None:
         parts.append(f"load {format_load(ex.load_kg, units)}")
     if ex.notes:
         parts.append(ex.notes)
     return ". ".join(parts)
+
+
+def set_loads(ex: PlannedExercise, equipment: str, profile: LoadingProfile) -> list[float | None]:
+    """Each working set's load as planned: a top set and its back-offs (at the model's share,
+    rounded to the lifter's plates) for an RPE top-set exercise, else the same load for all."""
+    if isinstance(ex.progression, RpeTopSet) and ex.load_kg is not None:
+        backoff = backoff_load(
+            ex.progression, ex.load_kg, lambda kg: round_load(kg, equipment, profile)
+        )
+        return [ex.load_kg] + [backoff] * (ex.sets - 1)
+    return [ex.load_kg] * ex.sets
 
 
 def routine_for(
@@ -71,7 +87,7 @@ def routine_for(
         equipment = catalogue[ex.template_id].equipment if ex.template_id in catalogue else "other"
         sets = []
         if ex.warmup_sets and ex.load_kg:
-            for share, reps in WARMUPS[: ex.warmup_sets]:
+            for share, reps in WARMUPS[len(WARMUPS) - ex.warmup_sets :]:
                 sets.append(
                     RoutineSetWrite(
                         type=SetType.WARMUP,
@@ -84,16 +100,16 @@ def routine_for(
             if ex.rep_low and ex.rep_high and ex.rep_low < ex.rep_high
             else None
         )
+        loads = set_loads(ex, equipment, profile)
         sets += [
-            RoutineSetWrite(weight_kg=ex.load_kg, reps=ex.reps, rep_range=rep_range)
-            for _ in range(ex.sets)
+            RoutineSetWrite(weight_kg=load, reps=ex.reps, rep_range=rep_range) for load in loads
         ]
         exercises.append(
             RoutineExerciseWrite(
                 exercise_template_id=ex.template_id,
                 superset_id=ex.superset,
                 rest_seconds=ex.rest_seconds,
-                notes=_notes(ex, units),
+                notes=_notes(ex, units, loads),
                 sets=sets,
             )
         )

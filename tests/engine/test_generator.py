@@ -179,3 +179,13 @@ def test_the_generator_never_returns_a_plan_the_validator_rejects(
         assert str(exc)
         return
     assert errors(validate(plan, CATALOGUE, prefs, LoadingProfile())) == []
+
+
+def test_every_heavy_compound_gets_its_ramp_not_only_the_first_exercise() -> None:
+    catalogue = catalogue_map()
+    plan = generate_plan(Preferences(days_per_week=3), catalogue, LoadingProfile())
+    heavy = {"D04AC939", "79D0BB3A", "C6272009"}  # squat, bench, deadlift (barbell)
+    seen = [ex for day in plan.weeks[0].days for ex in day.exercises if ex.template_id in heavy]
+    assert len(seen) >= 3 and all(ex.warmup_sets >= 1 for ex in seen)
+    full_body_a = plan.weeks[0].days[0]
+    assert [ex.warmup_sets for ex in full_body_a.exercises[:2]] == [2, 2], "squat, then bench"

@@ -145,3 +145,21 @@ async def test_every_write_body_fits_the_spec(
     assert len(posts) == len(puts) == 1
     spec.check_request("POST", "/v1/routines", posts[0])
     spec.check_request("PUT", "/v1/routines/{routineId}", puts[0])
+
+
+def test_a_top_set_and_its_back_offs_reach_hevy_at_their_own_loads() -> None:
+    from core.engine.plan import PlanDay, PlannedExercise
+    from core.engine.progression import RpeTopSet
+    from core.models import ExerciseTemplate, Units
+    from core.services.plan_writer import routine_for
+
+    squat = PlannedExercise(
+        template_id="D04AC939", sets=4, reps=3, load_kg=140.0, rpe=8, warmup_sets=2,
+        progression=RpeTopSet(top_reps=3, top_rpe=8, backoff_sets=3, backoff_share=0.9),
+    )  # fmt: skip
+    day = PlanDay(key="day-1", name="Heavy", exercises=[squat])
+    catalogue = {"D04AC939": ExerciseTemplate(id="D04AC939", title="Squat", equipment="barbell")}
+    (written,) = routine_for(day, "Week 1", None, catalogue, Units.KG).exercises
+    normal = [s.weight_kg for s in written.sets if s.type == "normal"]
+    assert normal == [140.0, 125.0, 125.0, 125.0], "90 % is 126: 125 on the plates"
+    assert "top set 140 kg, back-offs 125 kg" in written.notes
