@@ -5,28 +5,18 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.hevy.test_csv_import import export
-from tests.test_cli import clean_env
+from tests.test_cli import spotter
 
-SPOTTER = Path(sys.executable).with_name("spotter")
 PREFS = {"goal": "hypertrophy", "level": "intermediate", "days_per_week": 4,
          "session_minutes": 60, "units": "lb"}  # fmt: skip
 
 
 def plan(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(SPOTTER), "plan", *args],
-        cwd=tmp_path,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return spotter("plan", *args, cwd=tmp_path, timeout=60)
 
 
 def test_a_plan_from_preferences_and_a_real_history_as_json(tmp_path: Path, snapshot: Path) -> None:
