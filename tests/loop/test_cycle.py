@@ -106,6 +106,15 @@ async def linked_lifter(store, sandbox, http, name: str):
     return account, accounts
 
 
+async def approved_at_t0(store, writer: PlanWriter, plan_id: str) -> None:
+    """The small plan, approved into Hevy, its first week starting at T0."""
+    body = small_plan().model_dump(mode="json")
+    await store.plans.put(Plan(id=plan_id, user_id=USER, title="Test block", body=body))
+    await writer.approve(USER, plan_id)
+    stored = await store.plans.get(USER, plan_id)
+    await store.plans.put(stored.model_copy(update={"started_at": T0}))
+
+
 async def test_three_weeks_advance_the_routines_and_explain_each_change(
     sqlite_store, sandbox, http: httpx.AsyncClient
 ) -> None:
@@ -116,13 +125,7 @@ async def test_three_weeks_advance_the_routines_and_explain_each_change(
     writer = PlanWriter(store, accounts, HevyWriter(store))
     outbox = Outbox(store, clock=clock)
     loop = PlanLoop(store, writer, outbox, clock=clock)
-    plan = Plan(
-        id="p1", user_id=USER, title="Test block", body=small_plan().model_dump(mode="json")
-    )
-    await store.plans.put(plan)
-    await writer.approve(USER, "p1")
-    stored = await store.plans.get(USER, "p1")
-    await store.plans.put(stored.model_copy(update={"started_at": T0}))
+    await approved_at_t0(store, writer, "p1")
     routine_id = (await store.plans.get_link(USER, "day-1")).hevy_id
     assert routine_loads(account, routine_id)[BENCH] == [(80.0, 6)] * 3
 
@@ -186,11 +189,7 @@ async def test_a_routine_deleted_in_the_app_is_recreated_and_the_lifter_told(
     await sync.sync(USER, await accounts.client_for(USER))
     writer = PlanWriter(store, accounts, HevyWriter(store))
     outbox = Outbox(store, clock=clock)
-    await store.plans.put(
-        Plan(id="p2", user_id=USER, title="B", body=small_plan().model_dump(mode="json"))
-    )
-    await writer.approve(USER, "p2")
-    await store.plans.put((await store.plans.get(USER, "p2")).model_copy(update={"started_at": T0}))
+    await approved_at_t0(store, writer, "p2")
     old_id = (await store.plans.get_link(USER, "day-1")).hevy_id
     del account.routines[old_id]  # deleted in the app
 
@@ -221,11 +220,7 @@ async def test_a_week_with_nothing_logged_moves_the_block_instead_of_using_up_a_
     writer = PlanWriter(store, accounts, HevyWriter(store))
     outbox = Outbox(store, clock=clock)
     loop = PlanLoop(store, writer, outbox, clock=clock)
-    await store.plans.put(
-        Plan(id="p3", user_id=USER, title="C", body=small_plan().model_dump(mode="json"))
-    )
-    await writer.approve(USER, "p3")
-    await store.plans.put((await store.plans.get(USER, "p3")).model_copy(update={"started_at": T0}))
+    await approved_at_t0(store, writer, "p3")
     routine_id = (await store.plans.get_link(USER, "day-1")).hevy_id
 
     clock.now = T0 + timedelta(weeks=2, days=1)  # two whole weeks away
