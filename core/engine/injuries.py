@@ -1,4 +1,5 @@
-"""Which exercises a stated injury rules out, and why (keyword rules over exercise titles)."""
+"""What a stated injury rules out (keyword rules over exercise titles), which movement takes the
+place of one it rules out, and what stays with a caution (TRAINING.md, "Injuries")."""
 
 from __future__ import annotations
 
@@ -29,8 +30,13 @@ _RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("squat", "lunge", "leg extension", "step up", "jump", "pistol"),
     ),
     "lower back": (
-        "loaded spinal flexion and heavy hinging",
+        "heavy spinal loading and hinging",
         (
+            "squat (barbell)",
+            "front squat",
+            "full squat",
+            "pause squat",
+            "zercher",
             "deadlift",
             "good morning",
             "bent over row",
@@ -49,6 +55,33 @@ _RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("front squat", "wrist curl", "push up", "clean"),
     ),
 }
+# Titles a rule's fragments would catch that are the adaptation the rule recommends.
+_EXCEPT: dict[str, tuple[str, ...]] = {"knee": ("box squat",)}
+
+# Where every variation of a movement is ruled out: the movement that keeps the slot's intent.
+REPLACEMENT: dict[str, dict[str, str]] = {
+    "lower back": {"hinge": "hip_ext"},
+    "knee": {"lunge": "hinge"},
+}
+
+# What stays in a plan with a caution: injury → movement → (the exercise's note, an RPE cap).
+CAUTION: dict[str, dict[str, tuple[str, float | None]]] = {
+    "shoulder": {
+        "h_press": ("Shoulder: pain-free range only, stop 3 reps short; skip it if it hurts.", 7.0),
+        "fly": ("Shoulder: stretch only as far as is pain-free.", 7.0),
+        "lateral": ("Shoulder: raise only through the pain-free range.", None),
+    },
+    "knee": {
+        "squat": ("Knee: only as deep as stays pain-free; control the descent.", 7.0),
+        "hinge": ("Knee: soft knees, the hips do the work.", None),
+    },
+    "lower back": {
+        "squat": ("Lower back: hips stay on the pad; stop before the back rounds.", None),
+        "hip_ext": ("Lower back: brace, ribs down, no arching at the top.", None),
+        "h_pull": ("Lower back: keep the chest on the pad.", None),
+    },
+}
+
 _ALIASES = {
     "shoulders": "shoulder",
     "rotator cuff": "shoulder",
@@ -79,9 +112,17 @@ def injury_conflict(template: ExerciseTemplate, injuries: Iterable[str]) -> str 
         if rule is None:
             continue
         avoid, fragments = _RULES[rule]
-        if any(fragment in title for fragment in fragments):
+        if any(fragment in title for fragment in fragments) and not any(
+            keep in title for keep in _EXCEPT.get(rule, ())
+        ):
             return f"{injury}: avoid {avoid}"
     return None
+
+
+def avoided(injury: str) -> str | None:
+    """What `injury` rules out, in words ("overhead pressing and dips")."""
+    rule = normalize_injury(injury)
+    return None if rule is None else _RULES[rule][0]
 
 
 def fits_equipment(template: ExerciseTemplate, equipment: Iterable[str]) -> bool:
