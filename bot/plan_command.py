@@ -22,10 +22,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from core.engine.adherence import match_workouts
 from core.engine.catalogue import builtin_catalogue, catalogue_from_json
 from core.engine.generator import PlanInfeasible, generate_plan
+from core.engine.lifter import LifterHistory
 from core.engine.loads import LoadingProfile, to_user_units
 from core.engine.plan import PlanWeek, TrainingPlan
 from core.engine.plan_text import describe_plan
-from core.engine.records import recent_e1rms
 from core.engine.validator import validate, week_sets_per_muscle
 from core.models import ExerciseTemplate, Preferences, Units, Workout
 from core.services.csv_import import CsvImportError, parse_hevy_csv
@@ -93,7 +93,7 @@ def _new(args: argparse.Namespace) -> dict[str, Any]:
     workouts = _history(args.history, catalogue) if args.history else []
     rows = [row for w in workouts for row in w.set_rows()]
     profile = LoadingProfile.for_units(prefs.units)
-    training = generate_plan(prefs, catalogue, profile, recent_e1rms(rows))
+    training = generate_plan(prefs, catalogue, profile, LifterHistory.from_rows(rows))
     started = datetime.now(UTC).date()
     document = plan_document(training, training.weeks, catalogue, prefs, started, week=1)
     return {"json": document, "text": describe_plan(training, catalogue, prefs.units)}
@@ -144,6 +144,7 @@ def plan_document(
     profile = LoadingProfile.for_units(prefs.units)
     first = next((w for w in training.weeks if w.number == weeks[0].number), weeks[0])
     volume = week_sets_per_muscle(first, catalogue)
+    found = validate(training, catalogue, prefs, profile)
     return {
         "title": training.title,
         "units": prefs.units.value,
@@ -151,8 +152,9 @@ def plan_document(
         "week": week,
         "weeks": [_week(w, catalogue, prefs.units) for w in weeks],
         "volume": {m: round(v, 1) for m, v in sorted(volume.items())},
-        "compromises": [],
-        "violations": [v.message for v in validate(training, catalogue, prefs, profile)],
+        "compromises": training.compromises,
+        "violations": [v.message for v in found if v.severity == "error"],
+        "warnings": [v.message for v in found if v.severity == "warning"],
         "notes": training.notes,
         "engine_plan": training.model_dump(mode="json"),
     }

@@ -41,6 +41,22 @@ def test_a_plan_from_preferences_and_a_real_history_as_json(tmp_path: Path, snap
     assert out["volume"]["chest"] > 0 and out["compromises"] == []
 
 
+def test_a_schedule_too_short_for_everything_gets_a_plan_and_says_what_it_gave_up(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "prefs.json").write_text(
+        json.dumps({**PREFS, "days_per_week": 1, "session_minutes": 20, "equipment": ["dumbbell"]})
+    )
+    done = plan(tmp_path, "--prefs", "prefs.json", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["violations"] == [] and out["compromises"], out["compromises"]
+    assert "big muscles come first" in out["compromises"][0]
+    assert any("below" in w for w in out["warnings"])
+    minutes = [d["estimated_minutes"] for d in out["weeks"][0]["days"]]
+    assert minutes and all(17 <= m <= 23 for m in minutes), minutes
+
+
 def test_plan_next_prescribes_week_two_from_the_logged_week(tmp_path: Path) -> None:
     (tmp_path / "prefs.json").write_text(json.dumps({**PREFS, "units": "kg"}))
     first = plan(tmp_path, "--prefs", "prefs.json", "--json")

@@ -1,360 +1,58 @@
-"""The offline plan generator: preferences and history in, a plan the validator passes out.
+"""The offline plan generator: preferences and the lifter's log in, a plan the validator passes out.
 
-Each split is a list of days; each day a list of slots (a movement for a muscle, in order of
-preference among Hevy's built-in exercises, with a fallback to anything in the lifter's
-catalogue that trains that muscle). Sets are then added where a muscle is below its band and
-taken away where one is above, within each session's budget. Loads come from the lifter's
-e1RMs through the RPE chart; an exercise without history starts light, and its note says so.
-When the days and minutes cannot hold the weekly volume, it says so instead of cheating.
+A split gives each day its slots (a movement in a role, in order of importance: `splits`). Each
+slot takes the lifter's own staple for that movement, else a Hevy built-in, else anything in
+their catalogue that does the movement; an injury removes a movement or swaps it for one that
+keeps the slot's intent (`injuries`). The allocator fills the sessions' minutes with the sets
+the week needs most (`allocation`). Loads come from rep-matched recent working sets
+(`lifter`). Any schedule gets a plan: what it cannot serve is said in `compromises`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
-from core.engine.e1rm import load_for
-from core.engine.injuries import fits_equipment, injury_conflict
-from core.engine.loads import LoadingProfile, round_load
-from core.engine.plan import PlanDay, PlannedExercise, PlanWeek, TrainingPlan
-from core.engine.progression import DoubleProgression, Prescription, RpeTopSet, deload_week
-from core.engine.validator import (
-    MAX_SETS_PER_MUSCLE_PER_SESSION,
-    errors,
-    session_budget,
-    validate,
+from core.engine.allocation import TIME_TOLERANCE, DayDraft, Item, allocate, week_sets
+from core.engine.injuries import (
+    CAUTION,
+    REPLACEMENT,
+    avoided,
+    fits_equipment,
+    injury_conflict,
+    normalize_injury,
 )
-from core.engine.volume import BAND_GROUP, BANDS, set_contribution
+from core.engine.lifter import REP_MATCH, LifterHistory, WorkingLoad
+from core.engine.loads import LoadingProfile, round_load
+from core.engine.movements import COMPOUND, Pattern, pattern_of
+from core.engine.plan import PlanDay, PlannedExercise, PlanWeek, TrainingPlan
+from core.engine.progression import (
+    DoubleProgression,
+    LinearProgression,
+    Prescription,
+    RpeTopSet,
+    deload_week,
+)
+from core.engine.splits import (
+    DAYS,
+    SPLIT_NAMES,
+    WEEKDAYS,
+    Role,
+    Slot,
+    Split,
+    week_days,
+)
+from core.engine.validator import errors, validate
+from core.engine.volume import BAND_GROUP, BANDS
 from core.errors import SpotterError
 from core.models import ExerciseTemplate, Preferences
 
-Role = Literal["heavy", "moderate", "light"]
-Split = Literal["auto", "full_body", "upper_lower", "ppl"]
-MAX_SETS_PER_EXERCISE = 5
-_PLANNABLE_TYPES = ("weight_reps", "reps_only")
+__all__ = ["PlanInfeasible", "Split", "generate_plan"]
 
 
 class PlanInfeasible(SpotterError):
-    """The preferences cannot hold a sound plan; the message says what to change."""
-
-
-@dataclass(frozen=True)
-class Slot:
-    muscle: str  # Hevy muscle group the slot trains first
-    role: Role
-    prefer: tuple[str, ...]  # built-in template ids, best first
-
-
-# Preferred built-ins per movement (Hevy ids); any catalogue exercise for the muscle is a fallback.
-SQUAT = Slot(
-    "quadriceps", "heavy", ("D04AC939", "5046D0A9", "1E42FD5F", "C7973E0E", "3D0C7C75", "B5D3A742")
-)
-LEG_PRESS = Slot(
-    "quadriceps", "moderate", ("C7973E0E", "1E42FD5F", "B5D3A742", "3D0C7C75", "B537D09F")
-)
-SPLIT_SQUAT = Slot(
-    "quadriceps", "moderate", ("B5D3A742", "5046D0A9", "B537D09F", "3D0C7C75", "C7973E0E")
-)
-HINGE = Slot("hamstrings", "moderate", ("2B4B7310", "72CFFAD5", "4180C405", "B8127AD1", "11A123F3"))
-DEADLIFT = Slot("glutes", "heavy", ("C6272009", "D57C2EC7", "D20D7BBE", "CDA23948"))
-HIP_THRUST = Slot("glutes", "moderate", ("D57C2EC7", "CDA23948", "C6272009"))
-LEG_CURL = Slot("hamstrings", "light", ("B8127AD1", "11A123F3", "72CFFAD5", "2B4B7310"))
-CALVES = Slot("calves", "light", ("E05C2C38", "062AB91A", "6DA40660"))
-ABS = Slot("abdominals", "light", ("23A48484", "F8356514", "DCF3B31B", "99D5F10E", "C6C9B8A0"))
-BENCH = Slot("chest", "heavy", ("79D0BB3A", "3601968B", "7EB3F7C3", "756EE329", "392887AA"))
-INCLINE = Slot("chest", "moderate", ("07B38369", "50DFDFAB", "3601968B", "7EB3F7C3", "392887AA"))
-ROW = Slot("upper_back", "moderate", ("55E6546F", "0393F233", "1DF4A847", "F1E57334", "08A2974E"))
-CABLE_ROW = Slot("upper_back", "moderate", ("0393F233", "1DF4A847", "F1E57334", "55E6546F"))
-PULLDOWN = Slot("lats", "moderate", ("6A6C31A5", "1B2B1E7C", "29083183", "F1E57334"))
-OVERHEAD = Slot(
-    "shoulders", "moderate", ("7B8D84E8", "878CD1D0", "9930DF71", "059E835D", "A69FF221")
-)
-LATERAL = Slot("shoulders", "light", ("422B08F1", "BE289E45", "E5988A0A", "BE640BA0"))
-REAR_DELT = Slot("shoulders", "light", ("BE640BA0", "E5988A0A", "422B08F1"))
-CURL = Slot("biceps", "light", ("37FCC2BB", "A5AC6449", "ADA8623C", "7E3BC8B6", "4F942934"))
-HAMMER = Slot("biceps", "light", ("7E3BC8B6", "37FCC2BB", "ADA8623C"))
-PUSHDOWN = Slot("triceps", "light", ("93A552C6", "94B7239B", "3765684D", "B5EFBF9C"))
-OVERHEAD_EXT = Slot("triceps", "light", ("B5EFBF9C", "3765684D", "94B7239B", "93A552C6"))
-
-_DAYS: dict[str, tuple[str, tuple[Slot, ...]]] = {
-    "FA": ("Full Body A", (SQUAT, BENCH, ROW, HINGE, LATERAL, CURL, CALVES, ABS)),
-    "FB": (
-        "Full Body B",
-        (DEADLIFT, OVERHEAD, PULLDOWN, LEG_PRESS, INCLINE, PUSHDOWN, CALVES, ABS),
-    ),
-    "FC": (
-        "Full Body C",
-        (SPLIT_SQUAT, INCLINE, CABLE_ROW, HIP_THRUST, LATERAL, HAMMER, CALVES, ABS),
-    ),
-    "UA": ("Upper A", (BENCH, ROW, OVERHEAD, PULLDOWN, CURL, PUSHDOWN)),
-    "LA": ("Lower A", (SQUAT, HINGE, LEG_PRESS, LEG_CURL, CALVES, ABS)),
-    "UB": ("Upper B", (INCLINE, CABLE_ROW, LATERAL, PULLDOWN, HAMMER, OVERHEAD_EXT)),
-    "LB": ("Lower B", (DEADLIFT, SPLIT_SQUAT, HIP_THRUST, LEG_CURL, CALVES, ABS)),
-    "PU": ("Push", (BENCH, OVERHEAD, INCLINE, LATERAL, PUSHDOWN, OVERHEAD_EXT)),
-    "PL": ("Pull", (ROW, PULLDOWN, CABLE_ROW, REAR_DELT, CURL, HAMMER)),
-    "LE": ("Legs", (SQUAT, HINGE, LEG_PRESS, LEG_CURL, CALVES, ABS)),
-}
-_SPLITS: dict[tuple[str, int], tuple[str, ...]] = {
-    ("full_body", 2): ("FA", "FB"),
-    ("full_body", 3): ("FA", "FB", "FC"),
-    ("full_body", 4): ("FA", "FB", "FC", "FA"),
-    ("upper_lower", 4): ("UA", "LA", "UB", "LB"),
-    ("upper_lower", 5): ("UA", "LA", "PU", "PL", "LE"),
-    ("upper_lower", 6): ("UA", "LA", "UB", "LB", "UA", "LA"),
-    ("ppl", 3): ("PU", "PL", "LE"),
-    ("ppl", 5): ("UA", "LA", "PU", "PL", "LE"),
-    ("ppl", 6): ("PU", "PL", "LE", "PU", "PL", "LE"),
-}
-_AUTO = {2: "full_body", 3: "full_body", 4: "upper_lower", 5: "upper_lower", 6: "ppl"}
-_WEEKDAYS = {2: (1, 4), 3: (1, 3, 5), 4: (1, 2, 4, 5), 5: (1, 2, 3, 5, 6), 6: (1, 2, 3, 4, 5, 6)}
-_SPLIT_NAMES = {"full_body": "Full body", "upper_lower": "Upper/lower", "ppl": "Push/pull/legs"}
-
-
-@dataclass
-class _Draft:
-    """A day being built: chosen templates with their set counts."""
-
-    key: str
-    name: str
-    weekday: int | None
-    items: list[tuple[Slot, ExerciseTemplate, int]] = field(default_factory=list)
-
-    @property
-    def sets(self) -> int:
-        return sum(n for _, _, n in self.items)
-
-    def muscle_sets(self) -> dict[str, float]:
-        totals: dict[str, float] = {}
-        for _, template, n in self.items:
-            for muscle, share in set_contribution(template).items():
-                totals[muscle] = totals.get(muscle, 0.0) + share * n
-        return totals
-
-
-def generate_plan(
-    preferences: Preferences,
-    catalogue: Mapping[str, ExerciseTemplate],
-    profile: LoadingProfile,
-    e1rms: Mapping[str, float] | None = None,
-    split: Split = "auto",
-    weeks: int = 5,
-) -> TrainingPlan:
-    """A block of `weeks` weeks (the last a deload) that passes the validator, or PlanInfeasible."""
-    days = preferences.days_per_week
-    if not 2 <= days <= 6:
-        raise PlanInfeasible("Spotter plans 2 to 6 training days a week; each muscle needs two.")
-    chosen = _AUTO[days] if split == "auto" else split
-    if (chosen, days) not in _SPLITS:
-        raise PlanInfeasible(f"{_SPLIT_NAMES[chosen]} does not fit {days} days; try another split.")
-    usable = [
-        t
-        for t in catalogue.values()
-        if fits_equipment(t, preferences.equipment) and not injury_conflict(t, preferences.injuries)
-    ]
-    weekdays = (
-        preferences.training_days if len(preferences.training_days) == days else _WEEKDAYS[days]
-    )
-    drafts = [
-        _draft(f"day-{i + 1}", _DAYS[code], usable, weekday)
-        for i, (code, weekday) in enumerate(zip(_SPLITS[(chosen, days)], weekdays, strict=True))
-    ]
-    _fit_sessions(drafts, session_budget(preferences.session_minutes)[1])
-    _fit_volume(drafts, preferences)
-    week_one = [_plan_day(d, preferences, profile, e1rms or {}) for d in drafts]
-    plan_weeks = [PlanWeek(number=n, days=week_one) for n in range(1, weeks)]
-    plan_weeks.append(
-        PlanWeek(number=weeks, deload=True, days=[_deload(d, catalogue, profile) for d in week_one])
-    )
-    notes = [
-        f"{weeks - 1} training weeks, then a deload week "
-        "(about half the sets at ~80% of the load).",
-    ]
-    if any(e.notes.startswith("No history") for d in week_one for e in d.exercises):
-        notes.append(
-            "Exercises without history start light (RPE 6–7); loads follow your first sessions."
-        )
-    plan = TrainingPlan(
-        title=f"{_SPLIT_NAMES[chosen]}, {days} days",
-        split=chosen,
-        goal=preferences.goal,
-        level=preferences.level,
-        session_minutes=preferences.session_minutes,
-        weeks=plan_weeks,
-        notes=notes,
-    )
-    # The validator has the last word: a plan it rejects is never handed out.
-    problems = errors(validate(plan, catalogue, preferences, profile))
-    if problems:
-        raise PlanInfeasible("; ".join(dict.fromkeys(v.message for v in problems[:3])))
-    return plan
-
-
-def _muscle_of(template: ExerciseTemplate) -> str:
-    return BAND_GROUP.get(template.primary_muscle_group, template.primary_muscle_group)
-
-
-def _pick(slot: Slot, usable: list[ExerciseTemplate], taken: set[str]) -> ExerciseTemplate | None:
-    by_id = {t.id: t for t in usable}
-    for tid in slot.prefer:
-        if tid in by_id and tid not in taken:
-            return by_id[tid]
-    # Fallback: any exercise for the slot's muscle; compounds (more secondaries) for heavy slots.
-    free = [t for t in usable if t.id not in taken and t.type in _PLANNABLE_TYPES]
-    options = [t for t in free if t.primary_muscle_group == slot.muscle]
-    if not options:
-        group = BAND_GROUP.get(slot.muscle, slot.muscle)
-        options = [t for t in free if _muscle_of(t) == group]
-    if not options:
-        return None
-    sign = -1 if slot.role != "light" else 1  # compounds for heavy slots, isolation for light
-
-    def rank(t: ExerciseTemplate) -> tuple[int, bool, str]:
-        return (sign * len(t.secondary_muscle_groups), not t.is_custom, t.title)
-
-    return min(options, key=rank)
-
-
-def _draft(
-    key: str, spec: tuple[str, tuple[Slot, ...]], usable: list[ExerciseTemplate], weekday: int
-) -> _Draft:
-    name, slots = spec
-    draft = _Draft(key=key, name=name, weekday=weekday)
-    taken: set[str] = set()
-    for slot in slots:
-        template = _pick(slot, usable, taken)
-        if template is None:
-            continue
-        taken.add(template.id)
-        draft.items.append((slot, template, 3 if slot.role == "heavy" else 2))
-    return draft
-
-
-def _fit_sessions(drafts: list[_Draft], max_sets: int) -> None:
-    """Trim each day to its session budget: fewer sets on the biggest items, then fewer items."""
-    for draft in drafts:
-        while draft.sets > max_sets:
-            biggest = max(range(len(draft.items)), key=lambda i: draft.items[i][2])
-            slot, template, n = draft.items[biggest]
-            if n > 1:
-                draft.items[biggest] = (slot, template, n - 1)
-            else:  # one set each already: drop the last accessory
-                draft.items.pop()
-
-
-def _week_sets(drafts: list[_Draft]) -> dict[str, float]:
-    totals: dict[str, float] = {}
-    for d in drafts:
-        for muscle, sets in d.muscle_sets().items():
-            totals[muscle] = totals.get(muscle, 0.0) + sets
-    return totals
-
-
-def _fit_volume(drafts: list[_Draft], prefs: Preferences) -> None:
-    """Add sets where a muscle is below its band (or its focus target) and trim where above."""
-    bands = BANDS[prefs.level]
-    _, max_sets = session_budget(prefs.session_minutes)
-    focus = {BAND_GROUP.get(m, m) for m in prefs.focus_muscles}
-
-    def target(muscle: str) -> float:
-        low, high = bands[muscle]
-        return (low + high) / 2 if muscle in focus else low
-
-    for _ in range(400):
-        week = _week_sets(drafts)
-        short = sorted(
-            (m for m in bands if week.get(m, 0.0) < target(m)),
-            key=lambda m: week.get(m, 0.0) - target(m),
-        )
-        if not short:
-            break
-        if not any(_add_set(drafts, muscle, week, bands, max_sets) for muscle in short):
-            break
-    for _ in range(400):
-        week = _week_sets(drafts)
-        over = [m for m, (_low, high) in bands.items() if week.get(m, 0.0) > high]
-        if not over or not _remove_set(drafts, over[0], week, bands):
-            break
-    _check_capacity(drafts, prefs, bands, max_sets)
-
-
-def _add_set(
-    drafts: list[_Draft], muscle: str, week: dict[str, float], bands, max_sets: int
-) -> bool:
-    best = None
-    for d_index, draft in enumerate(drafts):
-        if draft.sets >= max_sets:
-            continue
-        day_muscles = draft.muscle_sets()
-        for i_index, (_slot, template, n) in enumerate(draft.items):
-            share = set_contribution(template)
-            if share.get(muscle, 0.0) < 1.0 or n >= MAX_SETS_PER_EXERCISE:
-                continue
-            if any(
-                week.get(m, 0.0) + s > bands[m][1] if m in bands else False
-                for m, s in share.items()
-            ) or any(
-                day_muscles.get(m, 0.0) + s > MAX_SETS_PER_MUSCLE_PER_SESSION
-                for m, s in share.items()
-            ):
-                continue
-            spill = sum(s for m, s in share.items() if m != muscle)
-            rank = (
-                n,
-                spill,
-                draft.sets,
-            )  # fewest sets first, then the most isolated, then the lightest day
-            if best is None or rank < best[0]:
-                best = (rank, d_index, i_index)
-    return _bump(drafts, best, +1)
-
-
-def _remove_set(drafts: list[_Draft], muscle: str, week: dict[str, float], bands) -> bool:
-    best = None
-    for d_index, draft in enumerate(drafts):
-        for i_index, (_slot, template, n) in enumerate(draft.items):
-            share = set_contribution(template)
-            if muscle not in share or n <= 1:
-                continue
-            if any(
-                week.get(m, 0.0) - s < bands[m][0]
-                for m, s in share.items()
-                if m in bands and m != muscle
-            ):
-                continue
-            rank = (-share[muscle], -n)
-            if best is None or rank < best[0]:
-                best = (rank, d_index, i_index)
-    return _bump(drafts, best, -1)
-
-
-def _bump(drafts: list[_Draft], best: tuple | None, delta: int) -> bool:
-    """Change the sets of the chosen (rank, day, item) by `delta`; False when none was chosen."""
-    if best is None:
-        return False
-    _, d_index, i_index = best
-    slot, template, n = drafts[d_index].items[i_index]
-    drafts[d_index].items[i_index] = (slot, template, n + delta)
-    return True
-
-
-def _check_capacity(drafts: list[_Draft], prefs: Preferences, bands, max_sets: int) -> None:
-    week = _week_sets(drafts)
-    short = [m for m, (low, _) in bands.items() if week.get(m, 0.0) < low]
-    if not short:
-        return
-    trainable = {_muscle_of(t) for d in drafts for _, t, _ in d.items}
-    missing = [m for m in short if m not in trainable]
-    if missing:
-        raise PlanInfeasible(
-            f"No exercise in your catalogue trains {', '.join(missing)} with your equipment "
-            "and injuries; add equipment or a custom exercise in Hevy."
-        )
-    raise PlanInfeasible(
-        f"{prefs.days_per_week} sessions of {prefs.session_minutes} minutes (about {max_sets} "
-        f"working sets each) cannot give {', '.join(short)} the weekly sets a {prefs.level} "
-        "lifter needs; add a day or lengthen the sessions."
-    )
+    """The engine built a plan its own validator rejects (a bug, never a schedule)."""
 
 
 _REPS: dict[tuple[str, Role], tuple[int, int]] = {
@@ -368,66 +66,446 @@ _REPS: dict[tuple[str, Role], tuple[int, int]] = {
     ("general", "moderate"): (8, 12),
     ("general", "light"): (10, 15),
 }
-_REST = {"heavy": 180, "moderate": 120, "light": 90}
+_FULL_BODY = ("FA", "FB", "FC")
+_LINEAR_REPS = {"strength": 5, "general": 8}  # beginners' main lifts: same reps, add load
+_WORDS: dict[str, str] = {
+    "squat": "squats",
+    "lunge": "lunges and split squats",
+    "hinge": "deadlifts and RDLs",
+    "hip_ext": "hip thrusts",
+    "knee_ext": "leg extensions",
+    "knee_flex": "leg curls",
+    "h_press": "bench pressing",
+    "fly": "chest flyes",
+    "v_press": "overhead pressing",
+    "h_pull": "rows",
+    "v_pull": "pulldowns and pull-ups",
+    "lateral": "lateral raises",
+    "rear_delt": "rear-delt work",
+    "curl": "curls",
+    "triceps": "triceps work",
+    "calves": "calf raises",
+    "core": "ab work",
+}
 
 
-def _plan_day(
-    draft: _Draft, prefs: Preferences, profile: LoadingProfile, e1rms: Mapping[str, float]
-) -> PlanDay:
-    exercises = []
-    warmed: set[str] = set()  # muscles whose heavy pattern has had its ramp today
-    for slot, template, sets in draft.items:
-        low, high = _REPS[(prefs.goal, slot.role)]
-        hinge_or_squat = slot in (SQUAT, DEADLIFT)
-        rpe = 7.5 if hinge_or_squat else 8.0  # squats and deadlifts at 2–3 reps in reserve
-        bodyweight = template.equipment == "none" or template.type == "reps_only"
-        e1rm = e1rms.get(template.id)
-        load = None
-        if bodyweight:
-            note = "Bodyweight: add reps within the range, then slow the tempo."
-        elif e1rm:
-            load = round_load(load_for(e1rm, low, rpe), template.equipment, profile, mode="down")
-            note = ""
-        else:
-            note = (
-                f"No history yet: start with a weight you could lift for about {high + 3} reps "
-                "(RPE 6–7); Spotter sets the load from your first session."
-            )
-        if slot.role == "heavy" and prefs.goal == "strength" and e1rm and not bodyweight:
-            progression = RpeTopSet(top_reps=low, top_rpe=rpe, backoff_sets=max(0, sets - 1))
-        else:
-            progression = DoubleProgression(rep_low=low, rep_high=high, target_rpe=rpe)
-        rest = 180 if slot.role == "heavy" and low <= 6 else _REST[slot.role]
-        exercises.append(
-            PlannedExercise(
-                template_id=template.id,
-                sets=sets,
-                reps=low,
-                rep_low=low,
-                rep_high=high,
-                load_kg=load,
-                rpe=rpe,
-                rest_seconds=rest,
-                warmup_sets=_ramp(slot, template, bodyweight, warmed),
-                notes=note,
-                progression=progression,
+@dataclass(frozen=True)
+class _Choice:
+    """A slot filled: the exercise, and the movement it does when an injury changed it."""
+
+    template: ExerciseTemplate
+    pattern: Pattern
+
+
+@dataclass
+class _Context:
+    prefs: Preferences
+    usable: list[ExerciseTemplate]  # fits the lifter's equipment
+    history: LifterHistory
+    replaced: dict[str, str]  # movement → the exercise that took its place (injury)
+    dropped: dict[str, str]  # movement → why it is not in the plan
+    turns: Counter[str] = field(default_factory=Counter)  # movement → slots filled this week
+    favourites: set[str] = field(default_factory=set)  # their 6 most-trained they can still do
+
+
+def generate_plan(
+    preferences: Preferences,
+    catalogue: Mapping[str, ExerciseTemplate],
+    profile: LoadingProfile,
+    history: LifterHistory | None = None,
+    split: Split = "auto",
+    weeks: int = 5,
+) -> TrainingPlan:
+    """A block of `weeks` weeks (the last a deload) for any schedule, built from the lifter."""
+    days = preferences.days_per_week
+    chosen, codes, split_note = week_days(split, days)
+    ctx = _Context(
+        prefs=preferences,
+        usable=[t for t in catalogue.values() if fits_equipment(t, preferences.equipment)],
+        history=history or LifterHistory(),
+        replaced={},
+        dropped={},
+    )
+    ctx.favourites = ctx.history.favourites(
+        {t.id for t in ctx.usable if pattern_of(t) and not injury_conflict(t, preferences.injuries)}
+    )
+    weekdays = (
+        preferences.training_days if len(preferences.training_days) == days else WEEKDAYS[days]
+    )
+    seen: dict[str, int] = {}
+    drafts: list[DayDraft] = []
+    for index, (code, weekday) in enumerate(zip(codes, weekdays, strict=True)):
+        variant = seen.get(code, 0)
+        seen[code] = variant + 1
+        turns = Counter(ctx.turns)
+        for _attempt in range(5):
+            ctx.turns = Counter(turns)
+            draft = _draft(f"day-{index + 1}", code, variant, weekday, ctx)
+            if not draft.items and code not in _FULL_BODY:
+                code = _FULL_BODY[index % 3]  # nothing for the day's movements fits
+            elif _same_as_before(draft, drafts):
+                variant += 1  # no two days alike: the next variation, volume emphasis
+            else:
+                break
+        drafts.append(draft)
+    bands = dict(BANDS[preferences.level])
+    focus = {BAND_GROUP.get(m, m) for m in preferences.focus_muscles}
+    allocate(drafts, bands, preferences.session_minutes, focus, _max_sets(preferences))
+    week_one = [_plan_day(d, ctx, profile) for d in drafts]
+    plan_weeks = [PlanWeek(number=n, days=week_one) for n in range(1, weeks)]
+    plan_weeks.append(
+        PlanWeek(number=weeks, deload=True, days=[_deload(d, catalogue, profile) for d in week_one])
+    )
+    notes = [
+        f"{weeks - 1} training weeks, then a deload week "
+        "(about half the sets at ~80% of the load).",
+    ]
+    if any(e.notes.startswith("No history") for d in week_one for e in d.exercises):
+        notes.append(
+            "Exercises without history start light (RPE 6–7); loads follow your first sessions."
+        )
+    plan = TrainingPlan(
+        title=f"{SPLIT_NAMES[chosen]}, {days} day{'s' if days > 1 else ''}",
+        split=chosen,
+        goal=preferences.goal,
+        level=preferences.level,
+        session_minutes=preferences.session_minutes,
+        weeks=plan_weeks,
+        notes=notes,
+        compromises=[
+            *([split_note] if split_note else []),
+            *_compromises(drafts, week_one, bands, ctx),
+        ],
+    )
+    # The validator has the last word: a plan it rejects is never handed out.
+    problems = errors(validate(plan, catalogue, preferences, profile))
+    if problems:
+        raise PlanInfeasible("; ".join(dict.fromkeys(v.message for v in problems[:3])))
+    return plan
+
+
+def _max_sets(prefs: Preferences) -> int:
+    return 6 if prefs.session_minutes >= 120 else 5
+
+
+def _candidates(pattern: str, ctx: _Context) -> list[ExerciseTemplate]:
+    return [
+        t
+        for t in ctx.usable
+        if pattern_of(t) == pattern and not injury_conflict(t, ctx.prefs.injuries)
+    ]
+
+
+def _rank(slot: Slot, ctx: _Context):
+    """Staples first (sets in the last 12 weeks, then ever), then the slot's built-ins, then
+    compounds for heavy slots and simple isolation for light ones."""
+    compound_first = -1 if slot.role != "light" else 1
+
+    def key(t: ExerciseTemplate) -> tuple:
+        recent, ever = ctx.history.staple_rank(t.id)
+        preferred = slot.prefer.index(t.id) if t.id in slot.prefer else len(slot.prefer)
+        spread = compound_first * len(t.secondary_muscle_groups)
+        return (-recent, -ever, preferred, spread, t.is_custom, t.title)
+
+    return key
+
+
+def _pick(slot: Slot, variant: int, taken: set[str], ctx: _Context) -> _Choice | None:
+    pattern: str = slot.pattern
+    options = _candidates(pattern, ctx)
+    if not options:
+        for injury in ctx.prefs.injuries:
+            swap = REPLACEMENT.get(normalize_injury(injury) or "", {}).get(pattern)
+            if swap and (options := _candidates(swap, ctx)):
+                pattern = swap
+                break
+    options = sorted((t for t in options if t.id not in taken), key=_rank(slot, ctx))
+    if not options:
+        if slot.pattern not in ctx.dropped and not _candidates(slot.pattern, ctx):
+            ctx.dropped[slot.pattern] = _why_not(slot.pattern, ctx)
+        return None
+    # The lifter's staples take turns across the week (one done at least a quarter as often as
+    # their favourite counts); a lifter with one keeps it; a movement they have never trained
+    # rotates only on a repeated day, so a new lifter's main lifts stay the same all week.
+    staples = [t for t in options if ctx.history.recent_sets[t.id] > 0]
+    if staples:
+        top = ctx.history.recent_sets[staples[0].id]
+        staples = [t for t in staples if ctx.history.recent_sets[t.id] * 4 >= top]
+        choice = staples[ctx.turns[pattern] % len(staples)]
+    else:
+        choice = options[variant % len(options)]
+    ctx.turns[pattern] += 1
+    if pattern != slot.pattern:
+        ctx.replaced.setdefault(slot.pattern, choice.title)
+    return _Choice(choice, pattern)  # type: ignore[arg-type]
+
+
+def _why_not(pattern: str, ctx: _Context) -> str:
+    if any(pattern_of(t) == pattern for t in ctx.usable):
+        return "injury"
+    return "equipment"
+
+
+def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> DayDraft:
+    """A day's slots filled with exercises; a repeated day (variant ≥ 1) trades its heavy work
+    for volume and takes other variations where the lifter has them."""
+    name, slots = DAYS[code]
+    if variant:
+        name = f"{name} (volume)"
+    day = DayDraft(key=key, name=name, weekday=weekday)
+    taken: set[str] = set()
+    warmed: set[str] = set()
+    for slot in slots:
+        choice = _pick(slot, variant, taken, ctx)
+        if choice is None:
+            continue
+        taken.add(choice.template.id)
+        role: Role = "moderate" if variant and slot.role == "heavy" else slot.role
+        low, _high = _rep_range(role, choice.pattern, ctx.prefs)
+        rest, max_rest = _rest(role, low)
+        bodyweight = _bodyweight(choice.template)
+        day.items.append(
+            Item(
+                slot=Slot(choice.pattern, role, slot.prefer),
+                template=choice.template,
+                heavy=role == "heavy",
+                staple=ctx.history.recent_sets[choice.template.id] > 0,
+                favourite=choice.template.id in ctx.favourites,
+                rest=rest,
+                max_rest=max_rest,
+                warmups=_ramp(role, choice.pattern, choice.template, bodyweight, warmed),
             )
         )
-    return PlanDay(key=draft.key, name=draft.name, weekday=draft.weekday, exercises=exercises)
+    return day
 
 
-def _ramp(slot: Slot, template: ExerciseTemplate, bodyweight: bool, warmed: set[str]) -> int:
+def _same_as_before(draft: DayDraft, drafts: list[DayDraft]) -> bool:
+    def signature(d: DayDraft) -> list[tuple[str, str]]:
+        return [(i.template.id, i.slot.role) for i in d.items]
+
+    return any(signature(draft) == signature(d) for d in drafts)
+
+
+def _bodyweight(template: ExerciseTemplate) -> bool:
+    return template.equipment == "none" or template.type == "reps_only"
+
+
+def _linear(role: Role, pattern: str, prefs: Preferences) -> bool:
+    """Beginners after strength or general fitness run their main lifts on linear progression."""
+    return (
+        prefs.level == "beginner"
+        and prefs.goal in _LINEAR_REPS
+        and role != "light"
+        and pattern in COMPOUND
+    )
+
+
+def _rep_range(role: Role, pattern: str, prefs: Preferences) -> tuple[int, int]:
+    if _linear(role, pattern, prefs):
+        reps = _LINEAR_REPS[prefs.goal]
+        return reps, reps
+    return _REPS[(prefs.goal, role)]
+
+
+def _rest(role: Role, low: int) -> tuple[int, int]:
+    """Starting and longest rest (TRAINING.md): heavy compounds 180–300 s, other compounds
+    120–180 s, isolation 60–90 s."""
+    if role == "light":
+        return 60, 90
+    if low < 6:
+        return 180, 300
+    return 120, 180
+
+
+def _ramp(
+    role: Role, pattern: str, template: ExerciseTemplate, bodyweight: bool, warmed: set[str]
+) -> int:
     """Warm-up sets before an exercise (TRAINING.md): a two-set ramp before each heavy compound,
     one set before a later one on a pattern already warmed up today, one before a moderate
     barbell compound; none for bodyweight or isolation work."""
-    if bodyweight or slot.role == "light":
+    if bodyweight or role == "light" or pattern not in COMPOUND:
         return 0
-    if slot.role == "heavy":
-        ramp = 1 if slot.muscle in warmed else 2
+    if role == "heavy":
+        ramp = 1 if pattern in warmed else 2
     else:
-        ramp = 1 if template.equipment == "barbell" and slot.muscle not in warmed else 0
-    warmed.add(slot.muscle)
+        ramp = 1 if template.equipment == "barbell" and pattern not in warmed else 0
+    warmed.add(pattern)
     return ramp
+
+
+def _plan_day(draft: DayDraft, ctx: _Context, profile: LoadingProfile) -> PlanDay:
+    warmed: set[str] = set()
+    exercises = []
+    # Compounds before isolation, each group in the day's order of importance.
+    for item in sorted(draft.items, key=lambda i: i.slot.role == "light"):
+        bodyweight = _bodyweight(item.template)
+        item.warmups = _ramp(item.slot.role, item.slot.pattern, item.template, bodyweight, warmed)
+        exercises.append(_prescribe(item, ctx, profile, bodyweight))
+    return PlanDay(key=draft.key, name=draft.name, weekday=draft.weekday, exercises=exercises)
+
+
+def _caution(pattern: str, injuries: list[str]) -> tuple[str, float | None]:
+    notes, cap = [], None
+    for injury in injuries:
+        note, rpe_cap = CAUTION.get(normalize_injury(injury) or "", {}).get(pattern, ("", None))
+        if note:
+            notes.append(note)
+        if rpe_cap is not None:
+            cap = rpe_cap if cap is None else min(cap, rpe_cap)
+    return " ".join(notes), cap
+
+
+def _prescribe(
+    item: Item, ctx: _Context, profile: LoadingProfile, bodyweight: bool
+) -> PlannedExercise:
+    prefs, role, pattern = ctx.prefs, item.slot.role, item.slot.pattern
+    low, high = _rep_range(role, pattern, prefs)
+    rpe = 7.5 if pattern in ("squat", "hinge") and role == "heavy" else 8.0
+    caution, cap = _caution(pattern, prefs.injuries)
+    if cap is not None:
+        rpe = min(rpe, cap)
+    template = item.template
+    start = None if bodyweight else ctx.history.working_load(template.id, low, high, rpe)
+    load = None if start is None else _starting_load(start, template.equipment, profile)
+    if bodyweight:
+        note = "Bodyweight: add reps within the range, then slow the tempo."
+    elif start is not None:
+        note = _load_note(start, low, high)
+    elif ctx.history.trained(template.id):
+        note = (
+            "You have logged these without added weight: keep it so, and add weight once the "
+            "top of the range is easy."
+        )
+    else:
+        note = (
+            f"No history yet: start with a weight you could lift for about {high + 3} reps "
+            "(RPE 6–7); Spotter sets the load from your first session."
+        )
+    if _linear(role, pattern, prefs):
+        step = 5.0 if pattern in ("squat", "hinge") else 2.5
+        progression = LinearProgression(reps=low, step_kg=step)
+    elif role == "heavy" and prefs.goal == "strength" and load and low <= 10:
+        progression = RpeTopSet(top_reps=low, top_rpe=rpe, backoff_sets=max(0, item.sets - 1))
+    else:
+        progression = DoubleProgression(rep_low=low, rep_high=high, target_rpe=rpe)
+    return PlannedExercise(
+        template_id=template.id,
+        sets=item.sets,
+        reps=low,
+        rep_low=low,
+        rep_high=high,
+        load_kg=load,
+        rpe=rpe,
+        rest_seconds=item.rest,
+        warmup_sets=item.warmups,
+        notes=" ".join(part for part in (note, caution) if part),
+        progression=progression,
+    )
+
+
+def _starting_load(start: WorkingLoad, equipment: str, profile: LoadingProfile) -> float | None:
+    """The loadable weight nearest the lifter's working load, kept within 90–105 % of it
+    where their plates allow."""
+    nearest = round_load(start.kg, equipment, profile)
+    if nearest is not None and nearest > start.kg * 1.05:
+        lower = round_load(start.kg, equipment, profile, mode="down")
+        if lower is not None and lower >= start.kg * 0.9:
+            return lower
+    return nearest
+
+
+def _load_note(start: WorkingLoad, low: int, high: int) -> str:
+    if start.source == "matched":
+        note = (
+            f"Load from your recent working sets of {max(1, low - REP_MATCH)}–"
+            f"{high + REP_MATCH} reps (median of {start.sets})."
+        )
+    elif start.sets:
+        note = "Load from your recent e1RM: no recent sets near this rep range."
+    else:
+        note = "Load from your e1RM."
+    if start.weeks_since >= 8:
+        note += f" Last trained {start.weeks_since} weeks ago, so about 90 % of then."
+    return note
+
+
+def _compromises(
+    drafts: list[DayDraft],
+    week_one: list[PlanDay],
+    bands: dict[str, tuple[float, float]],
+    ctx: _Context,
+) -> list[str]:
+    """What the schedule, equipment or injuries cost the plan, one plain sentence each."""
+    prefs, out = ctx.prefs, []
+    week = week_sets(drafts)
+    trainable = {BAND_GROUP.get(t.primary_muscle_group) for t in ctx.usable if pattern_of(t)}
+    short = [(m, week.get(m, 0.0), low) for m, (low, _) in bands.items() if week.get(m, 0.0) < low]
+    missing = [m for m, have, _ in short if have == 0 and m not in trainable]
+    if missing:
+        out.append(
+            f"Nothing you can use trains {_join(missing)}; add equipment or a custom exercise "
+            "in Hevy to cover it."
+        )
+    fell_short = [f"{m} {have:g} of {low:g}" for m, have, low in short if m not in missing]
+    if fell_short:
+        out.append(
+            f"{prefs.days_per_week} × {prefs.session_minutes} minutes cannot hold every "
+            f"muscle's weekly minimum, so the big muscles come first: {', '.join(fell_short)} "
+            "sets a week. More time or another day would close the gap."
+        )
+    if prefs.days_per_week == 1:
+        out.append("One session a week trains each muscle once; a second day grows them better.")
+    minutes = [d.estimated_minutes for d in week_one]
+    if min(minutes) < prefs.session_minutes * (1 - TIME_TOLERANCE):
+        out.append(
+            f"Sessions run {min(minutes)}–{max(minutes)} of your {prefs.session_minutes} "
+            "minutes: the weekly volume is at the top of its useful range, and more sets would "
+            "be junk volume."
+        )
+    out += _injury_sentences(week_one, ctx)
+    return out
+
+
+def _injury_sentences(week_one: list[PlanDay], ctx: _Context) -> list[str]:
+    out = []
+    for injury in ctx.prefs.injuries:
+        what = avoided(injury)
+        if what is None:
+            out.append(
+                f"Spotter has no rule for “{injury}”; tell the coach which movements hurt and "
+                "it will swap them."
+            )
+            continue
+        parts = [f"{injury.strip().capitalize()}: no {what}."]
+        for pattern, title in ctx.replaced.items():
+            parts.append(f"{title} takes the place of {_WORDS.get(pattern, pattern)}.")
+        gone = [_WORDS.get(p, p) for p, why in ctx.dropped.items() if why == "injury"]
+        if gone:
+            parts.append(f"Left out, with nothing safe to replace them: {_join(gone)}.")
+        careful = sorted(
+            {
+                ex.template_id
+                for d in week_one
+                for ex in d.exercises
+                if normalize_injury(injury) and ex.notes and injury_caution(ex.notes, injury)
+            }
+        )
+        if careful:
+            parts.append(
+                f"{len(careful)} exercise{'s' if len(careful) > 1 else ''} stay with a caution "
+                "in their notes (pain-free range, lower effort): stop a set that hurts."
+            )
+        out.append(" ".join(parts))
+    return out
+
+
+def injury_caution(note: str, injury: str) -> bool:
+    rule = normalize_injury(injury) or ""
+    return any(text in note for text, _ in CAUTION.get(rule, {}).values())
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _deload(

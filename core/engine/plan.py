@@ -69,6 +69,7 @@ class TrainingPlan(_Model):
     session_minutes: int = 60
     weeks: list[PlanWeek]
     notes: list[str] = Field(default_factory=list)
+    compromises: list[str] = Field(default_factory=list)  # what the schedule could not serve
 
     @property
     def training_weeks(self) -> list[PlanWeek]:

@@ -79,4 +79,5 @@ def describe_plan(
             )
             lines.append(f"    {describe_exercise(ex, title, units)}")
     lines += [f"Note: {note}" for note in plan.notes]
+    lines += [f"Trade-off: {compromise}" for compromise in plan.compromises]
     return "\n".join(lines)

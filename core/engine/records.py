@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from core.engine.e1rm import Estimate, Formula, series_estimate
 from core.engine.periods import Bucket, bucket_of
@@ -131,13 +131,3 @@ def rep_prs(rows: Iterable[SetRow]) -> list[RepPR]:
                 )
             )
     return found
-
-
-def recent_e1rms(rows: list[SetRow], weeks: int = 8) -> dict[str, float]:
-    """Each exercise's best e1RM over the `weeks` weeks before the last session in `rows`
-    (rows in training order): what plan loads start from."""
-    if not rows:
-        return {}
-    since = rows[-1].start_time - timedelta(weeks=weeks)
-    records = all_time_prs([r for r in rows if r.start_time >= since])
-    return {tid: pr.best_e1rm.estimate.value for tid, pr in records.items() if pr.best_e1rm}

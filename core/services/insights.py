@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from core.engine.e1rm import Formula
+from core.engine.lifter import LifterHistory
 from core.engine.names import find_exercises, resolve_exercise
 from core.engine.patterns import detect_stall
 from core.engine.periods import Bucket, week_window
@@ -23,7 +24,6 @@ from core.engine.records import (
     RepPR,
     all_time_prs,
     best_e1rm_by_period,
-    recent_e1rms,
     rep_prs,
     working,
 )
@@ -217,10 +217,10 @@ class Insights:
     async def workout(self, user_id: int, workout_id: str) -> Workout | None:
         return await self._store.workouts.get(user_id, workout_id)
 
-    async def current_e1rms(self, user_id: int, weeks: int = 8) -> dict[str, float]:
-        """Each exercise's best e1RM over the `weeks` weeks before the last session logged."""
+    async def lifter_history(self, user_id: int) -> LifterHistory:
+        """The lifter's log as plans read it: staples and recent working loads."""
         rows: list[SetRow] = await self._store.workouts.sets(user_id)
-        return await asyncio.to_thread(recent_e1rms, rows, weeks)
+        return await asyncio.to_thread(LifterHistory.from_rows, rows)
 
 
 def _undominated(prs: list[RepPR]) -> list[RepPR]:

@@ -5,6 +5,7 @@ Nothing here writes to Hevy: a proposal is a draft until the lifter approves it 
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -83,8 +84,9 @@ class PlanService:
         prefs = Preferences.model_validate({**user.preferences.model_dump(), **changes})
         profile = LoadingProfile.for_units(user.units)
         try:
-            training = generate_plan(
-                prefs, catalogue, profile, await self._insights.current_e1rms(user_id), split
+            history = await self._insights.lifter_history(user_id)
+            training = await asyncio.to_thread(
+                generate_plan, prefs, catalogue, profile, history, split
             )
         except PlanInfeasible as exc:
             return Proposal(None, None, "", [], refused=str(exc))
