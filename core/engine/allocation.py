@@ -48,7 +48,6 @@ class Item:
 
     slot: Slot
     template: ExerciseTemplate
-    heavy: bool  # heavy role after variants: the day's main lift
     rest: int
     max_rest: int
     warmups: int
@@ -137,16 +136,24 @@ def _fits(
 
 def _open_main_lifts(days: list[DayDraft], bands: Bands, budget: int) -> None:
     """Each day's compound lifts and the lifter's favourite exercises first, in the day's order,
-    two sets each, while they fit; the day's first exercise always (a session is never empty)."""
+    two sets each, while they fit (the day's first exercise whatever the time, so a session is
+    never empty while the week has room), then a third set for each main lift."""
+    for day in days:  # the first exercise that the week's bands still have room for
+        week = week_sets(days)
+        first = next((i for i in day.items if _fits(day, i, 2, week, bands, float("inf"))), None)
+        if first is not None:
+            first.sets = 2
     for day in days:
-        if day.items:
-            day.items[0].sets = 2
-    for day in days:
-        for item in day.items[1:]:
+        for item in day.items:
             if item.slot.pattern not in COMPOUND and not item.favourite:
                 continue
             if _fits(day, item, 2, week_sets(days), bands, budget * _FILL_TO):
                 item.sets = 2
+    for day in days:  # a main lift deserves a third set before anything else gets one
+        for item in day.items:
+            heavy = item.sets and item.slot.role == "heavy"
+            if heavy and _fits(day, item, 1, week_sets(days), bands, budget * _FILL_TO):
+                item.sets += 1
 
 
 def _value(

@@ -67,6 +67,8 @@ _REPS: dict[tuple[str, Role], tuple[int, int]] = {
     ("general", "light"): (10, 15),
 }
 _FULL_BODY = ("FA", "FB", "FC")
+# Heavy (low-rep, top-set) work is for lifts loaded in small steps: barbells and machines.
+_HEAVY_EQUIPMENT = frozenset({"barbell", "machine", "plate"})
 _LINEAR_REPS = {"strength": 5, "general": 8}  # beginners' main lifts: same reps, add load
 _WORDS: dict[str, str] = {
     "squat": "squats",
@@ -151,6 +153,8 @@ def generate_plan(
     bands = dict(BANDS[preferences.level])
     focus = {BAND_GROUP.get(m, m) for m in preferences.focus_muscles}
     allocate(drafts, bands, preferences.session_minutes, focus, _max_sets(preferences))
+    rest_days = [d for d in drafts if not d.items]
+    drafts = [d for d in drafts if d.items]
     week_one = [_plan_day(d, ctx, profile) for d in drafts]
     plan_weeks = [PlanWeek(number=n, days=week_one) for n in range(1, weeks)]
     plan_weeks.append(
@@ -165,7 +169,7 @@ def generate_plan(
             "Exercises without history start light (RPE 6–7); loads follow your first sessions."
         )
     plan = TrainingPlan(
-        title=f"{SPLIT_NAMES[chosen]}, {days} day{'s' if days > 1 else ''}",
+        title=f"{SPLIT_NAMES[chosen]}, {len(drafts)} day{'s' if len(drafts) > 1 else ''}",
         split=chosen,
         goal=preferences.goal,
         level=preferences.level,
@@ -174,6 +178,7 @@ def generate_plan(
         notes=notes,
         compromises=[
             *([split_note] if split_note else []),
+            *_rest_days(rest_days, days),
             *_compromises(drafts, week_one, bands, ctx),
         ],
     )
@@ -260,7 +265,9 @@ def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> Da
         if choice is None:
             continue
         taken.add(choice.template.id)
-        role: Role = "moderate" if variant and slot.role == "heavy" else slot.role
+        role: Role = slot.role
+        if role == "heavy" and (variant or choice.template.equipment not in _HEAVY_EQUIPMENT):
+            role = "moderate"  # a repeated day's volume, or a lift that is no place for triples
         low, _high = _rep_range(role, choice.pattern, ctx.prefs)
         rest, max_rest = _rest(role, low)
         bodyweight = _bodyweight(choice.template)
@@ -268,7 +275,6 @@ def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> Da
             Item(
                 slot=Slot(choice.pattern, role, slot.prefer),
                 template=choice.template,
-                heavy=role == "heavy",
                 staple=ctx.history.recent_sets[choice.template.id] > 0,
                 favourite=choice.template.id in ctx.favourites,
                 rest=rest,
@@ -397,7 +403,8 @@ def _prescribe(
         load_kg=load,
         rpe=rpe,
         rest_seconds=item.rest,
-        warmup_sets=item.warmups,
+        # A ramp below 20 kg would be lighter than the working weight is already.
+        warmup_sets=0 if load is not None and load < 20 else item.warmups,
         notes=" ".join(part for part in (note, caution) if part),
         progression=progression,
     )
@@ -459,11 +466,20 @@ def _compromises(
     if min(minutes) < prefs.session_minutes * (1 - TIME_TOLERANCE):
         out.append(
             f"Sessions run {min(minutes)}–{max(minutes)} of your {prefs.session_minutes} "
-            "minutes: the weekly volume is at the top of its useful range, and more sets would "
-            "be junk volume."
+            "minutes: the muscles the shorter days train are at the top of their weekly range, "
+            "and more sets would be junk volume."
         )
     out += _injury_sentences(week_one, ctx)
     return out
+
+
+def _rest_days(rest_days: list[DayDraft], days: int) -> list[str]:
+    if not rest_days:
+        return []
+    return [
+        f"What you can train with your equipment reaches its useful weekly volume in "
+        f"{days - len(rest_days)} of your {days} days; the other {len(rest_days)} are rest days."
+    ]
 
 
 def _injury_sentences(week_one: list[PlanDay], ctx: _Context) -> list[str]:

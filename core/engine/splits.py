@@ -66,7 +66,7 @@ DAYS: dict[str, tuple[str, tuple[Slot, ...]]] = {
     "LB": ("Lower B", (DEADLIFT, SPLIT_SQUAT, HIP_THRUST, LEG_CURL, LEG_EXT, CALVES, ABS)),
     "PU": ("Push", (BENCH, OVERHEAD, INCLINE, LATERAL, PUSHDOWN, OVERHEAD_EXT, FLY)),
     "PL": ("Pull", (ROW, PULLDOWN, CABLE_ROW, REAR_DELT, CURL, HAMMER)),
-    "LE": ("Legs", (SQUAT, HIP_THRUST, SPLIT_SQUAT, LEG_CURL, LEG_EXT, CALVES, ABS, RDL)),
+    "LE": ("Legs", (SQUAT, RDL, SPLIT_SQUAT, HIP_THRUST, LEG_CURL, LEG_EXT, CALVES, ABS)),
 }
 
 # The days of each split by days a week; a code seen again in a week is a variant of its day

@@ -208,33 +208,47 @@ def test_big_muscles_twice_a_week_and_no_two_days_alike(name: str) -> None:
         assert once == [], (once, days_trained)
 
 
-def rep_matched_reference(workouts: list[dict], tid: str, low: int, high: int) -> float | None:
-    """The median working load at low−2…high+2 reps over the log's last six weeks (raw JSON)."""
-    end = max(datetime.fromisoformat(w["start_time"]) for w in workouts)
+Logged = tuple[datetime, str, str, float | None, int | None]  # at, template, type, kg, reps
+
+
+def logged_sets(kind: str) -> list[Logged]:
+    """Every logged set, read from the raw JSON (the snapshot) or the synthetic rows."""
+    if kind == "snapshot":
+        return [
+            (datetime.fromisoformat(w["start_time"]), e["exercise_template_id"], s["type"],
+             s.get("weight_kg"), s.get("reps"))
+            for w in _snapshot() for e in w["exercises"] for s in e["sets"]
+        ]  # fmt: skip
+    return [
+        (r.start_time, r.template_id, r.type.value, r.weight_kg, r.reps) for r in history_rows(kind)
+    ]
+
+
+def rep_matched_reference(logged: list[Logged], tid: str, low: int, high: int) -> float | None:
+    """The median working load at low−2…high+2 reps over the log's last six weeks."""
+    end = max(at for at, *_ in logged)
     loads = [
-        s["weight_kg"]
-        for w in workouts
-        if datetime.fromisoformat(w["start_time"]) >= end - timedelta(weeks=6)
-        for e in w["exercises"]
-        if e["exercise_template_id"] == tid
-        for s in e["sets"]
-        if s["type"] != "warmup"
-        and s.get("weight_kg")
-        and s.get("reps")
-        and low - 2 <= s["reps"] <= high + 2
+        kg
+        for at, template, kind, kg, reps in logged
+        if template == tid
+        and at >= end - timedelta(weeks=6)
+        and kind != "warmup"
+        and kg
+        and reps
+        and low - 2 <= reps <= high + 2
     ]
     return median(loads) if loads else None
 
 
-@pytest.mark.parametrize("name", [n for n, p in PROFILES.items() if p[2] == "snapshot"])
+@pytest.mark.parametrize("name", [n for n, p in PROFILES.items() if p[2]])
 def test_loads_start_within_90_to_105_percent_of_recent_rep_matched_work(name: str) -> None:
     plan, _prefs, profile, _rows = plan_for(name)
-    workouts = _snapshot()
+    logged = logged_sets(PROFILES[name][2] or "")
     checked = 0
     for day in plan.weeks[0].days:
         for ex in day.exercises:
             reference = rep_matched_reference(
-                workouts, ex.template_id, ex.rep_low or ex.reps, ex.rep_high or ex.reps
+                logged, ex.template_id, ex.rep_low or ex.reps, ex.rep_high or ex.reps
             )
             if reference is None:
                 continue
@@ -253,7 +267,7 @@ def test_loads_start_within_90_to_105_percent_of_recent_rep_matched_work(name: s
             )
             assert "No history" not in ex.notes
             checked += 1
-    assert checked >= 5
+    assert checked >= 2
 
 
 @pytest.mark.parametrize("name", [n for n, p in PROFILES.items() if p[2]])
@@ -354,6 +368,7 @@ def test_no_schedule_is_refused(days: int, minutes: int) -> None:
     for equipment in (GYM, ["dumbbell"], []):
         prefs = Preferences(days_per_week=days, session_minutes=minutes, equipment=equipment)
         plan = generate_plan(prefs, CATALOGUE, LoadingProfile())
-        assert len(plan.weeks[0].days) == days
-        assert all(d.exercises for d in plan.weeks[0].days)
+        trained = len(plan.weeks[0].days)
+        assert trained == days or any("rest days" in c for c in plan.compromises)
+        assert trained >= 1 and all(d.exercises for d in plan.weeks[0].days)
         assert errors(validate(plan, CATALOGUE, prefs, LoadingProfile())) == []
