@@ -106,7 +106,7 @@ class _Context:
     history: LifterHistory
     replaced: dict[str, str]  # movement → the exercise that took its place (injury)
     dropped: dict[str, str]  # movement → why it is not in the plan
-    turns: Counter[str] = field(default_factory=Counter)  # movement → slots filled this week
+    used: Counter[str] = field(default_factory=Counter)  # exercise → slots it fills this week
     favourites: set[str] = field(default_factory=set)  # their 6 most-trained they can still do
 
 
@@ -139,9 +139,9 @@ def generate_plan(
     for index, (code, weekday) in enumerate(zip(codes, weekdays, strict=True)):
         variant = seen.get(code, 0)
         seen[code] = variant + 1
-        turns = Counter(ctx.turns)
+        used = Counter(ctx.used)
         for _attempt in range(5):
-            ctx.turns = Counter(turns)
+            ctx.used = Counter(used)
             draft = _draft(f"day-{index + 1}", code, variant, weekday, ctx)
             if not draft.items and code not in _FULL_BODY:
                 code = _FULL_BODY[index % 3]  # nothing for the day's movements fits
@@ -224,22 +224,31 @@ def _pick(slot: Slot, variant: int, taken: set[str], ctx: _Context) -> _Choice |
             if swap and (options := _candidates(swap, ctx)):
                 pattern = swap
                 break
+    recent = ctx.history.recent_sets
+    top = max((recent[t.id] for t in options), default=0)
     options = sorted((t for t in options if t.id not in taken), key=_rank(slot, ctx))
     if not options:
         if slot.pattern not in ctx.dropped and not _candidates(slot.pattern, ctx):
             ctx.dropped[slot.pattern] = _why_not(slot.pattern, ctx)
         return None
-    # The lifter's staples take turns across the week (one done at least a quarter as often as
-    # their favourite counts); a lifter with one keeps it; a movement they have never trained
-    # rotates only on a repeated day, so a new lifter's main lifts stay the same all week.
-    staples = [t for t in options if ctx.history.recent_sets[t.id] > 0]
+    # The lifter's staples (done at least a quarter as often as their favourite) take turns
+    # across the week: the one used least so far, a barbell or machine first for a heavy slot.
+    # A movement they have never trained rotates only on a repeated day, so a new lifter's main
+    # lifts stay the same all week.
+    staples = [t for t in options if recent[t.id] > 0 and recent[t.id] * 4 >= top]
     if staples:
-        top = ctx.history.recent_sets[staples[0].id]
-        staples = [t for t in staples if ctx.history.recent_sets[t.id] * 4 >= top]
-        choice = staples[ctx.turns[pattern] % len(staples)]
+        heavy = slot.role == "heavy"
+        choice = min(
+            staples,
+            key=lambda t: (
+                ctx.used[t.id],
+                heavy and t.equipment not in _HEAVY_EQUIPMENT,
+                staples.index(t),
+            ),
+        )
     else:
         choice = options[variant % len(options)]
-    ctx.turns[pattern] += 1
+    ctx.used[choice.id] += 1
     if pattern != slot.pattern:
         ctx.replaced.setdefault(slot.pattern, choice.title)
     return _Choice(choice, pattern)  # type: ignore[arg-type]
