@@ -72,6 +72,10 @@ class WorkoutRepo(Protocol):
 
     async def count(self, user_id: int) -> int: ...
 
+    async def version(self, user_id: int) -> int:
+        """A number that grows with every change to the user's log (0 before any)."""
+        ...
+
     async def working_set_counts(self, user_id: int) -> dict[str, int]:
         """Working sets (warm-ups excluded) logged per exercise: what the lifter trains."""
         ...

@@ -25,6 +25,7 @@ from core.errors import SpotterError
 from core.models import ChatMessage, Usage, utcnow
 from core.ports import Store
 from core.services.insights import Insights
+from core.services.log_query import TrainingLog
 from core.services.plans import PlanService
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class Coach:
         self._plans = plans
         self._config = config
         self._slots = asyncio.Semaphore(config.max_concurrency)
+        self._log = TrainingLog(store)  # query databases, cached across turns and users
 
     async def reply(
         self,
@@ -123,7 +125,7 @@ class Coach:
         await self._check_budget(user_id, today)
         user = await self._insights.user(user_id)
         conversation = await self._store.conversations.load(user_id)
-        tools = ToolBox(user_id, self._store, self._insights, self._plans)
+        tools = ToolBox(user_id, self._store, self._insights, self._plans, self._log)
         definitions = tools.definitions()
         definitions[-1] = {**definitions[-1], "cache_control": CACHE_1H}
         system = [

@@ -25,12 +25,15 @@ from core.errors import SpotterError
 from core.models import Preferences, Units, User, time_zone, utcnow
 from core.ports import Store
 from core.services.insights import Insights, UnknownExercise
+from core.services.log_query import MAX_SQL, TrainingLog
 from core.services.plans import PlanChange, PlanRequest, PlanService
 
 log = logging.getLogger(__name__)
 
-MAX_OUTPUT_CHARS = 8000
+MAX_OUTPUT_CHARS = 16_000
 PAGE_ROWS = 25
+SEARCH_MATCHES = 50  # name matches a search ranks; it says when it hit the cap
+SUMMARY_PRS = 15  # rep-PRs a summary shows; it says how many there are
 
 
 class _Input(BaseModel):
@@ -103,6 +106,10 @@ class PreferencesInput(_Input):
     timezone: str | None = None
 
 
+class QueryInput(_Input):
+    sql: str = Field(description="one SELECT statement, SQLite dialect", max_length=MAX_SQL)
+
+
 class NoteInput(_Input):
     note: str = Field(min_length=1, max_length=300)
 
@@ -143,6 +150,27 @@ DESCRIPTIONS = {
         "injuries, focus muscles, units, time zone."
     ),
     "remember_note": "Remember a short coaching note about the lifter for later conversations.",
+    "query_training_log": """\
+Read-only SQL (one SELECT, SQLite dialect with window functions and CTEs) over this lifter's own
+log, for questions the other tools do not answer directly: comparisons across periods, exercise
+pairs, tonnage per muscle, one set on one day, PRs in a window. Tables:
+- workouts(id, title, start_time, end_time, date, duration_min): times ISO 8601 UTC, `date`
+  (YYYY-MM-DD) in the lifter's time zone.
+  e.g. SELECT date, title, duration_min FROM workouts ORDER BY start_time DESC LIMIT 5
+- sets(workout_id, date, start_time, workout_title, exercise, template_id, primary_muscle,
+  exercise_index, set_index, type, weight_kg, weight, reps, rpe, distance_m, duration_s,
+  e1rm_kg): one row per set; `type` is normal, warmup, failure or dropset (working sets:
+  type != 'warmup'); `weight` in the lifter's units; `e1rm_kg` the engine's estimate (Epley,
+  null above 12 reps or without load).
+  e.g. SELECT date, max(weight) FROM sets WHERE exercise = 'Bench Press (Barbell)' AND
+  type != 'warmup' GROUP BY date ORDER BY date
+- exercises(template_id, title, primary_muscle, secondary_muscles, equipment, custom):
+  `secondary_muscles` comma-separated.
+  e.g. SELECT title FROM exercises WHERE primary_muscle = 'chest' AND equipment = 'dumbbell'
+Exercise names are exact titles: look them up (exercises.title, or search_exercises) before
+filtering on one. Output: {"columns", "rows", "total_rows", "truncated"}; at most 200 rows, so
+aggregate in SQL rather than fetching sets. Errors come back as SQLite's message: fix the query
+and try again. Queries are stopped after 0.5 s.""",
 }
 
 
@@ -210,11 +238,19 @@ class ToolError(SpotterError):
 class ToolBox:
     """The tools for one user. The user id is bound here, in code."""
 
-    def __init__(self, user_id: int, store: Store, insights: Insights, plans: PlanService) -> None:
+    def __init__(
+        self,
+        user_id: int,
+        store: Store,
+        insights: Insights,
+        plans: PlanService,
+        log: TrainingLog | None = None,
+    ) -> None:
         self.user_id = user_id
         self._store = store
         self._insights = insights
         self._plans = plans
+        self._log = log or TrainingLog(store)
         self._user: User | None = None
         self._catalogue: dict | None = None
         handlers: dict[str, tuple[type[_Input], Handler]] = {
@@ -230,6 +266,7 @@ class ToolBox:
             "propose_plan": (ProposeInput, self._propose),
             "update_preferences": (PreferencesInput, self._update_preferences),
             "remember_note": (NoteInput, self._remember),
+            "query_training_log": (QueryInput, self._query),
         }
         self.tools = {
             name: Tool(name, DESCRIPTIONS[name], model, handler)
@@ -260,8 +297,12 @@ class ToolBox:
             return getattr(exc, "user_message", None) or str(exc), True
         text = result if isinstance(result, str) else dump(result)
         if len(text) > MAX_OUTPUT_CHARS:  # a guard: tools page their rows well before this
-            log.warning("tool output truncated", extra={"tool": name, "chars": len(text)})
-            text = text[: MAX_OUTPUT_CHARS - 60] + '…"} (truncated: ask for a later page)'
+            log.warning("tool output too large", extra={"tool": name, "chars": len(text)})
+            return (
+                f"The answer is {len(text)} characters, over the {MAX_OUTPUT_CHARS} a tool may "
+                "return: ask for a narrower window or a later page, or aggregate with "
+                "query_training_log."
+            ), True
         return text, False
 
     # --- helpers -------------------------------------------------------------------------------
@@ -315,6 +356,10 @@ class ToolBox:
             "top_exercises": [
                 {"exercise": t.title if t else tid, "sets": n} for t, tid, n in s.top_exercises
             ],
+            "top_exercises_note": (
+                f"the {len(s.top_exercises)} with the most working sets; query_training_log "
+                "counts every exercise"
+            ),
             "sets_per_muscle_per_week": s.sets_per_muscle,
             "rep_prs": [
                 {
@@ -323,8 +368,13 @@ class ToolBox:
                     "load": await self._load(p.weight_kg),
                     "date": p.at.date(),
                 }
-                for p in s.rep_prs[-15:]
+                for p in s.rep_prs[-SUMMARY_PRS:]
             ],
+            "rep_prs_total": len(s.rep_prs),
+            "rep_prs_note": (
+                f"the newest {min(SUMMARY_PRS, len(s.rep_prs))} of {len(s.rep_prs)}; "
+                "personal_records pages through all of them"
+            ),
         }
 
     async def _title(self, template_id: str) -> str:
@@ -408,16 +458,20 @@ class ToolBox:
             "units": user.units.value,
             "all_time": page_rows(rows, args.page, per_page=20),
             "rep_prs_window": [start.date(), end.date()],
-            "rep_prs": [
-                {
-                    "exercise": await self._title(p.template_id),
-                    "reps": p.reps,
-                    "load": await self._load(p.weight_kg),
-                    "previous": await self._load(p.previous_kg),
-                    "date": p.at.date(),
-                }
-                for p in reps[-30:]
-            ],
+            "rep_prs": page_rows(
+                [
+                    {
+                        "exercise": await self._title(p.template_id),
+                        "reps": p.reps,
+                        "load": await self._load(p.weight_kg),
+                        "previous": await self._load(p.previous_kg),
+                        "date": p.at.date(),
+                    }
+                    for p in reversed(reps)
+                ],
+                args.page,
+            ),
+            "paging": "`page` pages both lists (rep-PRs newest first); each says its total",
         }
 
     async def _volume(self, args: WeekInput) -> dict[str, Any]:
@@ -495,7 +549,7 @@ class ToolBox:
     async def _search(self, args: SearchInput) -> dict[str, Any]:
         catalogue = await self._insights.catalogue(self.user_id)
         if args.query:
-            found = await self._insights.find(self.user_id, args.query, limit=50)
+            found = await self._insights.find(self.user_id, args.query, limit=SEARCH_MATCHES)
         else:
             found = sorted(catalogue.values(), key=lambda t: t.title)
         if args.muscle:
@@ -517,7 +571,10 @@ class ToolBox:
             }
             for t in found
         ]
-        return page_rows(rows, args.page)
+        out = page_rows(rows, args.page)
+        if args.query and len(found) == SEARCH_MATCHES:
+            out["note"] = f"the {SEARCH_MATCHES} closest matches: refine the query for others"
+        return out
 
     async def _current_plan(self, _: NoInput) -> dict[str, Any]:
         plan = await self._plans.current(self.user_id, include_drafts=True)
@@ -567,6 +624,10 @@ class ToolBox:
                 "sets_planned": report.sets[1],
             },
         }
+
+    async def _query(self, args: QueryInput) -> dict[str, Any]:
+        result = await self._log.query(self.user_id, args.sql)
+        return {"units": (await self._me()).units.value, **result.as_dict()}
 
     # --- write tools --------------------------------------------------------------------------
 

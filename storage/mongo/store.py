@@ -126,10 +126,22 @@ class MongoWorkouts(_Repo):
             ],
             ordered=True,
         )
+        await self._bump(user_id)
 
     async def delete(self, user_id: int, workout_id: str) -> bool:
         result = await self._db.workouts.delete_one({"_id": _workout_key(user_id, workout_id)})
+        await self._bump(user_id)
         return result.deleted_count > 0
+
+    async def _bump(self, user_id: int) -> None:
+        """Count a change to the log (after it, so a reader never caches the old log as new)."""
+        await self._db.log_versions.update_one(
+            {"_id": user_id}, {"$inc": {"version": 1}}, upsert=True
+        )
+
+    async def version(self, user_id: int) -> int:
+        doc = await self._db.log_versions.find_one({"_id": user_id})
+        return int(doc["version"]) if doc else 0
 
     async def get(self, user_id: int, workout_id: str) -> Workout | None:
         doc = await self._db.workouts.find_one({"_id": _workout_key(user_id, workout_id)})
@@ -523,6 +535,7 @@ class MongoStore:
     async def erase_user(self, user_id: int) -> None:
         for name, field in _USER_COLLECTIONS.items():
             await self._db[name].delete_many({field: user_id})
+        await self.workouts._bump(user_id)  # kept and bumped: see storage/sqlite/schema.py
 
     async def close(self) -> None:
         await self._client.close()

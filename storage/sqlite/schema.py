@@ -132,11 +132,21 @@ MIGRATIONS: list[str] = [
         expires_at REAL NOT NULL
     );
     """,
+    # 2: a counter per user bumped by every change to their log, so caches built from the log
+    # (the coach's query database) know when they are stale, in any process.
+    """
+    CREATE TABLE log_versions (
+        user_id INTEGER PRIMARY KEY,
+        version INTEGER NOT NULL
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
 
 # Tables that hold a user's data, with the column naming the user: what erasing a user clears.
+# `log_versions` is not among them either: erasing bumps it (a bare counter, nothing personal),
+# so a cache built from the erased log is never mistaken for a new one.
 # `usage` is not among them: token counts per Telegram id and day hold nothing personal, and
 # keeping them means deleting one's data never resets the daily Claude budget.
 USER_TABLES: dict[str, str] = {

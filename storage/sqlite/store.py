@@ -88,6 +88,10 @@ class SqliteCredentials(_Repo):
         return {row[0] for row in await self._db.fetchall("SELECT user_id FROM credentials")}
 
 
+_BUMP_VERSION = (
+    "INSERT INTO log_versions (user_id, version) VALUES (?, 1) "
+    "ON CONFLICT (user_id) DO UPDATE SET version = version + 1"
+)
 _SET_COLUMNS = (
     "workout_id, start_time, exercise_index, set_index, template_id, title, type, "
     "weight_kg, reps, distance_m, duration_s, rpe"
@@ -149,6 +153,8 @@ class SqliteWorkouts(_Repo):
                         for row in workout.set_rows()
                     ],
                 )
+            if workouts:
+                await conn.execute(_BUMP_VERSION, (user_id,))
 
     async def delete(self, user_id: int, workout_id: str) -> bool:
         async with self._db.transaction() as conn:
@@ -158,7 +164,14 @@ class SqliteWorkouts(_Repo):
             cursor = await conn.execute(
                 "DELETE FROM workouts WHERE user_id = ? AND id = ?", (user_id, workout_id)
             )
+            await conn.execute(_BUMP_VERSION, (user_id,))
             return cursor.rowcount > 0
+
+    async def version(self, user_id: int) -> int:
+        row = await self._db.fetchone(
+            "SELECT version FROM log_versions WHERE user_id = ?", (user_id,)
+        )
+        return int(row[0]) if row else 0
 
     async def get(self, user_id: int, workout_id: str) -> Workout | None:
         row = await self._db.fetchone(
@@ -544,6 +557,7 @@ class SqliteStore:
         async with self._db.transaction() as conn:
             for table, column in USER_TABLES.items():
                 await conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,))
+            await conn.execute(_BUMP_VERSION, (user_id,))
 
     async def close(self) -> None:
         await self._db.close()

@@ -290,3 +290,37 @@ async def test_text_typed_in_hevy_reaches_the_model_marked_as_untrusted_data(coa
     assert workout["exercises"][0]["notes"] == {"untrusted": planted}
     listed = json.loads((await box.run("list_workouts", {"start": "2026-05-30"}))[0])
     assert all(set(row["title"]) == {"untrusted"} for row in listed["rows"])
+
+
+async def test_an_open_question_is_answered_by_one_query_and_the_reply_quotes_its_number(
+    bench_factory,
+) -> None:
+    """The fake model writes SQL, reads the tool result and quotes it, as Claude would."""
+    sql = (
+        "SELECT count(*) FROM workouts w WHERE w.date BETWEEN '2026-01-01' AND '2026-03-31' "
+        "AND EXISTS (SELECT 1 FROM sets s WHERE s.workout_id = w.id "
+        "AND s.exercise = 'Romanian Deadlift (Barbell)')"
+    )
+
+    def script(request: dict) -> Reply:
+        results = tool_results(request)
+        if not results:
+            return Reply([tool_use("query_training_log", {"sql": sql})])
+        (count,) = json.loads(results[0]["content"])["rows"][0]
+        return Reply([text(f"You did Romanian deadlifts in {count} sessions in Q1 2026.")])
+
+    bench = await bench_factory(script)
+    result = await bench.coach.reply(LIFTER, "How many sessions had RDLs in Q1 this year?")
+
+    assert result.tool_calls == ["query_training_log"]
+    first = bench.fake.requests[0]
+    assert any(t["name"] == "query_training_log" for t in first["tools"])
+    assert "query_training_log" in first["system"][0]["text"]
+    workouts = await bench.store.workouts.list(
+        LIFTER, datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
+    )
+    expected = sum(
+        any(e.template_id == "2B4B7310" for e in w.exercises) for w in workouts
+    )  # Romanian Deadlift (Barbell), counted from the store
+    assert expected > 0
+    assert result.text == f"You did Romanian deadlifts in {expected} sessions in Q1 2026."

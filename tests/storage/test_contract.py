@@ -28,6 +28,7 @@ from core.models import (
     utcnow,
 )
 from core.ports import Store
+from storage.sqlite.schema import LATEST as SQLITE_LATEST
 
 T0 = datetime(2026, 3, 2, 17, 30, tzinfo=UTC)
 
@@ -141,6 +142,20 @@ async def test_workouts_are_scoped_to_their_user(store: Store) -> None:
     assert await store.workouts.delete(1, "same-id") is False
     assert await store.workouts.get(2, "same-id") is not None
     assert await store.workouts.sets(1) == []
+
+
+async def test_the_log_version_grows_with_every_change_to_that_users_log(store: Store) -> None:
+    assert await store.workouts.version(1) == 0
+    await store.workouts.upsert(1, [workout("w1", 0, ("BENCH", [(80.0, 8)]))])
+    first = await store.workouts.version(1)
+    await store.workouts.upsert(1, [workout("w1", 0, ("BENCH", [(82.5, 8)]))])  # an edit
+    edited = await store.workouts.version(1)
+    await store.workouts.delete(1, "w1")
+    deleted = await store.workouts.version(1)
+    assert 0 < first < edited < deleted
+    assert await store.workouts.version(2) == 0, "another user's log is untouched"
+    await store.erase_user(1)  # never back to an old number a cache might still hold
+    assert await store.workouts.version(1) > deleted
 
 
 async def test_templates_replace_the_whole_catalogue(store: Store) -> None:
@@ -402,4 +417,5 @@ async def test_data_survives_reopening(open_store) -> None:
     await first.close()
     second = await open_store()
     assert (await second.users.get(42)).name == "Persisted"
-    assert await second.schema_version() == 1
+    migrated = {"sqlite": SQLITE_LATEST, "mongodb": 1}  # MongoDB creates collections on use
+    assert await second.schema_version() == migrated[second.backend]
