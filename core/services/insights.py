@@ -8,7 +8,7 @@ a lifter with years of sets, or a name typed oddly, never holds up the other lif
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -80,11 +80,61 @@ class PrReport:
     habit_weeks: int
 
 
+@dataclass(frozen=True)
+class _Derived:
+    """What every PR question needs from a user's whole log, for one version of that log."""
+
+    version: int
+    records: dict[str, PersonalRecords]
+    rep_prs: list[RepPR]  # every rep-PR, in date order
+    first_seen: dict[str, datetime]  # each exercise's first working set
+    last_at: datetime | None  # the last working set logged
+
+
+def _derive(version: int, rows: list[SetRow]) -> _Derived:
+    work = working(rows)
+    first_seen: dict[str, datetime] = {}
+    for row in work:
+        first_seen.setdefault(row.template_id, row.start_time)
+    return _Derived(
+        version,
+        all_time_prs(work),
+        rep_prs(work),
+        first_seen,
+        work[-1].start_time if work else None,
+    )
+
+
 class Insights:
-    """Read-only questions about one user's training, answered by the engine."""
+    """Read-only questions about one user's training, answered by the engine.
+
+    Records and rep-PRs need the whole log; they are derived once per version of it (the store
+    bumps the version on every change) and kept for the most recently asked-about users, and
+    `warm` derives them right after a sync so the lifter's next question finds them ready.
+    """
+
+    DERIVED_USERS = 256
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._derived: OrderedDict[int, _Derived] = OrderedDict()
+
+    async def _records_and_prs(self, user_id: int) -> _Derived:
+        version = await self._store.workouts.version(user_id)
+        held = self._derived.get(user_id)
+        if held is not None and held.version == version:
+            self._derived.move_to_end(user_id)
+            return held
+        rows = await self._store.workouts.sets(user_id)
+        derived = await asyncio.to_thread(_derive, version, rows)
+        self._derived[user_id] = derived
+        while len(self._derived) > self.DERIVED_USERS:
+            self._derived.popitem(last=False)
+        return derived
+
+    async def warm(self, user_id: int) -> None:
+        """Derive the user's records now (after a sync changed their log)."""
+        await self._records_and_prs(user_id)
 
     async def user(self, user_id: int) -> User:
         user = await self._store.users.get(user_id)
@@ -139,7 +189,7 @@ class Insights:
         return await asyncio.to_thread(compute)
 
     async def records(self, user_id: int) -> dict[str, PersonalRecords]:
-        return await asyncio.to_thread(all_time_prs, await self._store.workouts.sets(user_id))
+        return (await self._records_and_prs(user_id)).records
 
     async def pr_report(
         self, user_id: int, since: datetime, habit_weeks: int = 12, limit: int = 8
@@ -147,26 +197,24 @@ class Insights:
         """The lifts trained in the most sessions over the `habit_weeks` before the last one
         logged (so machines with big numbers don't crowd out the main lifts), each with its
         heaviest set and best e1RM; rep-PRs beaten since `since`; exercises new since then."""
-        rows = await self._store.workouts.sets(user_id)
+        derived = await self._records_and_prs(user_id)
+        habit_since = (derived.last_at or utcnow()) - timedelta(weeks=habit_weeks)
+        recent = await self._store.workouts.sets(user_id, start=habit_since)
 
         def compute() -> PrReport:
-            work = working(rows)
-            records = all_time_prs(work)
-            habit_since = (work[-1].start_time if work else utcnow()) - timedelta(weeks=habit_weeks)
-            loaded = [r for r in work if r.weight_kg and r.reps and r.start_time >= habit_since]
+            loaded = [r for r in working(recent) if r.weight_kg and r.reps]
             sessions = Counter(tid for tid, _ in {(r.template_id, r.workout_id) for r in loaded})
             latest = {r.template_id: r.start_time for r in loaded}  # rows are in training order
             # Most sessions first; among equals, the one trained most recently.
             ranked = sorted(sessions.items(), key=lambda kv: (-kv[1], -latest[kv[0]].timestamp()))
+            records = derived.records
             lifts = [(records[tid], n) for tid, n in ranked if tid in records][:limit]
-            first_seen: dict[str, datetime] = {}
-            for row in work:
-                first_seen.setdefault(row.template_id, row.start_time)
             beaten = _undominated(
-                [p for p in rep_prs(work) if p.at >= since and p.previous_kg is not None]
+                [p for p in derived.rep_prs if p.at >= since and p.previous_kg is not None]
             )
             new = sorted(
-                ((t, at) for t, at in first_seen.items() if at >= since), key=lambda x: x[1]
+                ((t, at) for t, at in derived.first_seen.items() if at >= since),
+                key=lambda x: x[1],
             )
             return PrReport(lifts, beaten, new, habit_weeks)
 
@@ -176,8 +224,10 @@ class Insights:
         self, user_id: int, start: datetime | None = None, end: datetime | None = None
     ) -> list[RepPR]:
         """Rep-PRs set within the window (judged against the whole history before them)."""
-        found = await asyncio.to_thread(rep_prs, await self._store.workouts.sets(user_id, end=end))
-        return [p for p in found if start is None or p.at >= start]
+        found = (await self._records_and_prs(user_id)).rep_prs
+        return [
+            p for p in found if (start is None or p.at >= start) and (end is None or p.at < end)
+        ]
 
     async def week(
         self, user_id: int, monday: date, expected: Mapping[str, float] | None = None

@@ -110,6 +110,7 @@ def build_database(
     conn = sqlite3.connect(":memory:", check_same_thread=False)
     conn.executescript(SCHEMA)
     heads, sets = [], []
+    factor = to_user_units(1.0, units)
     for w in workouts:
         day = local(w.start_time, timezone).date().isoformat()
         minutes = (w.end_time - w.start_time).total_seconds() / 60 if w.end_time else None
@@ -124,22 +125,22 @@ def build_database(
                 None if minutes is None else round(minutes, 1),
             )
         )
-        for row in w.set_rows():
-            template = catalogue.get(row.template_id)
-            est = series_estimate(row.weight_kg, row.reps, row.rpe)
-            weight = None if row.weight_kg is None else to_user_units(row.weight_kg, units)
-            sets.append(
-                (
-                    w.id, day, start, w.title,
-                    template.title if template else row.title,
-                    row.template_id,
-                    template.primary_muscle_group if template else None,
-                    row.exercise_index, row.set_index, row.type.value,
-                    row.weight_kg, None if weight is None else round(weight, 2),
-                    row.reps, row.rpe, row.distance_m, row.duration_s,
-                    None if est is None else round(est.value, 2),
-                )
-            )  # fmt: skip
+        for e in w.exercises:
+            template = catalogue.get(e.template_id)
+            title = template.title if template else e.title
+            muscle = template.primary_muscle_group if template else None
+            for x in e.sets:
+                kg = x.weight_kg
+                est = series_estimate(kg, x.reps, x.rpe)
+                sets.append(
+                    (
+                        w.id, day, start, w.title, title, e.template_id, muscle,
+                        e.index, x.index, x.type.value, kg,
+                        None if kg is None else round(kg * factor, 2),
+                        x.reps, x.rpe, x.distance_m, x.duration_s,
+                        None if est is None else round(est.value, 2),
+                    )
+                )  # fmt: skip
     conn.executemany("INSERT INTO workouts VALUES (?, ?, ?, ?, ?, ?)", heads)
     conn.executemany(_INSERT_SET, sets)
     conn.executemany(

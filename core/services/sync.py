@@ -41,11 +41,17 @@ class SyncService:
     """Backfill and incremental sync of one user's workouts and exercise catalogue."""
 
     def __init__(
-        self, store: Store, *, clock: Clock = utcnow, leases: UserLeases | None = None
+        self,
+        store: Store,
+        *,
+        clock: Clock = utcnow,
+        leases: UserLeases | None = None,
+        after_change: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self.leases = leases or UserLeases(store, clock=clock)
+        self._after_change = after_change  # e.g. derive records while the lifter is away
 
     async def sync(
         self, user_id: int, client: HevyClient, progress: Progress | None = None
@@ -83,6 +89,11 @@ class SyncService:
         failpoints.reach("sync.after_done")
         report.requests = client.requests_made - before
         report.backfill_complete = state.backfill_complete
+        if self._after_change is not None and (report.upserted or report.deleted):
+            try:
+                await self._after_change(user_id)
+            except Exception:  # a cache warm-up never fails a sync that succeeded
+                log.exception("after-sync hook failed", extra={"user_id": user_id})
         return report
 
     async def refresh_templates(self, user_id: int, client: HevyClient, state: SyncState) -> None:

@@ -224,3 +224,54 @@ async def test_sync_requests_fit_the_spec(
         assert size <= (100 if seen.path == "/v1/exercise_templates" else 10)
         if seen.path == "/v1/workouts/events":
             assert seen.query["since"].endswith("Z") and len(seen.query["since"]) == 20
+
+
+async def test_a_sync_that_changes_the_log_refreshes_records_and_a_quiet_one_does_not(
+    store: Store, sandbox: RunningSandbox, snapshot_account, http: httpx.AsyncClient
+) -> None:
+    from core.services.insights import Insights
+
+    client = connector_for(sandbox.base_url, http).client(snapshot_account.api_key)
+    await store.users.put(User(id=USER))
+    insights = Insights(store)
+    warmed: list[int] = []
+
+    async def warm(user_id: int) -> None:
+        warmed.append(user_id)
+        await insights.warm(user_id)
+
+    service = SyncService(store, after_change=warm)
+    await service.sync(USER, client)
+    assert warmed == [USER]
+    before = (await insights.records(USER))["2B4B7310"].heaviest.weight_kg  # RDL, barbell
+
+    reads = 0
+    real_sets = store.workouts.sets
+
+    async def counting_sets(*args, **kwargs):
+        nonlocal reads
+        reads += 1
+        return await real_sets(*args, **kwargs)
+
+    store.workouts.sets = counting_sets  # type: ignore[method-assign]
+    await insights.records(USER)
+    await insights.rep_prs(USER)
+    assert reads == 0, "records and rep-PRs come from what the sync derived"
+
+    await service.sync(USER, client)  # nothing new in Hevy
+    assert warmed == [USER]
+
+    heavier = json.loads(json.dumps(next(iter(snapshot_account.workouts.values()))))
+    heavier["id"] = "pr-day"
+    heavier["start_time"] = "2026-06-01T17:00:00+00:00"
+    heavier["end_time"] = "2026-06-01T18:00:00+00:00"
+    heavier["exercises"] = [
+        {"index": 0, "title": "Romanian Deadlift (Barbell)", "exercise_template_id": "2B4B7310",
+         "notes": "", "superset_id": None,
+         "sets": [{"index": 0, "type": "normal", "weight_kg": before + 10, "reps": 1,
+                   "distance_meters": None, "duration_seconds": None, "rpe": None}]}
+    ]  # fmt: skip
+    snapshot_account.put_workout(heavier)
+    await service.sync(USER, client)
+    assert warmed == [USER, USER]
+    assert (await insights.records(USER))["2B4B7310"].heaviest.weight_kg == before + 10
