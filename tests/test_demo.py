@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +45,7 @@ async def test_demo_uses_claude_when_a_key_is_set(tmp_path: Path) -> None:
     fake = FakeClaude(
         [
             Reply([tool_use("exercise_progress", {"exercise": "squat"})]),
+            Reply([tool_use("query_training_log", {"sql": "SELECT count(*) FROM workouts"})]),
             Reply([text("Your squat is climbing steadily.")]),
         ]
     )
@@ -63,3 +66,6 @@ async def test_demo_uses_claude_when_a_key_is_set(tmp_path: Path) -> None:
     assert (
         '"exercise":"Squat (Barbell)"' in fake.requests[1]["messages"][-1]["content"][0]["content"]
     )
+    synced = int(re.search(r"Synced (\d+) workouts", out.decode()).group(1))
+    answer = json.loads(fake.requests[2]["messages"][-1]["content"][0]["content"])
+    assert answer["rows"] == [[synced]] and answer["truncated"] is False
