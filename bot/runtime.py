@@ -123,9 +123,7 @@ async def build_runtime(settings: Settings, *, services: bool = False, observer=
         runtime.leases = UserLeases(store)
         runtime.erasure = Erasure(store, runtime.leases)
         runtime.insights = Insights(store)
-        runtime.sync = SyncService(
-            store, leases=runtime.leases, after_change=runtime.insights.warm
-        )
+        runtime.sync = SyncService(store, leases=runtime.leases, after_change=runtime.insights.warm)
         runtime.plans = PlanService(store, runtime.insights)
         runtime.plan_writer = PlanWriter(store, runtime.accounts, HevyWriter(store), runtime.leases)
         runtime.links = LinkService(store, runtime.accounts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -15,12 +16,24 @@ from tests.fakes.claude import Reply, text, tool_use
 USER = 4242
 
 
+RDL_SESSIONS_Q1 = (
+    "SELECT count(DISTINCT workout_id) FROM sets WHERE exercise = 'Romanian Deadlift (Barbell)' "
+    "AND date BETWEEN '2026-01-01' AND '2026-03-31'"
+)
+
+
 def coach_script(request: dict) -> Reply:
+    """Like Claude: a tool call for the question, then an answer from the tool's result."""
     last = request["messages"][-1]
     if isinstance(last["content"], str):
+        if "RDL" in last["content"]:
+            return Reply([tool_use("query_training_log", {"sql": RDL_SESSIONS_Q1})])
         return Reply(
             [tool_use("exercise_progress", {"exercise": "incline bench", "start": "2026-03-01"})]
         )
+    result = json.loads(last["content"][0]["content"])
+    if "total_rows" in result:
+        return Reply([text(f"You trained RDLs in {result['rows'][0][0]} sessions in Q1.")])
     return Reply([text("Your **incline bench** e1RM rose since March — nice work.")])
 
 
@@ -80,6 +93,20 @@ async def test_a_new_user_links_syncs_asks_plans_and_sees_progress(stack, snapsh
     assert drafts, "the reply streamed as drafts first"
     tool_result = stack.claude.requests[1]["messages"][-1]["content"][0]["content"]
     assert '"exercise":"Incline Bench Press (Barbell)"' in tool_result
+
+    tg.send_text(USER, "How many sessions had RDLs in Q1 this year?")
+    quoted = await tg.wait_for(
+        lambda c: c.method == "sendMessage" and "sessions in Q1" in c.params.get("text", "")
+    )
+    rdl_days = {
+        w["id"]
+        for w in json.loads((snapshot_dir / "workouts.json").read_text())
+        if "2026-01-01" <= w["start_time"][:10] <= "2026-03-31"
+        and any(e["title"] == "Romanian Deadlift (Barbell)" for e in w["exercises"])
+    }  # counted from the raw JSON, independently of Spotter
+    assert (
+        rdl_days and quoted.params["text"] == f"You trained RDLs in {len(rdl_days)} sessions in Q1."
+    )
 
     tg.send_text(USER, "/plan")
     await tg.wait_for(
