@@ -153,8 +153,8 @@ def plan_document(
         "weeks": [_week(w, catalogue, prefs.units) for w in weeks],
         "volume": {m: round(v, 1) for m, v in sorted(volume.items())},
         "compromises": training.compromises,
-        "violations": [v.message for v in found if v.severity == "error"],
-        "warnings": [v.message for v in found if v.severity == "warning"],
+        "violations": list(dict.fromkeys(v.message for v in found if v.severity == "error")),
+        "warnings": list(dict.fromkeys(v.message for v in found if v.severity == "warning")),
         "notes": training.notes,
         "engine_plan": training.model_dump(mode="json"),
     }

@@ -53,6 +53,7 @@ def test_a_schedule_too_short_for_everything_gets_a_plan_and_says_what_it_gave_u
     assert out["violations"] == [] and out["compromises"], out["compromises"]
     assert "big muscles come first" in out["compromises"][0]
     assert any("below" in w for w in out["warnings"])
+    assert len(out["warnings"]) == len(set(out["warnings"])), "each once, not once per week"
     minutes = [d["estimated_minutes"] for d in out["weeks"][0]["days"]]
     assert minutes and all(17 <= m <= 23 for m in minutes), minutes
 

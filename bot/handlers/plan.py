@@ -52,7 +52,7 @@ async def plan_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def show_proposal(bot: Bot, chat_id: int, proposal: Proposal) -> None:
     """A draft's preview with the buttons that approve, change or cancel that very draft."""
     text = f"<pre>{escape(proposal.preview)}</pre>"
-    warnings = [v.message for v in proposal.violations]
+    warnings = list(dict.fromkeys(v.message for v in proposal.violations))  # once, not per week
     if warnings:
         text += "\n" + escape("Heads-up: " + "; ".join(warnings))
     parts = split_html(text)

@@ -642,10 +642,16 @@ class ToolBox:
             "ok": proposal.ok,
             "plan_id": proposal.plan.id,
             "preview": proposal.preview,
-            "violations": [
-                {"severity": v.severity, "rule": v.code, "message": v.message}
-                for v in proposal.violations
-            ],
+            "violations": list(
+                {
+                    (v.severity, v.code, v.message): {
+                        "severity": v.severity,
+                        "rule": v.code,
+                        "message": v.message,
+                    }
+                    for v in proposal.violations
+                }.values()
+            ),  # each once, not once per week
             "next": (
                 "The chat shows this draft's preview with an Approve button under your reply: "
                 "explain it briefly, do not repeat it."
