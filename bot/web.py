@@ -1,4 +1,5 @@
-"""The small web app in the bot's process: the login-link page, the webhook, health, metrics."""
+"""The small web app in the bot's process: the login-link page, the Mini App's session API
+(bot/miniapp.py), the webhook, health, metrics."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
-from bot import metrics
+from bot import metrics, miniapp
 from bot.handlers.sync import start_backfill
 from bot.runtime import Runtime
 from bot.throttle import SlidingWindow
@@ -200,6 +201,7 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
         Route("/healthz", healthz),
         Route("/metrics", metrics_endpoint),
         Route("/link/{token}", link, methods=["GET", "POST"]),
+        *miniapp.routes(runtime),
     ]
     if webhook:
         routes.append(Route("/telegram", telegram_webhook, methods=["POST"]))
