@@ -15,15 +15,21 @@ import hashlib
 import hmac
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 import jwt
+from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from bot.runtime import Runtime
 from bot.throttle import SlidingWindow
+from core.engine.loads import format_load
+from core.engine.periods import local, week_start
+from core.engine.plan_text import reps_text
 from core.errors import SpotterError
 from core.models import UserStatus, utcnow
 from core.ports import Store
@@ -33,6 +39,18 @@ CLOCK_SKEW = timedelta(minutes=1)
 SESSION_LENGTH = timedelta(hours=1)
 MAX_INIT_DATA = 8192  # characters; Telegram's initData is well under 2 kB
 _AUDIENCE = "spotter-miniapp"
+STATIC = Path(__file__).with_name("static") / "app"
+# Scripts, styles and data from this origin only; no inline code, no CDN.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self' https://web.telegram.org https://webk.telegram.org "
+    "https://webz.telegram.org"
+)
+_PAGES = Environment(
+    loader=PackageLoader("bot", "templates/app"), autoescape=select_autoescape(default=True)
+)
+_WEEKDAY = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
 
 class Rejected(SpotterError):
@@ -142,7 +160,14 @@ def routes(runtime: Runtime) -> list[Route]:
             {"token": token, "expires_in": int(SESSION_LENGTH.total_seconds())}, headers=headers
         )
 
-    async def me(request: Request) -> Response:
+    async def shell(request: Request) -> Response:
+        return HTMLResponse(
+            _PAGES.get_template("shell.html").render(),
+            headers={**headers, "Content-Security-Policy": CSP},
+        )
+
+    async def authorised(request: Request) -> int | Response:
+        """The session's user, still admitted, or the 401 to answer with."""
         bearer = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
         try:
             user_id = user_from_session(bearer, bot_token(), utcnow())
@@ -151,6 +176,19 @@ def routes(runtime: Runtime) -> list[Route]:
         # Checked on every request: an erased or blocked user loses access at once.
         if not await admitted(runtime.store, runtime.settings.spotter_admins, user_id):
             return refuse("no access")
+        return user_id
+
+    async def today(request: Request) -> Response:
+        user_id = await authorised(request)
+        if isinstance(user_id, Response):
+            return user_id
+        html = _PAGES.get_template("today.html").render(**await _today(runtime, user_id))
+        return HTMLResponse(html, headers={**headers, "Content-Security-Policy": CSP})
+
+    async def me(request: Request) -> Response:
+        user_id = await authorised(request)
+        if isinstance(user_id, Response):
+            return user_id
         user = await runtime.store.users.get(user_id)
         return JSONResponse(
             {
@@ -163,6 +201,65 @@ def routes(runtime: Runtime) -> list[Route]:
         )
 
     return [
+        Route("/app/", shell),
         Route("/app/api/session", session, methods=["POST"]),
         Route("/app/api/me", me),
+        Route("/app/page/today", today),
+        Mount("/app/static", StaticFiles(directory=STATIC), name="app-static"),
     ]
+
+
+async def _today(runtime: Runtime, user_id: int) -> dict:
+    """The Today page: this week's sessions and sets against the plan, sets per muscle so far
+    against their bands and what is due by now, and the next session with its loads."""
+    now = utcnow()
+    user = await runtime.insights.user(user_id)
+    monday = week_start(local(now, user.timezone).date())
+    found = await runtime.plans.this_week(user_id, now)
+    muscles = []
+    for row in await runtime.plans.week_volume(user_id, monday, now):
+        if row.low is None and row.sets == 0:
+            continue
+        scale = max(row.high or 0.0, row.sets, 1.0)
+        muscles.append(
+            {
+                "muscle": row.muscle,
+                "sets": f"{row.sets:g}",
+                "band": f"{row.low:g}–{row.high:g}" if row.low is not None else "",
+                "status": row.status,
+                "width": round(100 * row.sets / scale),
+                "due_width": None
+                if row.expected is None
+                else round(100 * min(row.expected, scale) / scale),
+            }
+        )
+    next_day = None
+    upcoming = await runtime.plans.next_session(user_id, local(now, user.timezone).date())
+    if upcoming is not None:
+        _plan, day = upcoming
+        catalogue = await runtime.insights.catalogue(user_id)
+        next_day = {
+            "name": day.name,
+            "when": _WEEKDAY.get(day.weekday or 0, ""),
+            "exercises": [
+                {
+                    "title": catalogue[e.template_id].title
+                    if e.template_id in catalogue
+                    else e.template_id,
+                    "line": f"{e.sets} × {reps_text(e)}"
+                    + (f" @ RPE {e.rpe:g}" if e.rpe else "")
+                    + " · "
+                    + (format_load(e.load_kg, user.units) if e.load_kg else "load: your pick"),
+                }
+                for e in day.exercises
+            ],
+        }
+    return {
+        "monday": monday.isoformat(),
+        "workouts": await runtime.store.workouts.count(user_id),
+        "plan": found is not None,
+        "sessions": found[2].sessions if found else (0, 0),
+        "sets": found[2].sets if found else (0, 0),
+        "muscles": muscles,
+        "next_day": next_day,
+    }

@@ -17,9 +17,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from core.engine.adherence import adherence
 from core.engine.loads import to_user_units
-from core.engine.periods import day_start, week_start, week_window
+from core.engine.periods import day_start, week_start
 from core.engine.plan import TrainingPlan
 from core.errors import SpotterError
 from core.models import Preferences, Units, User, time_zone, utcnow
@@ -577,20 +576,12 @@ class ToolBox:
         return out
 
     async def _current_plan(self, _: NoInput) -> dict[str, Any]:
-        plan = await self._plans.current(self.user_id, include_drafts=True)
-        if plan is None:
+        found = await self._plans.this_week(self.user_id, utcnow(), include_drafts=True)
+        if found is None:
             return {"plan": None, "hint": "No plan yet: propose_plan makes one."}
-        training = TrainingPlan.model_validate(plan.body)
+        plan, week, report = found
         user = await self._me()
-        monday = week_start(utcnow().astimezone().date())
-        start, end = week_window(monday, user.timezone)
-        week = next((w for w in training.weeks if w.number == plan.week), training.weeks[0])
-        links = {
-            link.key: link.hevy_id
-            for link in await self._store.plans.list_links(self.user_id)
-            if link.hevy_id
-        }
-        report = adherence(week, await self._insights.workouts(self.user_id, start, end), links)
+        training = TrainingPlan.model_validate(plan.body)
         return {
             "id": plan.id,
             "status": plan.status.value,

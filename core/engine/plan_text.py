@@ -14,7 +14,8 @@ from core.models import ExerciseTemplate, Units
 _WEEKDAY = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
 
-def _reps(ex: PlannedExercise) -> str:
+def reps_text(ex: PlannedExercise) -> str:
+    """`8–12` for a range, `5` for fixed reps."""
     if ex.rep_low and ex.rep_high and ex.rep_low != ex.rep_high:
         return f"{ex.rep_low}–{ex.rep_high}"
     return str(ex.reps)
@@ -38,9 +39,8 @@ def describe_exercise(ex: PlannedExercise, title: str, units: Units) -> str:
     rpe = f" @ RPE {ex.rpe:g}" if ex.rpe is not None else ""
     load = format_load(ex.load_kg, units) if ex.load_kg is not None else "load: your pick"
     rest = f"{ex.rest_seconds // 60}:{ex.rest_seconds % 60:02d}"
-    line = (
-        f"{title} — {warm}{ex.sets} × {_reps(ex)}{rpe} · {load} · rest {rest} · {_progression(ex)}"
-    )
+    sets = f"{ex.sets} × {reps_text(ex)}"
+    line = f"{title} — {warm}{sets}{rpe} · {load} · rest {rest} · {_progression(ex)}"
     return f"{line}\n      {ex.notes}" if ex.notes else line
 
 

@@ -13,10 +13,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.engine.adherence import Adherence, adherence
 from core.engine.generator import PlanInfeasible, Split, generate_plan
 from core.engine.loads import LoadingProfile, round_load
-from core.engine.periods import day_start, local, week_window
-from core.engine.plan import PlanDay, TrainingPlan
+from core.engine.periods import day_start, local, week_start, week_window
+from core.engine.plan import PlanDay, PlanWeek, TrainingPlan
 from core.engine.plan_text import describe_plan
 from core.engine.validator import Violation, errors, validate, week_sets_per_muscle
 from core.engine.volume import MuscleVolume
@@ -181,6 +182,26 @@ class PlanService:
         else:  # no plan says what is due before Sunday: nothing is judged missing yet
             expected = {}
         return await self._insights.week(user_id, monday, expected)
+
+    async def this_week(
+        self, user_id: int, now: datetime, include_drafts: bool = False
+    ) -> tuple[Plan, PlanWeek, Adherence] | None:
+        """The current plan's week and how much of it the lifter's workouts this calendar week
+        (in their time zone) fulfilled; None without a plan."""
+        plan = await self.current(user_id, include_drafts=include_drafts)
+        if plan is None:
+            return None
+        user = await self._insights.user(user_id)
+        training = TrainingPlan.model_validate(plan.body)
+        week = next((w for w in training.weeks if w.number == plan.week), training.weeks[0])
+        start, end = week_window(week_start(local(now, user.timezone).date()), user.timezone)
+        links = {
+            link.key: link.hevy_id
+            for link in await self._store.plans.list_links(user_id)
+            if link.hevy_id
+        }
+        report = adherence(week, await self._insights.workouts(user_id, start, end), links)
+        return plan, week, report
 
     async def next_session(self, user_id: int, today: date) -> tuple[Plan, PlanDay] | None:
         """The next training day of the current plan (or the draft) on or after `today`."""
