@@ -8,7 +8,7 @@ import logging
 import signal
 
 import uvicorn
-from telegram import BotCommand, Update
+from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
 from telegram.error import Forbidden, InvalidToken, NetworkError
 from telegram.ext import (
     Application,
@@ -137,6 +137,11 @@ def build_application(runtime: Runtime, *, sequential: bool = False) -> Applicat
 async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands(COMMANDS)
     rt: Runtime = app.bot_data["runtime"]
+    public = rt.settings.public_url.rstrip("/")
+    if public.startswith("https://"):  # Telegram opens Mini Apps over https only
+        await app.bot.set_chat_menu_button(
+            menu_button=MenuButtonWebApp("Spotter", WebAppInfo(f"{public}/app/"))
+        )
     await schedule_all(app)
     if rt.settings.spotter_access == "invite" and not rt.settings.spotter_admins:
         issued = await rt.links.issue_admin_claim()

@@ -3,7 +3,10 @@ admitted lifter; forged, stale, foreign or unknown launch data gets 401 and no d
 
 from __future__ import annotations
 
+import json
 import time
+
+import pytest
 
 from tests.e2e.conftest import TOKEN
 from tests.fakes.telegram import sign_init_data
@@ -14,6 +17,7 @@ STRANGER = 6161
 
 async def test_signed_launch_data_opens_a_session_and_nothing_else_does(stack) -> None:
     tg = stack.telegram
+    assert not tg.sent("setChatMenuButton"), "no menu button for a plain-http PUBLIC_URL"
     tg.send_text(USER, "/start")
     await tg.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == USER)
 
@@ -43,3 +47,23 @@ async def test_signed_launch_data_opens_a_session_and_nothing_else_does(stack) -
         answer = await stack.get("/app/api/me", headers={"Authorization": f"Bearer {bearer}"})
         assert answer.status_code == 401 and set(answer.json()) == {"error"}
     assert (await stack.get("/app/api/me")).status_code == 401
+
+
+class TestMenuButton:
+    """With `PUBLIC_URL` on https the chat's menu button opens the Mini App."""
+
+    @pytest.fixture
+    def extra_env(self) -> dict[str, str]:
+        return {"SPOTTER_ACCESS": "open", "PUBLIC_URL": "https://spotter.example"}
+
+    @staticmethod
+    async def test_an_https_public_url_sets_the_menu_button_to_the_mini_app(stack) -> None:
+        (call,) = stack.telegram.sent("setChatMenuButton")
+        button = call.params["menu_button"]
+        if isinstance(button, str):
+            button = json.loads(button)
+        assert button == {
+            "type": "web_app",
+            "text": "Spotter",
+            "web_app": {"url": "https://spotter.example/app/"},
+        }
