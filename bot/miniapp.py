@@ -25,11 +25,12 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bot.bodies import bounded_body
 from bot.runtime import Runtime
 from bot.throttle import SlidingWindow
 from core.engine.loads import format_load
 from core.engine.periods import local, week_start
-from core.engine.plan_text import reps_text
+from core.engine.plan_text import WEEKDAY, reps_text
 from core.errors import SpotterError
 from core.models import UserStatus, utcnow
 from core.ports import Store
@@ -50,7 +51,6 @@ CSP = (
 _PAGES = Environment(
     loader=PackageLoader("bot", "templates/app"), autoescape=select_autoescape(default=True)
 )
-_WEEKDAY = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
 
 class Rejected(SpotterError):
@@ -142,11 +142,11 @@ def routes(runtime: Runtime) -> list[Route]:
         address = request.client.host if request.client else "?"
         if not attempts.allow(address):
             return JSONResponse({"error": "too many attempts"}, status_code=429, headers=headers)
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_INIT_DATA + 100:
+        raw = await bounded_body(request, MAX_INIT_DATA + 100)
+        if raw is None:
             return refuse("no launch data")
         try:
-            body = json.loads((await request.body())[: MAX_INIT_DATA + 100] or b"{}")
+            body = json.loads(raw or b"{}")
             init_data = body.get("init_data", "") if isinstance(body, dict) else ""
             user_id = user_from_init_data(str(init_data), bot_token(), utcnow())
         except Rejected as exc:
@@ -240,7 +240,7 @@ async def _today(runtime: Runtime, user_id: int) -> dict:
         catalogue = await runtime.insights.catalogue(user_id)
         next_day = {
             "name": day.name,
-            "when": _WEEKDAY.get(day.weekday or 0, ""),
+            "when": WEEKDAY.get(day.weekday or 0, ""),
             "exercises": [
                 {
                     "title": catalogue[e.template_id].title

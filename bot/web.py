@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot import metrics, miniapp
+from bot.bodies import bounded_body
 from bot.handlers.sync import start_backfill
 from bot.runtime import Runtime
 from bot.throttle import SlidingWindow
@@ -59,19 +60,6 @@ Hevy Pro; find the key at <strong>hevy.com → Settings → Developer</strong>.<
 <p id="why">The key is checked with Hevy, then stored encrypted. This page works once.</p>
 <button type="submit">Link Hevy</button>
 </form>"""
-
-
-async def _bounded_body(request: Request, limit: int) -> bytes | None:
-    """The request body, or None as soon as it is larger than `limit` (never read in full)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 def _page(body: str, status: int = 200) -> HTMLResponse:
@@ -138,7 +126,7 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
             )
         if request.method == "GET":
             return _page(FORM.format(error=""))
-        body = await _bounded_body(request, MAX_FORM_BYTES)
+        body = await bounded_body(request, MAX_FORM_BYTES)
         if body is None:
             return _page(
                 FORM.format(
@@ -188,7 +176,7 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
             given.encode(), secret.get_secret_value().encode()
         ):
             return Response(status_code=403)
-        body = await _bounded_body(request, MAX_UPDATE_BYTES)
+        body = await bounded_body(request, MAX_UPDATE_BYTES)
         try:
             update = Update.de_json(json.loads(body or b""), application.bot)
         except (ValueError, TypeError, KeyError):

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from core.engine.allocation import TIME_TOLERANCE, DayDraft, week_sets
 from core.engine.injuries import CAUTION, avoided, normalize_injury
-from core.engine.movements import pattern_of
 from core.engine.plan import PlanDay
 from core.engine.volume import BAND_GROUP
 from core.models import ExerciseTemplate, Preferences
@@ -48,13 +47,13 @@ def compromises(
     week_one: list[PlanDay],
     bands: dict[str, tuple[float, float]],
     prefs: Preferences,
-    usable: list[ExerciseTemplate],
+    usable: list[ExerciseTemplate],  # what the equipment allows for a plannable movement
     changes: InjuryChanges,
 ) -> list[str]:
     """What the schedule, equipment or injuries cost the plan, one plain sentence each."""
     out: list[str] = []
     week = week_sets(drafts)
-    trainable = {BAND_GROUP.get(t.primary_muscle_group) for t in usable if pattern_of(t)}
+    trainable = {BAND_GROUP.get(t.primary_muscle_group) for t in usable}
     short = [(m, week.get(m, 0.0), low) for m, (low, _) in bands.items() if week.get(m, 0.0) < low]
     missing = [m for m, have, _ in short if have == 0 and m not in trainable]
     if missing:

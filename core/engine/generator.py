@@ -11,7 +11,7 @@ plan: what it cannot serve is said in sentences (`compromises`).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -69,7 +69,9 @@ class _Choice:
 @dataclass
 class _Context:
     prefs: Preferences
-    usable: list[ExerciseTemplate]  # fits the lifter's equipment
+    usable: list[ExerciseTemplate]  # fits the lifter's equipment and does a plannable movement
+    safe: dict[str, list[ExerciseTemplate]]  # movement → the usable ones no injury rules out
+    equipped: set[str]  # movements the equipment allows, injuries aside
     history: LifterHistory
     changes: InjuryChanges  # movements an injury or the equipment replaced or removed
     used: Counter[str] = field(default_factory=Counter)  # exercise → slots it fills this week
@@ -87,15 +89,25 @@ def generate_plan(
     """A block of `weeks` weeks (the last a deload) for any schedule, built from the lifter."""
     days = preferences.days_per_week
     chosen, codes, split_note = week_days(split, days)
+    # Each template's movement and injury check, once for the whole plan.
+    usable, safe, equipped = [], defaultdict(list), set()
+    for template in catalogue.values():
+        pattern = pattern_of(template)
+        if pattern is None or not fits_equipment(template, preferences.equipment):
+            continue
+        usable.append(template)
+        equipped.add(pattern)
+        if not injury_conflict(template, preferences.injuries):
+            safe[pattern].append(template)
     ctx = _Context(
         prefs=preferences,
-        usable=[t for t in catalogue.values() if fits_equipment(t, preferences.equipment)],
+        usable=usable,
+        safe=dict(safe),
+        equipped=equipped,
         history=history or LifterHistory(),
         changes=InjuryChanges(),
     )
-    ctx.favourites = ctx.history.favourites(
-        {t.id for t in ctx.usable if pattern_of(t) and not injury_conflict(t, preferences.injuries)}
-    )
+    ctx.favourites = ctx.history.favourites({t.id for ts in ctx.safe.values() for t in ts})
     weekdays = (
         preferences.training_days if len(preferences.training_days) == days else WEEKDAYS[days]
     )
@@ -159,11 +171,7 @@ def _max_sets(prefs: Preferences) -> int:
 
 
 def _candidates(pattern: str, ctx: _Context) -> list[ExerciseTemplate]:
-    return [
-        t
-        for t in ctx.usable
-        if pattern_of(t) == pattern and not injury_conflict(t, ctx.prefs.injuries)
-    ]
+    return ctx.safe.get(pattern, [])
 
 
 def _rank(slot: Slot, ctx: _Context):
@@ -220,7 +228,7 @@ def _pick(slot: Slot, variant: int, taken: set[str], ctx: _Context) -> _Choice |
 
 
 def _why_not(pattern: str, ctx: _Context) -> str:
-    if any(pattern_of(t) == pattern for t in ctx.usable):
+    if pattern in ctx.equipped:
         return "injury"
     return "equipment"
 

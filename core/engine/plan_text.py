@@ -11,7 +11,7 @@ from core.engine.validator import week_sets_per_muscle
 from core.engine.volume import BANDS
 from core.models import ExerciseTemplate, Units
 
-_WEEKDAY = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
+WEEKDAY = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
 
 def reps_text(ex: PlannedExercise) -> str:
@@ -70,7 +70,7 @@ def describe_plan(
     lines.append("Weekly hard sets: " + ", ".join(volume))
     lines.append(f"Week {chosen.number}{' (deload)' if chosen.deload else ''}:")
     for day in chosen.days:
-        when = f" ({_WEEKDAY[day.weekday]})" if day.weekday else ""
+        when = f" ({WEEKDAY[day.weekday]})" if day.weekday else ""
         total = sum(e.sets for e in day.exercises)
         lines.append(f"  {day.name}{when} · {total} working sets")
         for ex in day.exercises:
