@@ -60,6 +60,17 @@ class WorkoutRepo(Protocol):
         """Workouts with `start <= start_time < end`, oldest first."""
         ...
 
+    async def recent(
+        self,
+        user_id: int,
+        before: datetime | None = None,
+        limit: int = 20,
+        template_id: str | None = None,
+    ) -> list[Workout]:
+        """Up to `limit` workouts started before `before` (optionally only those that trained
+        `template_id`), newest first: a page of the history."""
+        ...
+
     async def sets(
         self,
         user_id: int,

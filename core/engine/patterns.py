@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import combinations
 
@@ -26,17 +26,22 @@ def co_occurrence(rows: Iterable[SetRow], top: int = 10) -> list[tuple[tuple[str
 
 @dataclass(frozen=True, slots=True)
 class Exposure:
-    """One session's best e1RM for an exercise."""
+    """One session of an exercise: its best e1RM with the set behind it, and its heaviest set."""
 
     at: datetime
     workout_id: str
     e1rm: float
+    weight_kg: float = 0.0  # the set the e1RM comes from
+    reps: int = 0
+    rpe: float | None = None
+    heaviest_kg: float = 0.0  # the session's heaviest working set
+    heaviest_reps: int = 0
 
 
 def exposures(
     rows: Iterable[SetRow], template_id: str, formula: Formula = "auto"
 ) -> list[Exposure]:
-    """Per session that trained `template_id`, its best e1RM, oldest first."""
+    """Per session that trained `template_id`, its best e1RM and heaviest set, oldest first."""
     best: dict[str, Exposure] = {}
     for row in working(rows):
         if row.template_id != template_id:
@@ -45,8 +50,13 @@ def exposures(
         if est is None:
             continue
         held = best.get(row.workout_id)
+        heavier = held is None or row.weight_kg > held.heaviest_kg
+        heaviest = (row.weight_kg, row.reps) if heavier else (held.heaviest_kg, held.heaviest_reps)
         if held is None or est.value > held.e1rm:
-            best[row.workout_id] = Exposure(row.start_time, row.workout_id, est.value)
+            held = Exposure(
+                row.start_time, row.workout_id, est.value, row.weight_kg, row.reps, row.rpe
+            )
+        best[row.workout_id] = replace(held, heaviest_kg=heaviest[0], heaviest_reps=heaviest[1])
     return sorted(best.values(), key=lambda e: e.at)
 
 

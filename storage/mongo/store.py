@@ -152,6 +152,23 @@ class MongoWorkouts(_Repo):
     ) -> list[Workout]:
         return await self._find({"user_id": user_id, **_window(start, end)})
 
+    async def recent(
+        self,
+        user_id: int,
+        before: datetime | None = None,
+        limit: int = 20,
+        template_id: str | None = None,
+    ) -> list[Workout]:
+        query = {"user_id": user_id, **_window(None, before)}
+        if template_id is not None:
+            query["exercises.template_id"] = template_id
+        cursor = (
+            self._db.workouts.find(query)
+            .sort([("start_time", DESCENDING), ("id", DESCENDING)])
+            .limit(limit)
+        )
+        return _workouts([_strip(doc, "user_id") async for doc in cursor])
+
     async def sets(
         self,
         user_id: int,

@@ -189,6 +189,26 @@ class SqliteWorkouts(_Repo):
         )
         return [Workout.model_validate_json(row["doc"]) for row in rows]
 
+    async def recent(
+        self,
+        user_id: int,
+        before: datetime | None = None,
+        limit: int = 20,
+        template_id: str | None = None,
+    ) -> list[Workout]:
+        clauses, params = _window(None, before)
+        if template_id is not None:
+            clauses += (
+                " AND id IN (SELECT workout_id FROM sets WHERE user_id = ? AND template_id = ?)"
+            )
+            params += [user_id, template_id]  # type: ignore[list-item]
+        rows = await self._db.fetchall(
+            f"SELECT doc FROM workouts WHERE user_id = ?{clauses} "
+            "ORDER BY start_time DESC, id DESC LIMIT ?",
+            (user_id, *params, limit),
+        )
+        return [Workout.model_validate_json(row["doc"]) for row in rows]
+
     async def sets(
         self,
         user_id: int,

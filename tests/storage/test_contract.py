@@ -124,6 +124,26 @@ async def test_sets_query_filters_by_window_and_exercise(store: Store) -> None:
     assert [w.id for w in await store.workouts.list(1, end=T0 + timedelta(days=10))] == ["a"]
 
 
+async def test_recent_pages_newest_first_by_exercise_and_user(store: Store) -> None:
+    await store.workouts.upsert(
+        1,
+        [
+            workout("a", 0, ("BENCH", [(60.0, 10)]), ("ROW", [(50.0, 10)])),
+            workout("b", 10, ("ROW", [(52.5, 10)])),
+            workout("c", 20, ("BENCH", [(65.0, 10)])),
+            workout("d", 30, ("SQUAT", [(100.0, 5)])),
+        ],
+    )
+    await store.workouts.upsert(2, [workout("other", 25, ("BENCH", [(200.0, 1)]))])
+    assert [w.id for w in await store.workouts.recent(1, limit=3)] == ["d", "c", "b"]
+    older = await store.workouts.recent(1, before=T0 + timedelta(days=10), limit=3)
+    assert [w.id for w in older] == ["a"]
+    assert older[0].exercises[1].sets[0].weight_kg == 50.0
+    bench = await store.workouts.recent(1, template_id="BENCH")
+    assert [w.id for w in bench] == ["c", "a"]
+    assert await store.workouts.recent(3) == []
+
+
 async def test_working_set_counts_per_exercise_skip_warmups(store: Store) -> None:
     warm = workout("w0", 0, ("BENCH", [(40.0, 8), (80.0, 8)]), ("ROW", [(60.0, 10)]))
     warm.exercises[0].sets[0].type = SetType.WARMUP
