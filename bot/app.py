@@ -46,6 +46,7 @@ COMMANDS = [
     BotCommand("connect", "link your Hevy account"),
     BotCommand("settings", "units, days, equipment, injuries…"),
     BotCommand("import", "import a Hevy CSV export"),
+    BotCommand("web", "open your pages in a browser"),
     BotCommand("export", "download your data"),
     BotCommand("delete", "delete everything"),
     BotCommand("help", "what I can do"),
@@ -61,6 +62,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("stats", start.stats))
     app.add_handler(CommandHandler("connect", link.connect))
     app.add_handler(CommandHandler("disconnect", link.disconnect))
+    app.add_handler(CommandHandler("web", link.web))
     app.add_handler(CommandHandler("sync", sync.sync_command))
     app.add_handler(CommandHandler("plan", plan.plan_command))
     app.add_handler(CommandHandler("today", plan.today))

@@ -1,5 +1,5 @@
 """The small web app in the bot's process: the login-link page, the Mini App's session API
-(bot/miniapp.py), the webhook, health, metrics."""
+(bot/miniapp/), the webhook, health, metrics."""
 
 from __future__ import annotations
 
@@ -189,7 +189,7 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
         Route("/healthz", healthz),
         Route("/metrics", metrics_endpoint),
         Route("/link/{token}", link, methods=["GET", "POST"]),
-        *miniapp.routes(runtime),
+        *miniapp.routes(runtime, application),
     ]
     if webhook:
         routes.append(Route("/telegram", telegram_webhook, methods=["POST"]))

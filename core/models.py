@@ -307,6 +307,7 @@ class TokenPurpose(StrEnum):
     LINK = "link"  # a login link: connect a Hevy key to the bound Telegram user
     INVITE = "invite"  # an invite link: admits one new user
     ADMIN_CLAIM = "admin_claim"  # the first-start link that makes its redeemer an admin
+    WEB = "web"  # a /web link: opens the Mini App's pages in a browser as the bound user
 
 
 class LoginToken(Model):

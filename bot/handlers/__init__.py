@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from telegram import InlineKeyboardButton, WebAppInfo
 from telegram.ext import ContextTypes
 
 from bot.runtime import Runtime
@@ -17,3 +20,13 @@ def callback_parts(data: str | None, n: int) -> list[str]:
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     """The services the composition root built, shared by every handler."""
     return context.application.bot_data["runtime"]
+
+
+def app_button(context: ContextTypes.DEFAULT_TYPE, label: str, page: str, **params: str):
+    """A button that opens the Mini App on `page`, or None where Telegram cannot open it (a
+    PUBLIC_URL that is not https)."""
+    public = runtime(context).settings.public_url.rstrip("/")
+    if not public.startswith("https://"):
+        return None
+    query = urlencode({"page": page, **params})
+    return InlineKeyboardButton(label, web_app=WebAppInfo(f"{public}/app/?{query}"))

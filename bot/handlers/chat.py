@@ -144,4 +144,4 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # The coach made or edited a draft: the buttons under it approve exactly that one.
         proposal = await rt.plans.draft_since(user_id, started)
         if proposal is not None:
-            await show_proposal(context.bot, update.effective_chat.id, proposal)
+            await show_proposal(context, update.effective_chat.id, proposal)

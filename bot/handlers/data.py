@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
-import json
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.handlers import runtime
 from bot.jobs import unschedule_user
-from core.models import utcnow
 from core.services.csv_import import CsvImportError, import_csv
+from core.services.export import export_document, export_filename
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
 
@@ -62,33 +60,9 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Everything Spotter keeps about the lifter, as one JSON file (the Hevy key excluded)."""
-    rt = runtime(context)
-    user_id = update.effective_user.id
-    store = rt.store
-    user = await store.users.get(user_id)
-    linked = await store.credentials.get(user_id) is not None
-    workouts = await store.workouts.list(user_id)
-    plans = await store.plans.list(user_id)
-    conversation = await store.conversations.load(user_id)
-    sync_state = await store.sync_state.get(user_id)
-
-    def serialize() -> bytes:  # years of workouts: seconds of CPU, so in a worker thread
-        payload = {
-            "exported_at": utcnow(),
-            "user": user.model_dump(mode="json"),
-            "hevy_linked": linked,
-            "workouts": [w.model_dump(mode="json") for w in workouts],
-            "plans": [p.model_dump(mode="json") for p in plans],
-            "conversation": conversation.model_dump(mode="json"),
-            "sync": sync_state.model_dump(mode="json"),
-        }
-        return json.dumps(payload, indent=1, default=str).encode()
-
-    data = await asyncio.to_thread(serialize)
+    data = await export_document(runtime(context).store, update.effective_user.id)
     await update.message.reply_document(
-        io.BytesIO(data),
-        filename=f"spotter-export-{utcnow().date()}.json",
-        caption="All your Spotter data.",
+        io.BytesIO(data), filename=export_filename(), caption="All your Spotter data."
     )
 
 
@@ -113,9 +87,13 @@ async def delete_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if query.data != "delete:yes":
         await query.edit_message_text("Nothing was deleted.")
         return
-    user_id = update.effective_user.id
-    unschedule_user(context.application, user_id)
-    await runtime(context).erasure.erase(user_id)
+    await erase_everything(context.application, update.effective_user.id)
     await query.edit_message_text(
         "Done: everything is deleted. Send /start if you ever want to come back."
     )
+
+
+async def erase_everything(application: Application, user_id: int) -> None:
+    """Stop the lifter's scheduled jobs, then erase all Spotter keeps about them."""
+    unschedule_user(application, user_id)
+    await application.bot_data["runtime"].erasure.erase(user_id)

@@ -69,3 +69,19 @@ async def disconnect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await update.message.reply_text(
         "Hevy is disconnected and your key is gone. Your stored log stays until /delete."
     )
+
+
+async def web(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/web: a one-time link that opens Spotter's pages in a desktop browser (10 minutes)."""
+    rt = runtime(context)
+    issued = await rt.links.web_link(update.effective_user.id)
+    url = f"{rt.settings.public_url.rstrip('/')}/app/#login={issued.token}"
+    markup = None
+    if url.startswith("https://"):
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton("Open Spotter", url=url)]])
+    await update.message.reply_text(
+        "Your training, plan and settings in a browser; this link works once, for 10 minutes, "
+        f"and only for you:\n{url}",
+        reply_markup=markup,
+        disable_web_page_preview=True,
+    )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.handlers import callback_parts, runtime
+from bot.handlers import app_button, callback_parts, runtime
 from bot.render import escape, split_html
 from bot.reports import today_text
 from core.errors import SpotterError
@@ -19,7 +19,7 @@ from core.services.plans import Proposal
 log = logging.getLogger(__name__)
 
 
-def _buttons(plan_id: str) -> InlineKeyboardMarkup:
+def _buttons(plan_id: str, app: InlineKeyboardButton | None) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
@@ -31,6 +31,7 @@ def _buttons(plan_id: str) -> InlineKeyboardMarkup:
                 InlineKeyboardButton("✏️ Change", callback_data=f"plan:change:{plan_id}"),
                 InlineKeyboardButton("✖️ Cancel", callback_data=f"plan:cancel:{plan_id}"),
             ],
+            *([[app]] if app else []),
         ]
     )
 
@@ -46,11 +47,16 @@ async def plan_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if proposal.refused:
         await update.message.reply_text(f"I can't build a sound plan: {proposal.refused}")
         return
-    await show_proposal(context.bot, update.effective_chat.id, proposal)
+    await show_proposal(context, update.effective_chat.id, proposal)
 
 
-async def show_proposal(bot: Bot, chat_id: int, proposal: Proposal) -> None:
-    """A draft's preview with the buttons that approve, change or cancel that very draft."""
+async def show_proposal(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, proposal: Proposal
+) -> None:
+    """A draft's preview with the buttons that approve, change or cancel that very draft (and,
+    where Telegram can open it, one that shows it week by week in the Mini App)."""
+    bot = context.bot
+    app = app_button(context, "📋 See it week by week", "plan", plan=proposal.plan.id)
     text = f"<pre>{escape(proposal.preview)}</pre>"
     warnings = list(dict.fromkeys(v.message for v in proposal.violations))  # once, not per week
     if warnings:
@@ -59,7 +65,7 @@ async def show_proposal(bot: Bot, chat_id: int, proposal: Proposal) -> None:
     for part in parts[:-1]:
         await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
     await bot.send_message(
-        chat_id, parts[-1], parse_mode=ParseMode.HTML, reply_markup=_buttons(proposal.plan.id)
+        chat_id, parts[-1], parse_mode=ParseMode.HTML, reply_markup=_buttons(proposal.plan.id, app)
     )
 
 

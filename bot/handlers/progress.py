@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.charts import progress_chart, week_chart
-from bot.handlers import runtime
+from bot.handlers import app_button, runtime
 from bot.reports import prs_text, week_text
 from core.engine.loads import format_load
 from core.engine.names import MAX_QUERY_CHARS
@@ -80,7 +80,9 @@ async def send_progress(update: Update, context: ContextTypes.DEFAULT_TYPE, quer
         f"Best: {e1rm(best.e1rm)} on {best.at.date()}{stalled}"
     )
     chart = await asyncio.to_thread(progress_chart, report.template.title, series, user.units)
-    await context.bot.send_photo(chat_id, chart, caption=caption)
+    button = app_button(context, "Explore in the app", "progress", exercise=report.template.id)
+    markup = InlineKeyboardMarkup([[button]]) if button else None
+    await context.bot.send_photo(chat_id, chart, caption=caption, reply_markup=markup)
 
 
 async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,7 +8,7 @@ from datetime import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers import callback_parts, runtime
+from bot.handlers import app_button, callback_parts, runtime
 from bot.jobs import schedule_reminder
 from core.models import Units, User, time_zone, utcnow
 
@@ -74,7 +74,10 @@ def keyboard(user: User, menu: str | None = None) -> InlineKeyboardMarkup:
 
 async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = await runtime(context).insights.user(update.effective_user.id)
-    await update.message.reply_text(summary(user), reply_markup=keyboard(user))
+    markup = keyboard(user)
+    if button := app_button(context, "Open in the app", "profile"):
+        markup = InlineKeyboardMarkup([*markup.inline_keyboard, [button]])
+    await update.message.reply_text(summary(user), reply_markup=markup)
 
 
 async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

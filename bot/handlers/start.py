@@ -23,6 +23,7 @@ HELP_HTML = """<b>Spotter</b>, your strength coach for Hevy.
 /week sets per muscle this week against your targets
 /prs personal records
 /settings units, days, session length, equipment, injuries, time zone
+/web your history, charts, plan and settings in a browser (in Telegram: the menu button)
 /import a Hevy CSV export (no Pro needed) · /export your data · /delete everything
 Or just ask: “how has my squat moved since March?”"""
 

@@ -21,7 +21,8 @@ def reps_text(ex: PlannedExercise) -> str:
     return str(ex.reps)
 
 
-def _progression(ex: PlannedExercise) -> str:
+def progression_text(ex: PlannedExercise) -> str:
+    """How the exercise moves forward, in a few words."""
     model = ex.progression
     if isinstance(model, DoubleProgression):
         return "double progression"
@@ -40,7 +41,7 @@ def describe_exercise(ex: PlannedExercise, title: str, units: Units) -> str:
     load = format_load(ex.load_kg, units) if ex.load_kg is not None else "load: your pick"
     rest = f"{ex.rest_seconds // 60}:{ex.rest_seconds % 60:02d}"
     sets = f"{ex.sets} × {reps_text(ex)}"
-    line = f"{title} — {warm}{sets}{rpe} · {load} · rest {rest} · {_progression(ex)}"
+    line = f"{title} — {warm}{sets}{rpe} · {load} · rest {rest} · {progression_text(ex)}"
     return f"{line}\n      {ex.notes}" if ex.notes else line
 
 

@@ -22,6 +22,7 @@ from core.services.hevy_accounts import HevyAccounts
 LINK_TTL = timedelta(minutes=15)
 INVITE_TTL = timedelta(days=7)
 CLAIM_TTL = timedelta(days=30)
+WEB_TTL = timedelta(minutes=10)
 
 
 class LinkRefused(SpotterError):
@@ -68,6 +69,22 @@ class LinkService:
 
     async def login_link(self, user_id: int) -> Issued:
         return await self.issue(TokenPurpose.LINK, user_id, LINK_TTL)
+
+    async def web_link(self, user_id: int) -> Issued:
+        """A one-time link that opens the Mini App's pages in a browser as `user_id`."""
+        return await self.issue(TokenPurpose.WEB, user_id, WEB_TTL)
+
+    async def redeem_web(self, token: str, now: datetime | None = None) -> int:
+        """The user a /web link was issued to, using the link up (LinkRefused if it cannot be
+        used: unknown, used, expired or issued for something else)."""
+        found = await self.peek(token, TokenPurpose.WEB, now)
+        assert found.user_id is not None
+        consumed = await self._store.login_tokens.consume(
+            token_hash(token), now or utcnow(), found.user_id
+        )
+        if consumed is None:
+            raise LinkRefused("the link was used meanwhile")
+        return found.user_id
 
     async def peek(
         self, token: str, purpose: TokenPurpose, now: datetime | None = None

@@ -1,7 +1,9 @@
 """The Mini App in a real browser (Debian's Chromium driven by Playwright) against the real
-process: a synced lifter with an approved plan opens it with signed launch data and sees their
-week; forged launch data shows the "open from Telegram" page. Screenshots at 390×844 go to the
-test's folder (and to $SPOTTER_SCREENSHOTS when set)."""
+process. A synced lifter opens it with signed launch data and walks every page: the numbers
+shown match the raw Hevy JSON, the chart is drawn, a plan approved in the page lands in the
+Hevy fake once, a setting saved shows in the chat's /settings, and a /web link opens the same
+pages in a desktop browser once. Forged and stale launch data show the "open from Telegram"
+page. Screenshots at 390×844 go to the test's folder (and to $SPOTTER_SCREENSHOTS when set)."""
 
 from __future__ import annotations
 
@@ -42,13 +44,14 @@ def launch_url(web: str, init_data: str) -> str:
 
 async def shoot(page, folder: Path, name: str) -> Path:
     path = folder / f"miniapp-{name}.png"
-    await page.screenshot(path=str(path), full_page=True)
+    await page.screenshot(path=str(path))  # the phone screen, as the lifter sees it first
     if target := os.environ.get("SPOTTER_SCREENSHOTS"):
         shutil.copy(path, Path(target) / path.name)
     return path
 
 
-async def linked_with_a_plan(stack, snapshot_dir: Path) -> None:
+async def linked(stack, snapshot_dir: Path):
+    """The snapshot lifter, linked and synced through the chat; their Hevy account."""
     tg = stack.telegram
     account = stack.hevy.state.add_account("Snapshot Lifter")
     load_snapshot(account, snapshot_dir)
@@ -57,6 +60,12 @@ async def linked_with_a_plan(stack, snapshot_dir: Path) -> None:
     path = re.search(r"http://127\.0\.0\.1:\d+(/link/[\w-]+)", link.params["text"]).group(1)
     assert (await stack.post(path, data={"api_key": account.api_key})).status_code == 200
     await tg.wait_for(lambda c: "Synced: 169 workouts" in c.params.get("text", ""), 60)
+    return account
+
+
+async def linked_with_a_plan(stack, snapshot_dir: Path) -> None:
+    tg = stack.telegram
+    await linked(stack, snapshot_dir)
     tg.send_text(USER, "/plan")
     preview = await tg.wait_for(
         lambda c: c.method == "sendMessage" and bool(c.params.get("reply_markup")), 30
@@ -108,5 +117,169 @@ async def test_a_lifter_sees_their_week_and_a_forged_launch_sees_the_door(
             assert "Open Spotter from Telegram" in await door.inner_text("body")
             assert await door.is_hidden("#page")
             await shoot(door, tmp_path, "open-from-telegram")
+        finally:
+            await browser.close()
+
+
+def raw_workouts(snapshot_dir: Path) -> list[dict]:
+    return json.loads((snapshot_dir / "workouts.json").read_text())
+
+
+def heaviest_set(workouts: list[dict], template_id: str) -> tuple[float, int]:
+    """The heaviest working set (then most reps) of one exercise, from Hevy's JSON."""
+    return max(
+        (s["weight_kg"], s["reps"] or 0)
+        for w in workouts
+        for e in w["exercises"]
+        if e["exercise_template_id"] == template_id
+        for s in e["sets"]
+        if s["type"] != "warmup" and s["weight_kg"] is not None
+    )
+
+
+async def test_a_lifter_walks_every_page_and_acts_from_it(
+    stack, snapshot_dir, tmp_path: Path
+) -> None:
+    from playwright.async_api import async_playwright
+
+    account = await linked(stack, snapshot_dir)
+    raw = raw_workouts(snapshot_dir)
+    newest = max(raw, key=lambda w: w["start_time"])
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            context = await browser.new_context(
+                viewport={"width": 390, "height": 844}, device_scale_factor=2
+            )
+            page = await context.new_page()
+            errors: list[str] = []
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            await page.goto(launch_url(stack.web, sign_init_data(TOKEN, USER, int(time.time()))))
+            await page.wait_for_selector("#today", timeout=10_000)
+            assert "No plan yet" in await page.inner_text("#today")
+
+            # Plan: ask for 4 × 60 min, read the preview, approve (a second, concurrent
+            # approval, as a double tap or a retry would send, must not double a routine).
+            await page.click("#tabs a[data-go=plan]")
+            await page.wait_for_selector("#plan form[data-action=plan]")
+            await page.select_option("select[name=days_per_week]", "4")
+            await page.select_option("select[name=session_minutes]", "60")
+            await page.click("#plan form button[type=submit]")
+            approve = await page.wait_for_selector("button[data-action=approve]", timeout=30_000)
+            preview = await page.inner_text("#plan")
+            assert "proposal, not in Hevy yet" in preview and preview.count("~") == 4
+            await shoot(page, tmp_path, "plan-preview")
+            plan_id = await approve.get_attribute("data-plan")
+            second = page.evaluate(
+                "id => window.spotterApi('/app/api/approve', {method: 'POST', headers: "
+                "{'Content-Type': 'application/json'}, body: JSON.stringify({plan: id})})"
+                ".then(r => r.status)",
+                plan_id,
+            )
+            await approve.click()
+            assert await second == 200
+            await page.wait_for_selector("#notice:not([hidden])", timeout=60_000)
+            assert "4 routines are in your Spotter folder" in await page.inner_text("#notice")
+            (folder,) = [f for f in account.folders if f["title"] == "Spotter"]
+            ours = [r for r in account.routines.values() if r["folder_id"] == folder["id"]]
+            assert len(ours) == 4, [r["title"] for r in ours]
+            assert len({r["title"] for r in ours}) == 4
+            shown = await page.inner_text("#plan")
+            assert "in Hevy" in shown and "sessions this week" in shown
+            await shoot(page, tmp_path, "plan")
+
+            # Today, with the plan.
+            await page.click("#tabs a[data-go=today]")
+            await page.wait_for_selector("#today .session")
+            assert re.search(r"\b0/4\s+sessions done", await page.inner_text("#today"))
+            await shoot(page, tmp_path, "today")
+
+            # History: the count and the newest workout as in Hevy; one workout in full, and
+            # Telegram's back button returns to the list.
+            await page.click("#tabs a[data-go=history]")
+            await page.wait_for_selector("#history .row")
+            text = await page.inner_text("#history")
+            assert f"{len(raw)} workouts logged" in text
+            first = await page.inner_text("#history .row >> nth=0")
+            assert newest["title"] in first
+            assert len(await page.query_selector_all("#history .row")) == 20
+            await shoot(page, tmp_path, "history")
+            await page.click("#history .row >> nth=0")
+            await page.wait_for_selector("#workout")
+            detail = await page.inner_text("#workout")
+            for exercise in newest["exercises"]:
+                assert exercise["title"] in detail
+            await shoot(page, tmp_path, "workout")
+            await page.evaluate("window.Telegram.WebView.receiveEvent('back_button_pressed')")
+            await page.wait_for_selector("#history .row")
+
+            # Progress: the heaviest set matches the raw JSON, the chart is drawn, a tap shows
+            # the sets behind a point.
+            await page.click("#tabs a[data-go=progress]")
+            await page.wait_for_selector(".chart[data-drawn] canvas", timeout=10_000)
+            top = await page.eval_on_selector("select[name=exercise]", "s => s.value")
+            kg, reps = heaviest_set(raw, top)
+            summary = await page.inner_text("#progress .cards")
+            assert f"{round(kg, 2):g} kg × {reps}" in summary, summary
+            box = await page.query_selector(".chart .u-over")
+            bounds = await box.bounding_box()
+            await page.mouse.click(
+                bounds["x"] + bounds["width"] * 0.8, bounds["y"] + bounds["height"] / 2
+            )
+            assert "e1RM" in await page.inner_text("#readout")
+            assert await page.query_selector_all(".volume .muscle .col")
+            await shoot(page, tmp_path, "progress")
+
+            # Profile: a setting saved here is what /settings shows in the chat.
+            await page.click("#tabs a[data-go=profile]")
+            await page.wait_for_selector("#profile form")
+            await page.check("input[name=units][value=lb]")
+            await page.fill("input[name=timezone]", "Europe/Berlin")
+            await page.fill("input[name=reminder]", "07:30")
+            await shoot(page, tmp_path, "profile")
+            await page.click("#profile form[data-action=profile] button[type=submit]")
+            await page.wait_for_selector("#notice:not([hidden])")
+            assert "Saved." in await page.inner_text("#notice")
+            stack.telegram.send_text(USER, "/settings")
+            settings = await stack.telegram.wait_for(
+                lambda c: "Your settings" in c.params.get("text", "")
+            )
+            assert "units lb · time zone Europe/Berlin" in settings.params["text"]
+            assert "reminder on training days: 07:30" in settings.params["text"]
+            assert not errors, errors
+
+            # Stale launch data shows the door.
+            stale = sign_init_data(TOKEN, USER, int(time.time()) - 2 * 86400)
+            door = await context.new_page()
+            await door.goto(launch_url(stack.web, stale))
+            await door.wait_for_selector("#outside:not([hidden])", timeout=10_000)
+        finally:
+            await browser.close()
+
+
+async def test_a_web_link_opens_the_pages_in_a_desktop_browser_once(
+    stack, snapshot_dir, tmp_path: Path
+) -> None:
+    from playwright.async_api import async_playwright
+
+    await linked(stack, snapshot_dir)
+    stack.telegram.send_text(USER, "/web")
+    reply = await stack.telegram.wait_for(lambda c: "/app/#login=" in c.params.get("text", ""))
+    url = re.search(r"http://\S+", reply.params["text"]).group(0)
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            desktop = await browser.new_context(viewport={"width": 1280, "height": 900})
+            page = await desktop.new_page()
+            await page.goto(url)
+            await page.wait_for_selector("#today", timeout=10_000)
+            assert "#login" not in page.url, "the one-time token leaves the address bar"
+            await page.click("#tabs a[data-go=history]")
+            await page.wait_for_selector("#history .row")
+            await shoot(page, tmp_path, "web-desktop")
+            again = await (await browser.new_context()).new_page()
+            await again.goto(url)
+            await again.wait_for_selector("#outside:not([hidden])", timeout=10_000)
         finally:
             await browser.close()

@@ -1,0 +1,72 @@
+"""What every Mini App page and action shares: who is asking, and the errors a page can answer
+with. Pages return their template's context; actions return where the app goes next."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from telegram.ext import Application
+
+from bot.runtime import Runtime
+from core.engine.periods import local
+from core.errors import SpotterError
+from core.models import User
+
+
+@dataclass(frozen=True)
+class Asking:
+    """One request's lifter (already authenticated and admitted) and the process's services."""
+
+    runtime: Runtime
+    application: Application
+    user: User
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id
+
+
+class FormError(SpotterError):
+    """Input a form sent that cannot be used; the message is shown next to the form."""
+
+
+class NotFound(SpotterError):
+    """A page about something the lifter does not have (another user's workout, say)."""
+
+
+Params = Mapping[str, str]
+Context = dict[str, Any]
+
+
+def go(page: str, notice: str = "", **params: str) -> Context:
+    """An action's answer: show `page` with `params`, and a one-line notice above it."""
+    return {"page": page, "params": params, "notice": notice}
+
+
+def day_label(moment: datetime, tz: str) -> str:
+    """`Mon 3 Nov 2025`, in the lifter's time zone."""
+    at = local(moment, tz)
+    return f"{at:%a} {at.day} {at:%b %Y}"
+
+
+async def trained_exercises(asking: Asking) -> list[dict]:
+    """The exercises the lifter has logged, most working sets first: the filter's choices."""
+    rt = asking.runtime
+    counts = await rt.store.workouts.working_set_counts(asking.user_id)
+    catalogue = await rt.insights.catalogue(asking.user_id)
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    return [
+        {"id": tid, "title": catalogue[tid].title if tid in catalogue else tid, "sets": n}
+        for tid, n in ranked
+    ]
+
+
+def first_problem(exc: ValidationError) -> str:
+    """The first thing wrong with a form, as one line."""
+    error = exc.errors()[0]
+    where = str(error["loc"][0]).replace("_", " ") if error["loc"] else "the form"
+    return f"{where}: {error['msg']}"

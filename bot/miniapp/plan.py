@@ -1,0 +1,198 @@
+"""The Plan page: the current block week by week (each day's exercises, sets, loads and why),
+this week's adherence, and a form that asks the engine for a new plan; a draft shows the
+validator's notes and is approved here through the same PlanWriter as the chat's button."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.handlers.settings import EQUIPMENT, INJURIES
+from bot.miniapp.common import (
+    Asking,
+    Context,
+    FormError,
+    NotFound,
+    Params,
+    first_problem,
+    go,
+)
+from core.engine.loads import LoadingProfile, format_load
+from core.engine.plan import PlannedExercise, TrainingPlan
+from core.engine.plan_text import WEEKDAY, progression_text, reps_text
+from core.engine.validator import validate
+from core.errors import SpotterError
+from core.hevy.errors import HevyError
+from core.models import Plan, PlanStatus, Units, utcnow
+from core.services.plan_writer import set_loads
+from core.services.plans import LIVE
+
+FOCUS = ("chest", "back", "shoulders", "quads", "hamstrings", "glutes", "biceps", "triceps")
+STATUS = {
+    PlanStatus.DRAFT: "proposal, not in Hevy yet",
+    PlanStatus.APPROVED: "approved, writing to Hevy",
+    PlanStatus.IN_HEVY: "in Hevy",
+    PlanStatus.ACTIVE: "in Hevy, under way",
+}
+
+
+class PlanForm(BaseModel):
+    """What a new plan is built for; saved as the lifter's preferences, as /settings would."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    goal: Literal["strength", "hypertrophy", "general"]
+    level: Literal["beginner", "intermediate", "advanced"]
+    days_per_week: int = Field(ge=1, le=7)
+    session_minutes: int = Field(ge=20, le=180)
+    equipment: list[Literal[EQUIPMENT]] = Field(default_factory=list)  # type: ignore[valid-type]
+    injuries: list[Literal[INJURIES]] = Field(default_factory=list)  # type: ignore[valid-type]
+    focus_muscles: list[Literal[FOCUS]] = Field(default_factory=list, max_length=3)  # type: ignore[valid-type]
+
+
+async def page(asking: Asking, params: Params) -> Context:
+    rt, user = asking.runtime, asking.user
+    plans = await rt.store.plans.list(user.id)
+    live = next((p for p in plans if p.status in LIVE), None)
+    draft = next((p for p in plans if p.status == PlanStatus.DRAFT), None)
+    wanted = params.get("plan")
+    if wanted:
+        shown = next((p for p in plans if p.id == wanted), None)
+        if shown is None or shown.status not in (*LIVE, PlanStatus.DRAFT):
+            raise NotFound("that plan is gone")
+    else:
+        shown = live or draft
+    context: Context = {
+        "form": _form_values(asking),
+        "choices": {"equipment": EQUIPMENT, "injuries": INJURIES, "focus": FOCUS},
+        "plan": None,
+        "waiting": draft.id if draft and shown is not draft else "",
+    }
+    if shown is None:
+        return context
+    training = TrainingPlan.model_validate(shown.body)
+    catalogue = await rt.insights.catalogue(user.id)
+    numbers = [w.number for w in training.weeks]
+    try:
+        chosen = int(params.get("week") or shown.week)
+    except ValueError:
+        chosen = shown.week
+    week = next((w for w in training.weeks if w.number == chosen), training.weeks[0])
+    notes: list[str] = []
+    if shown.status == PlanStatus.DRAFT:
+        profile = LoadingProfile.for_units(user.units)
+        found = validate(training, catalogue, user.preferences, profile)
+        notes = list(dict.fromkeys(v.message for v in found))
+    adherence = None
+    if shown.status in LIVE:
+        this = await rt.plans.this_week(user.id, utcnow())
+        if this is not None and this[0].id == shown.id:
+            adherence = {"sessions": this[2].sessions, "sets": this[2].sets, "week": this[1].number}
+    context["plan"] = {
+        "id": shown.id,
+        "title": shown.title or training.title,
+        "status": STATUS.get(shown.status, shown.status.value),
+        "draft": shown.status == PlanStatus.DRAFT,
+        "current_week": shown.week,
+        "weeks": numbers,
+        "week": week.number,
+        "deload": week.deload,
+        "days": [
+            {
+                "name": day.name,
+                "when": WEEKDAY.get(day.weekday or 0, ""),
+                "minutes": day.estimated_minutes,
+                "exercises": [_exercise(ex, catalogue, user.units) for ex in day.exercises],
+            }
+            for day in week.days
+        ],
+        "compromises": training.compromises,
+        "notes": notes,
+        "adherence": adherence,
+    }
+    return context
+
+
+def _exercise(ex: PlannedExercise, catalogue, units: Units) -> dict:
+    template = catalogue.get(ex.template_id)
+    loads = set_loads(
+        ex, template.equipment if template else "other", LoadingProfile.for_units(units)
+    )
+    if ex.load_kg is None:
+        load = "load: your pick"
+    elif len(set(loads)) > 1:
+        load = f"top set {format_load(loads[0], units)}, back-offs {format_load(loads[1], units)}"
+    else:
+        load = format_load(ex.load_kg, units)
+    warm = f"{ex.warmup_sets} warm-up + " if ex.warmup_sets else ""
+    rpe = f" @ RPE {ex.rpe:g}" if ex.rpe is not None else ""
+    return {
+        "title": template.title if template else ex.template_id,
+        "sets": f"{warm}{ex.sets} × {reps_text(ex)}{rpe}",
+        "load": load,
+        "rest": f"rest {ex.rest_seconds // 60}:{ex.rest_seconds % 60:02d}",
+        "progression": progression_text(ex),
+        "why": ex.notes,
+    }
+
+
+def _form_values(asking: Asking) -> dict:
+    p = asking.user.preferences
+    return {
+        "goal": p.goal,
+        "level": p.level,
+        "days_per_week": p.days_per_week,
+        "session_minutes": p.session_minutes,
+        "equipment": p.equipment,
+        "injuries": p.injuries,
+        "focus_muscles": p.focus_muscles,
+    }
+
+
+async def request(asking: Asking, body: dict) -> Context:
+    """Save the form as preferences and ask the engine for a draft to preview."""
+    rt, user = asking.runtime, asking.user
+    try:
+        form = PlanForm.model_validate(body)
+    except ValidationError as exc:
+        raise FormError(first_problem(exc)) from None
+    prefs = user.preferences.model_copy(update=form.model_dump())
+    await rt.store.users.put(user.model_copy(update={"preferences": prefs, "updated_at": utcnow()}))
+    try:
+        proposal = await rt.plans.propose(user.id)
+    except SpotterError as exc:
+        raise FormError(getattr(exc, "user_message", None) or str(exc)) from None
+    if proposal.refused or proposal.plan is None:
+        raise FormError(f"No sound plan fits that: {proposal.refused}")
+    return go("plan", "Your new plan: look it over, then approve it to write it into Hevy.",
+              plan=proposal.plan.id)  # fmt: skip
+
+
+async def approve(asking: Asking, body: dict) -> Context:
+    """Write the plan into Hevy through the chat button's service (idempotent: a second tap
+    updates the same routines)."""
+    plan = await _plan(asking, body)
+    try:
+        written = await asking.runtime.plan_writer.approve(asking.user_id, plan.id)
+    except (HevyError, SpotterError) as exc:
+        message = getattr(exc, "user_message", None) or "Writing to Hevy failed."
+        raise FormError(f"{message} Try again; nothing is duplicated.") from None
+    return go("plan", f"Done: {len(written.routines)} routines are in your Spotter folder in Hevy.")
+
+
+async def discard(asking: Asking, body: dict) -> Context:
+    plan = await _plan(asking, body)
+    if plan.status == PlanStatus.DRAFT:
+        await asking.runtime.store.plans.put(
+            plan.model_copy(update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()})
+        )
+    return go("plan", "Proposal discarded.")
+
+
+async def _plan(asking: Asking, body: dict) -> Plan:
+    plan_id = str(body.get("plan", ""))
+    plan = await asking.runtime.store.plans.get(asking.user_id, plan_id) if plan_id else None
+    if plan is None or plan.status in (PlanStatus.CANCELLED, PlanStatus.FINISHED):
+        raise FormError("That plan is gone; ask for a new one below.")
+    return plan

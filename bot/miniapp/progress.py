@@ -1,0 +1,146 @@
+"""The Progress page: per exercise, e1RM and heaviest-set curves (drawn by uPlot from
+`/app/api/progress`), and hard sets per muscle over the last weeks against each band."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from bot.miniapp.common import Asking, Context, NotFound, Params, day_label, trained_exercises
+from core.engine.loads import format_load, to_user_units
+from core.engine.patterns import Exposure, exposures
+from core.engine.periods import local, week_start, week_window
+from core.engine.volume import BANDS, band_for, weekly_hard_sets
+from core.models import Units, utcnow
+
+GAP = timedelta(weeks=8)  # a longer break than this is drawn as a break, not a line across it
+VOLUME_WEEKS = 8
+
+
+async def page(asking: Asking, params: Params) -> Context:
+    rt, user = asking.runtime, asking.user
+    choices = await trained_exercises(asking)
+    # The lifts trained in most sessions lately come first (and the first is shown): a main
+    # lift, rather than the accessory with the most sets over the years.
+    lately = [r.template_id for r, _ in (await rt.insights.pr_report(user.id, utcnow())).lifts]
+    rank = {tid: i for i, tid in enumerate(lately)}
+    choices.sort(key=lambda c: rank.get(c["id"], len(rank)))
+    chosen = params.get("exercise") or (choices[0]["id"] if choices else "")
+    if chosen and chosen not in {c["id"] for c in choices}:
+        raise NotFound("no such exercise in your log")
+    summary = None
+    if chosen:
+        rows = await rt.store.workouts.sets(user.id, template_id=chosen)
+        series = await asyncio.to_thread(exposures, rows, chosen)
+        if series:
+            best = max(series, key=lambda e: e.e1rm)
+            heaviest = max(series, key=lambda e: (e.heaviest_kg, e.heaviest_reps))
+            summary = {
+                "sessions": len(series),
+                "best": format_load(best.e1rm, user.units, estimate=True),
+                "best_when": day_label(best.at, user.timezone),
+                "best_set": _set(best.weight_kg, best.reps, user.units),
+                "heaviest": _set(heaviest.heaviest_kg, heaviest.heaviest_reps, user.units),
+                "heaviest_when": day_label(heaviest.at, user.timezone),
+                "span_days": (series[-1].at - series[0].at).days,
+            }
+    return {
+        "exercises": choices,
+        "exercise": chosen,
+        "title": next((c["title"] for c in choices if c["id"] == chosen), ""),
+        "summary": summary,
+        "units": user.units.value,
+        "volume": await weekly_volume(asking),
+    }
+
+
+async def chart(asking: Asking, params: Params) -> Context:
+    """The curves of one exercise as uPlot's columns, in the lifter's units."""
+    user = asking.user
+    template_id = params.get("exercise", "")
+    rows = await asking.runtime.store.workouts.sets(user.id, template_id=template_id)
+    series = await asyncio.to_thread(exposures, rows, template_id)
+    return chart_columns(series, user.units, user.timezone)
+
+
+def chart_columns(series: list[Exposure], units: Units, tz: str) -> Context:
+    """x (seconds), e1RM, heaviest set, PR marker (the e1RM where it beat every earlier one; the
+    first session is no record) and the label of the sets behind each point. A break longer than
+    GAP gets a point of nulls in between, so no line is drawn across it."""
+    columns: dict[str, list] = {"x": [], "e1rm": [], "heaviest": [], "pr": [], "label": []}
+    best = None
+    previous = None
+    for e in series:
+        if previous is not None and e.at - previous > GAP:
+            middle = previous + (e.at - previous) / 2
+            for key, value in (("x", middle.timestamp()), ("e1rm", None), ("heaviest", None)):
+                columns[key].append(value)
+            columns["pr"].append(None)
+            columns["label"].append(None)
+        e1rm = round(to_user_units(e.e1rm, units), 1)
+        record = best is not None and e.e1rm > best + 1e-9
+        best = e.e1rm if best is None else max(best, e.e1rm)
+        rpe = f" @ RPE {e.rpe:g}" if e.rpe is not None else ""
+        columns["x"].append(e.at.timestamp())
+        columns["e1rm"].append(e1rm)
+        columns["heaviest"].append(round(to_user_units(e.heaviest_kg, units), 2))
+        columns["pr"].append(e1rm if record else None)
+        columns["label"].append(
+            f"{day_label(e.at, tz)}: e1RM {format_load(e.e1rm, units, estimate=True)} from "
+            f"{_set(e.weight_kg, e.reps, units)}{rpe}; heaviest "
+            f"{_set(e.heaviest_kg, e.heaviest_reps, units)}" + (" · new best" if record else "")
+        )
+        previous = e.at
+    return {"units": units.value, "workouts": [e.workout_id for e in series], **columns}
+
+
+async def weekly_volume(asking: Asking) -> list[dict]:
+    """Hard sets per muscle in each of the last VOLUME_WEEKS weeks (this one "so far"), with
+    each muscle's band: bar and band heights as a share of the row's scale."""
+    rt, user = asking.runtime, asking.user
+    this_monday = week_start(local(utcnow(), user.timezone).date())
+    mondays = [this_monday - timedelta(weeks=n) for n in range(VOLUME_WEEKS - 1, -1, -1)]
+    start, _ = week_window(mondays[0], user.timezone)
+    rows = await rt.store.workouts.sets(user.id, start=start)
+    catalogue = await rt.insights.catalogue(user.id)
+    weekly = await asyncio.to_thread(weekly_hard_sets, rows, catalogue, user.timezone)
+    level = user.preferences.level
+    trained = {m for week in weekly.values() for m, s in week.items() if s > 0}
+    muscles = []
+    for muscle in sorted(set(BANDS[level]) | trained):
+        band = band_for(muscle, level)
+        if muscle not in trained and (band is None or band[0] == 0):
+            continue  # an optional muscle never trained: nothing to show
+        values = [weekly.get(m, {}).get(muscle, 0.0) for m in mondays]
+        scale = max([*values, band[1] if band else 0.0, 1.0])
+        weeks = []
+        for monday, sets in zip(mondays, values, strict=True):
+            current = monday == this_monday
+            if current:
+                status = "so-far"
+            elif band is None:
+                status = "no-band"
+            else:
+                status = "below" if sets < band[0] else "above" if sets > band[1] else "in"
+            weeks.append(
+                {
+                    "label": "so far" if current else f"{monday.day}/{monday.month}",
+                    "sets": f"{sets:g}",
+                    "height": round(100 * sets / scale),
+                    "status": status,
+                }
+            )
+        muscles.append(
+            {
+                "muscle": muscle,
+                "band": f"{band[0]:g}–{band[1]:g}" if band else "no band",
+                "low": round(100 * band[0] / scale) if band else None,
+                "high": round(100 * band[1] / scale) if band else None,
+                "weeks": weeks,
+            }
+        )
+    return muscles
+
+
+def _set(kg: float, reps: int, units: Units) -> str:
+    return f"{format_load(kg, units)} × {reps}"
