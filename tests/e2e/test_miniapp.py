@@ -1,14 +1,16 @@
 """The Mini App's door through the real process: signed launch data opens a session for an
-admitted lifter; forged, stale, foreign or unknown launch data gets 401 and no data."""
+admitted lifter; forged, stale, foreign or unknown launch data gets 401 and no data. Every page
+and action answers only the session's own lifter."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
 
-from tests.e2e.conftest import TOKEN
+from tests.e2e.conftest import TOKEN, load_snapshot
 from tests.fakes.telegram import sign_init_data
 
 USER = 5151
@@ -49,6 +51,62 @@ async def test_signed_launch_data_opens_a_session_and_nothing_else_does(stack) -
     assert (await stack.get("/app/api/me")).status_code == 401
 
 
+async def session_for(stack, user_id: int) -> dict[str, str]:
+    stack.telegram.send_text(user_id, "/start")
+    await stack.telegram.wait_for(
+        lambda c: c.method == "sendMessage" and c.params["chat_id"] == user_id
+    )
+    init_data = sign_init_data(TOKEN, user_id, int(time.time()))
+    opened = await stack.post("/app/api/session", json={"init_data": init_data})
+    return {"Authorization": f"Bearer {opened.json()['token']}"}
+
+
+async def test_pages_and_actions_answer_only_their_own_lifter(stack, snapshot_dir) -> None:
+    tg = stack.telegram
+    account = stack.hevy.state.add_account("Snapshot Lifter")
+    load_snapshot(account, snapshot_dir)
+    tg.send_text(USER, "/connect")
+    link = await tg.wait_for(lambda c: "/link/" in c.params.get("text", ""))
+    path = re.search(r"(/link/[\w-]+)", link.params["text"]).group(1)
+    assert (await stack.post(path, data={"api_key": account.api_key})).status_code == 200
+    await tg.wait_for(lambda c: "Synced: 169 workouts" in c.params.get("text", ""), 60)
+    owner = await session_for(stack, USER)
+    stranger = await session_for(stack, STRANGER)
+    workout_id = next(iter(account.workouts.values()))["id"]
+
+    seen = await stack.get(f"/app/page/workout?id={workout_id}", headers=owner)
+    assert seen.status_code == 200 and "<h2>" in seen.text
+    assert (
+        await stack.get(f"/app/page/workout?id={workout_id}", headers=stranger)
+    ).status_code == 404
+    history = await stack.get("/app/page/history", headers=stranger)
+    assert "0 workouts logged" in history.text and "row" not in history.text
+
+    asked = await stack.post(
+        "/app/api/plan",
+        headers=owner,
+        json={"goal": "general", "level": "intermediate", "days_per_week": "3",
+              "session_minutes": "45", "equipment": ["barbell", "dumbbell", "machine"]},
+    )  # fmt: skip
+    assert asked.status_code == 200, asked.text
+    plan_id = asked.json()["params"]["plan"]
+    for action in ("approve", "discard"):
+        taken = await stack.post(f"/app/api/{action}", headers=stranger, json={"plan": plan_id})
+        assert taken.status_code == 400 and "gone" in taken.json()["error"]
+    assert (await stack.get(f"/app/page/plan?plan={plan_id}", headers=stranger)).status_code == 404
+    assert not account.routines or all(
+        not r["title"].startswith("Spotter") for r in account.routines.values()
+    )
+
+    bad = await stack.post("/app/api/profile", headers=owner, json={"units": "stone"})
+    assert bad.status_code == 400 and set(bad.json()) == {"error"}
+    for page in ("today", "history", "progress", "plan", "profile", "workout"):
+        assert (await stack.get(f"/app/page/{page}")).status_code == 401, page
+    for action in ("profile", "plan", "approve", "link", "export", "delete"):
+        assert (await stack.post(f"/app/api/{action}", json={})).status_code == 401, action
+    assert (await stack.get("/app/api/progress")).status_code == 401
+
+
 class TestMenuButton:
     """With `PUBLIC_URL` on https the chat's menu button opens the Mini App."""
 
@@ -67,3 +125,12 @@ class TestMenuButton:
             "text": "Spotter",
             "web_app": {"url": "https://spotter.example/app/"},
         }
+
+    @staticmethod
+    async def test_settings_offer_the_profile_page(stack) -> None:
+        stack.telegram.send_text(USER, "/settings")
+        reply = await stack.telegram.wait_for(lambda c: "Your settings" in c.params.get("text", ""))
+        markup = reply.params["reply_markup"]
+        markup = json.loads(markup) if isinstance(markup, str) else markup
+        (last,) = markup["inline_keyboard"][-1]
+        assert last["web_app"] == {"url": "https://spotter.example/app/?page=profile"}
