@@ -161,7 +161,7 @@ async def _first_render(runtime, exercise: str) -> float | None:
         uvicorn.Config(build_web(runtime, None), port=port, log_level="warning")  # type: ignore[arg-type]
     )
     task = asyncio.create_task(server.serve())
-    while not server.started:  # uvicorn offers no started event
+    while not server.started:  # noqa: ASYNC110 (uvicorn offers no started event)
         await asyncio.sleep(0.05)
     try:
         init_data = quote(sign_init_data(TOKEN, USER, int(time.time())), safe="")
