@@ -6,15 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from telegram.ext import Application
 
+from bot.handlers.settings import EQUIPMENT, INJURIES
 from bot.runtime import Runtime
 from core.engine.periods import local
 from core.errors import SpotterError
-from core.models import User
+from core.models import Preferences, User
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,32 @@ async def trained_exercises(asking: Asking) -> list[dict]:
         {"id": tid, "title": catalogue[tid].title if tid in catalogue else tid, "sets": n}
         for tid, n in ranked
     ]
+
+
+class TrainingForm(BaseModel):
+    """The training fields the Plan and Profile forms share (saved as preferences)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    goal: Literal["strength", "hypertrophy", "general"]
+    level: Literal["beginner", "intermediate", "advanced"]
+    days_per_week: int = Field(ge=1, le=7)
+    session_minutes: int = Field(ge=20, le=180)
+    equipment: list[Literal[EQUIPMENT]] = Field(default_factory=list)  # type: ignore[valid-type]
+    injuries: list[Literal[INJURIES]] = Field(default_factory=list)  # type: ignore[valid-type]
+
+    @staticmethod
+    def values(prefs: Preferences) -> dict:
+        """The form's fields prefilled from the lifter's preferences."""
+        return prefs.model_dump(include=set(TrainingForm.model_fields))
+
+
+def parse_form[F: BaseModel](model: type[F], body: dict) -> F:
+    """`body` as the form `model`, or a FormError naming the first problem."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise FormError(first_problem(exc)) from None
 
 
 def first_problem(exc: ValidationError) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field
 
 from bot.handlers.settings import EQUIPMENT, INJURIES
 from bot.miniapp.common import (
@@ -15,8 +15,9 @@ from bot.miniapp.common import (
     FormError,
     NotFound,
     Params,
-    first_problem,
+    TrainingForm,
     go,
+    parse_form,
 )
 from core.engine.loads import LoadingProfile, format_load
 from core.engine.plan import PlannedExercise, TrainingPlan
@@ -37,17 +38,9 @@ STATUS = {
 }
 
 
-class PlanForm(BaseModel):
+class PlanForm(TrainingForm):
     """What a new plan is built for; saved as the lifter's preferences, as /settings would."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    goal: Literal["strength", "hypertrophy", "general"]
-    level: Literal["beginner", "intermediate", "advanced"]
-    days_per_week: int = Field(ge=1, le=7)
-    session_minutes: int = Field(ge=20, le=180)
-    equipment: list[Literal[EQUIPMENT]] = Field(default_factory=list)  # type: ignore[valid-type]
-    injuries: list[Literal[INJURIES]] = Field(default_factory=list)  # type: ignore[valid-type]
     focus_muscles: list[Literal[FOCUS]] = Field(default_factory=list, max_length=3)  # type: ignore[valid-type]
 
 
@@ -64,7 +57,10 @@ async def page(asking: Asking, params: Params) -> Context:
     else:
         shown = live or draft
     context: Context = {
-        "form": _form_values(asking),
+        "form": {
+            **TrainingForm.values(user.preferences),
+            "focus_muscles": user.preferences.focus_muscles,
+        },
         "choices": {"equipment": EQUIPMENT, "injuries": INJURIES, "focus": FOCUS},
         "plan": None,
         "waiting": draft.id if draft and shown is not draft else "",
@@ -137,26 +133,10 @@ def _exercise(ex: PlannedExercise, catalogue, units: Units) -> dict:
     }
 
 
-def _form_values(asking: Asking) -> dict:
-    p = asking.user.preferences
-    return {
-        "goal": p.goal,
-        "level": p.level,
-        "days_per_week": p.days_per_week,
-        "session_minutes": p.session_minutes,
-        "equipment": p.equipment,
-        "injuries": p.injuries,
-        "focus_muscles": p.focus_muscles,
-    }
-
-
 async def request(asking: Asking, body: dict) -> Context:
     """Save the form as preferences and ask the engine for a draft to preview."""
     rt, user = asking.runtime, asking.user
-    try:
-        form = PlanForm.model_validate(body)
-    except ValidationError as exc:
-        raise FormError(first_problem(exc)) from None
+    form = parse_form(PlanForm, body)
     prefs = user.preferences.model_copy(update=form.model_dump())
     await rt.store.users.put(user.model_copy(update={"preferences": prefs, "updated_at": utcnow()}))
     try:

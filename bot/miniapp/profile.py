@@ -6,28 +6,19 @@ from __future__ import annotations
 
 import io
 from datetime import time
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from bot.handlers.data import erase_everything
 from bot.handlers.settings import EQUIPMENT, INJURIES
 from bot.jobs import schedule_reminder
-from bot.miniapp.common import Asking, Context, FormError, Params, first_problem, go
+from bot.miniapp.common import Asking, Context, FormError, Params, TrainingForm, go, parse_form
 from core.models import Units, time_zone, utcnow
 from core.services.export import export_document, export_filename
 
 
-class ProfileForm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProfileForm(TrainingForm):
     units: Units
-    goal: Literal["strength", "hypertrophy", "general"]
-    level: Literal["beginner", "intermediate", "advanced"]
-    days_per_week: int = Field(ge=1, le=7)
-    session_minutes: int = Field(ge=20, le=180)
-    equipment: list[Literal[EQUIPMENT]] = Field(default_factory=list)  # type: ignore[valid-type]
-    injuries: list[Literal[INJURIES]] = Field(default_factory=list)  # type: ignore[valid-type]
     timezone: str = Field(max_length=64)
     reminder: str = Field(default="", max_length=5)
 
@@ -57,13 +48,8 @@ async def page(asking: Asking, params: Params) -> Context:
     credential = await rt.store.credentials.get(user.id)
     return {
         "form": {
+            **TrainingForm.values(p),
             "units": user.units.value,
-            "goal": p.goal,
-            "level": p.level,
-            "days_per_week": p.days_per_week,
-            "session_minutes": p.session_minutes,
-            "equipment": p.equipment,
-            "injuries": p.injuries,
             "timezone": user.timezone,
             "reminder": p.reminder_time.strftime("%H:%M") if p.reminder_time else "",
         },
@@ -76,15 +62,10 @@ async def page(asking: Asking, params: Params) -> Context:
 
 async def save(asking: Asking, body: dict) -> Context:
     rt, user = asking.runtime, asking.user
-    try:
-        form = ProfileForm.model_validate(body)
-    except ValidationError as exc:
-        raise FormError(first_problem(exc)) from None
+    form = parse_form(ProfileForm, body)
     prefs = user.preferences.model_copy(
         update={
-            **form.model_dump(include={"goal", "level", "days_per_week", "session_minutes"}),
-            "equipment": list(form.equipment),
-            "injuries": list(form.injuries),
+            **form.model_dump(include=set(TrainingForm.model_fields)),
             "reminder_time": time.fromisoformat(form.reminder) if form.reminder else None,
         }
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -173,6 +173,11 @@ class PlanService:
             training = TrainingPlan.model_validate(plan.body)
             week = next((w for w in training.weeks if w.number == plan.week), training.weeks[0])
             days = [d for d in week.days if d.weekday]
+            if plan.started_at is not None:
+                # A plan that began this Wednesday made nothing due on Monday and Tuesday.
+                began = local(plan.started_at, user.timezone).date()
+                if began > monday:
+                    days = [d for d in days if monday + timedelta(d.weekday - 1) >= began]
         if days:
             due = [
                 d for d in days if d.weekday < weekday or (d.weekday == weekday and trained_today)

@@ -20,7 +20,7 @@ def day(key: str, weekday: int, template_id: str) -> PlanDay:
     return PlanDay(key=key, name=key, weekday=weekday, exercises=[exercise])
 
 
-async def setup(store, trained_monday: bool) -> PlanService:
+async def setup(store, trained_monday: bool, started: datetime = MONDAY) -> PlanService:
     await store.users.put(User(id=1, chat_id=1))
     await store.templates.replace_all(
         1, [HevyTemplate.model_validate(t).to_domain() for t in built_in_templates()]
@@ -28,7 +28,7 @@ async def setup(store, trained_monday: bool) -> PlanService:
     week = [day("day-1", 1, BENCH), day("day-2", 3, SQUAT), day("day-3", 5, ROW)]
     body = TrainingPlan(title="T", split="full_body", weeks=[PlanWeek(number=1, days=week)])
     await store.plans.put(
-        Plan(id="p", user_id=1, status=PlanStatus.IN_HEVY, started_at=MONDAY,
+        Plan(id="p", user_id=1, status=PlanStatus.IN_HEVY, started_at=started,
              body=body.model_dump(mode="json"))
     )  # fmt: skip
     if trained_monday:
@@ -63,3 +63,12 @@ async def test_a_finished_week_is_judged_on_the_whole_band(sqlite_store) -> None
         r.muscle: r for r in await plans.week_volume(1, MONDAY.date(), MONDAY + timedelta(days=8))
     }
     assert rows["chest"].status == "below" and rows["chest"].expected is None
+
+
+async def test_a_plan_begun_mid_week_made_nothing_due_before_it_began(sqlite_store) -> None:
+    plans = await setup(sqlite_store, trained_monday=False, started=MONDAY + timedelta(days=1))
+    rows = {
+        r.muscle: r for r in await plans.week_volume(1, MONDAY.date(), MONDAY + timedelta(days=2))
+    }
+    assert rows["chest"].status == "on track", "Monday's bench was before the plan began"
+    assert rows["chest"].expected == 0.0

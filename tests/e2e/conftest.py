@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -125,7 +126,23 @@ async def _until_ready(stack: Stack) -> None:
     raise AssertionError(f"spotter run did not become ready:\n{stack.log.read_text()}")
 
 
-__all__ = ["Stack", "load_snapshot"]
+async def link_snapshot(stack: Stack, snapshot_dir: Path, user_id: int):
+    """The real snapshot lifter as `user_id`, linked through /connect's login page and synced;
+    their account in the Hevy fake."""
+    tg = stack.telegram
+    account = stack.hevy.state.add_account("Snapshot Lifter")
+    load_snapshot(account, snapshot_dir)
+    tg.send_text(user_id, "/connect")
+    link = await tg.wait_for(
+        lambda c: c.params.get("chat_id") == user_id and "/link/" in c.params.get("text", "")
+    )
+    path = re.search(r"(/link/[\w-]+)", link.params["text"]).group(1)
+    assert (await stack.post(path, data={"api_key": account.api_key})).status_code == 200
+    await tg.wait_for(lambda c: "Synced: 169 workouts" in c.params.get("text", ""), 60)
+    return account
+
+
+__all__ = ["Stack", "link_snapshot", "load_snapshot"]
 
 
 @pytest.fixture

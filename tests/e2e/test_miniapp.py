@@ -5,12 +5,11 @@ and action answers only the session's own lifter."""
 from __future__ import annotations
 
 import json
-import re
 import time
 
 import pytest
 
-from tests.e2e.conftest import TOKEN, load_snapshot
+from tests.e2e.conftest import TOKEN, link_snapshot
 from tests.fakes.telegram import sign_init_data
 
 USER = 5151
@@ -62,14 +61,7 @@ async def session_for(stack, user_id: int) -> dict[str, str]:
 
 
 async def test_pages_and_actions_answer_only_their_own_lifter(stack, snapshot_dir) -> None:
-    tg = stack.telegram
-    account = stack.hevy.state.add_account("Snapshot Lifter")
-    load_snapshot(account, snapshot_dir)
-    tg.send_text(USER, "/connect")
-    link = await tg.wait_for(lambda c: "/link/" in c.params.get("text", ""))
-    path = re.search(r"(/link/[\w-]+)", link.params["text"]).group(1)
-    assert (await stack.post(path, data={"api_key": account.api_key})).status_code == 200
-    await tg.wait_for(lambda c: "Synced: 169 workouts" in c.params.get("text", ""), 60)
+    account = await link_snapshot(stack, snapshot_dir, USER)
     owner = await session_for(stack, USER)
     stranger = await session_for(stack, STRANGER)
     workout_id = next(iter(account.workouts.values()))["id"]

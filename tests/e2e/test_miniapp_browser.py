@@ -17,8 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from sandbox.seed import load_snapshot
-from tests.e2e.conftest import TOKEN
+from tests.e2e.conftest import TOKEN, link_snapshot
 from tests.fakes.telegram import sign_init_data
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -51,16 +50,19 @@ async def shoot(page, folder: Path, name: str) -> Path:
 
 
 async def linked(stack, snapshot_dir: Path):
-    """The snapshot lifter, linked and synced through the chat; their Hevy account."""
-    tg = stack.telegram
-    account = stack.hevy.state.add_account("Snapshot Lifter")
-    load_snapshot(account, snapshot_dir)
-    tg.send_text(USER, "/connect")
-    link = await tg.wait_for(lambda c: "/link/" in c.params.get("text", ""))
-    path = re.search(r"http://127\.0\.0\.1:\d+(/link/[\w-]+)", link.params["text"]).group(1)
-    assert (await stack.post(path, data={"api_key": account.api_key})).status_code == 200
-    await tg.wait_for(lambda c: "Synced: 169 workouts" in c.params.get("text", ""), 60)
-    return account
+    return await link_snapshot(stack, snapshot_dir, USER)
+
+
+async def phone(browser) -> tuple:
+    """A 390×844 page at 2× and the list its console and script errors go to."""
+    context = await browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2
+    )
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return page, errors
 
 
 async def linked_with_a_plan(stack, snapshot_dir: Path) -> None:
@@ -86,12 +88,8 @@ async def test_a_lifter_sees_their_week_and_a_forged_launch_sees_the_door(
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            context = await browser.new_context(
-                viewport={"width": 390, "height": 844}, device_scale_factor=2
-            )
-            page = await context.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page, errors = await phone(browser)
+            context = page.context
             started = time.perf_counter()
             await page.goto(launch_url(stack.web, sign_init_data(TOKEN, USER, int(time.time()))))
             await page.wait_for_selector("#today", timeout=10_000)
@@ -148,13 +146,8 @@ async def test_a_lifter_walks_every_page_and_acts_from_it(
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
-            context = await browser.new_context(
-                viewport={"width": 390, "height": 844}, device_scale_factor=2
-            )
-            page = await context.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page, errors = await phone(browser)
+            context = page.context
             await page.goto(launch_url(stack.web, sign_init_data(TOKEN, USER, int(time.time()))))
             await page.wait_for_selector("#today", timeout=10_000)
             assert "No plan yet" in await page.inner_text("#today")
