@@ -92,6 +92,19 @@ async def test_pages_and_actions_answer_only_their_own_lifter(stack, snapshot_di
 
     bad = await stack.post("/app/api/profile", headers=owner, json={"units": "stone"})
     assert bad.status_code == 400 and set(bad.json()) == {"error"}
+
+    exported = await stack.post("/app/api/export", headers=owner, json={})
+    assert exported.status_code == 200 and "in your chat" in exported.json()["notice"]
+    document = await stack.telegram.wait_for(lambda c: c.method == "sendDocument")
+    assert document.params["chat_id"] in (USER, str(USER))
+    assert json.loads(document.files["document"])["user"]["id"] == USER
+
+    unsure = await stack.post("/app/api/delete", headers=owner, json={"confirm": "yes"})
+    assert unsure.status_code == 400 and (await stack.get("/app/api/me", headers=owner)).is_success
+    gone = await stack.post("/app/api/delete", headers=owner, json={"confirm": "delete"})
+    assert gone.status_code == 200 and gone.json()["gone"] is True
+    assert (await stack.get("/app/page/today", headers=owner)).status_code == 401
+    assert (await stack.get("/app/page/today", headers=stranger)).status_code == 200
     for page in ("today", "history", "progress", "plan", "profile", "workout"):
         assert (await stack.get(f"/app/page/{page}")).status_code == 401, page
     for action in ("profile", "plan", "approve", "link", "export", "delete"):
