@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from core.engine.loads import to_user_units
-from core.engine.patterns import Exposure
+from core.engine.patterns import Exposure, new_bests, runs
 from core.engine.volume import MuscleVolume
 from core.models import Units
 
@@ -25,23 +25,21 @@ def _png(fig: Figure) -> bytes:
 
 
 def progress_chart(title: str, series: list[Exposure], units: Units) -> bytes:
-    """e1RM per session over time, with each new best marked."""
+    """e1RM per session over time, each new best marked (never the first session), the line
+    broken where training paused for more than 8 weeks."""
     fig = Figure(figsize=(7, 3.6))
     ax = fig.subplots()
-    days = [e.at for e in series]
-    values = [to_user_units(e.e1rm, units) for e in series]
-    ax.plot(days, values, color="#3b6ea5", linewidth=1.6, marker="o", markersize=2.5)
-    best, pr_days, pr_values = 0.0, [], []
-    for day, value in zip(days, values, strict=True):
-        if value > best:
-            best = value
-            pr_days.append(day)
-            pr_values.append(value)
-    ax.scatter(pr_days, pr_values, color="#d1495b", zorder=3, s=22, label="new best")
+    for run in runs(series):
+        ax.plot([e.at for e in run], [to_user_units(e.e1rm, units) for e in run],
+                color="#3b6ea5", linewidth=1.6, marker="o", markersize=2.5)  # fmt: skip
+    bests = [e for e, best in zip(series, new_bests(series), strict=True) if best]
+    ax.scatter([e.at for e in bests], [to_user_units(e.e1rm, units) for e in bests],
+               color="#d1495b", zorder=3, s=22, label="new best")  # fmt: skip
     ax.set_title(f"{title}: estimated 1RM")
     ax.set_ylabel(units.value)
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    if bests:
+        ax.legend(loc="lower right", fontsize=8)
     fig.autofmt_xdate()
     return _png(fig)
 

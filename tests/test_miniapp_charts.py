@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.miniapp.progress import GAP, chart_columns
-from core.engine.patterns import Exposure, exposures
+from bot.miniapp.progress import chart_columns
+from core.engine.patterns import BREAK, Exposure, exposures
 from core.models import SetRow, SetType, Units
 
 T0 = datetime(2025, 1, 6, 18, tzinfo=UTC)
@@ -31,7 +31,7 @@ def test_an_exposure_carries_its_best_set_and_its_heaviest_set() -> None:
 
 
 def test_a_long_break_is_a_gap_and_the_first_point_is_no_record() -> None:
-    back = T0 + timedelta(weeks=1) + GAP + timedelta(days=1)
+    back = T0 + timedelta(weeks=1) + BREAK + timedelta(days=1)
     series = [
         Exposure(T0, "a", 100.0, 85.0, 5, 8.0, 90.0, 3),
         Exposure(T0 + timedelta(weeks=1), "b", 102.0, 87.5, 5, None, 87.5, 5),
@@ -56,3 +56,15 @@ def test_columns_are_in_the_lifters_units() -> None:
     columns = chart_columns(series, Units.LB, "UTC")
     assert columns["units"] == "lb" and columns["e1rm"] == [220.5]
     assert "from 198.42 lb × 3" in columns["label"][0]
+
+
+def test_new_bests_never_mark_the_first_session_and_runs_cut_at_breaks() -> None:
+    from core.engine.patterns import new_bests, runs
+
+    at = [T0, T0 + timedelta(weeks=1), T0 + timedelta(weeks=1) + BREAK, T0 + timedelta(weeks=30)]
+    series = [
+        Exposure(t, str(i), e) for i, (t, e) in enumerate(zip(at, (90, 95, 95, 97), strict=True))
+    ]
+    assert new_bests(series) == [False, True, False, True]
+    assert [[e.workout_id for e in run] for run in runs(series)] == [["0", "1", "2"], ["3"]]
+    assert new_bests([]) == [] and runs([]) == []

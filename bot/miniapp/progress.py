@@ -8,12 +8,11 @@ from datetime import timedelta
 
 from bot.miniapp.common import Asking, Context, NotFound, Params, day_label, trained_exercises
 from core.engine.loads import format_load, to_user_units
-from core.engine.patterns import Exposure, exposures
+from core.engine.patterns import Exposure, exposures, new_bests, runs
 from core.engine.periods import local, week_start, week_window
 from core.engine.volume import BANDS, band_for, weekly_hard_sets
 from core.models import Units, utcnow
 
-GAP = timedelta(weeks=8)  # a longer break than this is drawn as a break, not a line across it
 VOLUME_WEEKS = 8
 
 
@@ -65,32 +64,29 @@ async def chart(asking: Asking, params: Params) -> Context:
 
 def chart_columns(series: list[Exposure], units: Units, tz: str) -> Context:
     """x (seconds), e1RM, heaviest set, PR marker (the e1RM where it beat every earlier one; the
-    first session is no record) and the label of the sets behind each point. A break longer than
-    GAP gets a point of nulls in between, so no line is drawn across it."""
+    first session is no record) and the label of the sets behind each point. A break in training
+    gets a point of nulls in between, so no line is drawn across it."""
     columns: dict[str, list] = {"x": [], "e1rm": [], "heaviest": [], "pr": [], "label": []}
-    best = None
-    previous = None
-    for e in series:
-        if previous is not None and e.at - previous > GAP:
-            middle = previous + (e.at - previous) / 2
-            for key, value in (("x", middle.timestamp()), ("e1rm", None), ("heaviest", None)):
-                columns[key].append(value)
-            columns["pr"].append(None)
-            columns["label"].append(None)
-        e1rm = round(to_user_units(e.e1rm, units), 1)
-        record = best is not None and e.e1rm > best + 1e-9
-        best = e.e1rm if best is None else max(best, e.e1rm)
-        rpe = f" @ RPE {e.rpe:g}" if e.rpe is not None else ""
-        columns["x"].append(e.at.timestamp())
-        columns["e1rm"].append(e1rm)
-        columns["heaviest"].append(round(to_user_units(e.heaviest_kg, units), 2))
-        columns["pr"].append(e1rm if record else None)
-        columns["label"].append(
-            f"{day_label(e.at, tz)}: e1RM {format_load(e.e1rm, units, estimate=True)} from "
-            f"{_set(e.weight_kg, e.reps, units)}{rpe}; heaviest "
-            f"{_set(e.heaviest_kg, e.heaviest_reps, units)}" + (" · new best" if record else "")
-        )
-        previous = e.at
+    records = iter(new_bests(series))
+    for n, run in enumerate(runs(series)):
+        if n:
+            middle = columns["x"][-1] + (run[0].at.timestamp() - columns["x"][-1]) / 2
+            columns["x"].append(middle)
+            for key in ("e1rm", "heaviest", "pr", "label"):
+                columns[key].append(None)
+        for e in run:
+            record = next(records)
+            e1rm = round(to_user_units(e.e1rm, units), 1)
+            rpe = f" @ RPE {e.rpe:g}" if e.rpe is not None else ""
+            columns["x"].append(e.at.timestamp())
+            columns["e1rm"].append(e1rm)
+            columns["heaviest"].append(round(to_user_units(e.heaviest_kg, units), 2))
+            columns["pr"].append(e1rm if record else None)
+            columns["label"].append(
+                f"{day_label(e.at, tz)}: e1RM {format_load(e.e1rm, units, estimate=True)} from "
+                f"{_set(e.weight_kg, e.reps, units)}{rpe}; heaviest "
+                f"{_set(e.heaviest_kg, e.heaviest_reps, units)}" + (" · new best" if record else "")
+            )
     return {"units": units.value, "workouts": [e.workout_id for e in series], **columns}
 
 

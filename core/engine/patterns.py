@@ -60,6 +60,28 @@ def exposures(
     return sorted(best.values(), key=lambda e: e.at)
 
 
+BREAK = timedelta(weeks=8)  # a longer pause is a break in training: a curve does not span it
+
+
+def new_bests(series: list[Exposure]) -> list[bool]:
+    """Per session, whether its e1RM beat every earlier one (the first session is no record)."""
+    flags, best = [], None
+    for e in series:
+        flags.append(best is not None and e.e1rm > best + 1e-9)
+        best = e.e1rm if best is None else max(best, e.e1rm)
+    return flags
+
+
+def runs(series: list[Exposure], gap: timedelta = BREAK) -> list[list[Exposure]]:
+    """The series cut wherever training paused for longer than `gap`."""
+    cut: list[list[Exposure]] = []
+    for e in series:
+        if not cut or e.at - cut[-1][-1].at > gap:
+            cut.append([])
+        cut[-1].append(e)
+    return cut
+
+
 @dataclass(frozen=True, slots=True)
 class Stall:
     template_id: str
