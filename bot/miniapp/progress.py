@@ -10,7 +10,7 @@ from bot.miniapp.common import Asking, Context, NotFound, Params, day_label, tra
 from core.engine.loads import format_load, to_user_units
 from core.engine.patterns import Exposure, exposures, new_bests, runs
 from core.engine.periods import local, week_start, week_window
-from core.engine.volume import BANDS, band_for, weekly_hard_sets
+from core.engine.volume import BANDS, MuscleVolume, band_for, weekly_hard_sets
 from core.models import Units, utcnow
 
 VOLUME_WEEKS = 8
@@ -112,12 +112,9 @@ async def weekly_volume(asking: Asking) -> list[dict]:
         weeks = []
         for monday, sets in zip(mondays, values, strict=True):
             current = monday == this_monday
-            if current:
-                status = "so-far"
-            elif band is None:
-                status = "no-band"
-            else:
-                status = "below" if sets < band[0] else "above" if sets > band[1] else "in"
+            low, high = band if band else (None, None)
+            judged = MuscleVolume(muscle, sets, low, high).status  # a finished week's verdict
+            status = "so-far" if current else judged.replace(" ", "-")
             weeks.append(
                 {
                     "label": "so far" if current else f"{monday.day}/{monday.month}",
