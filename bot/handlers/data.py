@@ -7,12 +7,15 @@ import io
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ContextTypes
 
-from bot.handlers import runtime
+from bot.handlers import callback_parts, runtime
 from bot.jobs import unschedule_user
+from core.engine.catalogue import MUSCLES, is_local
+from core.services.catalogue import set_muscle
 from core.services.csv_import import CsvImportError, import_csv
 from core.services.export import export_document, export_filename
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
+MAX_LISTED = 10  # own exercises listed (with a button each) after an import
 
 
 async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,17 +48,89 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except CsvImportError as exc:
         await update.message.reply_text(f"Nothing was imported: {exc}.")
         return
-    note = ""
-    if result.unmapped:
-        names = ", ".join(sorted(result.unmapped)[:8])
-        note = (
-            f"\nThese exercises aren't in your Hevy catalogue, so I kept them under their names: "
-            f"{names}."
-        )
-    await update.message.reply_text(
-        f"Imported {len(result.workouts)} workouts ({result.set_count} sets, "
-        f"{result.units} file).{note}"
+    switch = None
+    text = (
+        f"Imported {len(result.workouts)} workouts ({result.set_count} sets, {result.units} file)."
     )
+    if result.units != user.units.value:
+        text += f" Your file is in {result.units}; Spotter shows {user.units.value}. Switch?"
+        switch = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        f"Use {result.units}", callback_data=f"set:units:{result.units}"
+                    )
+                ]
+            ]
+        )
+    await update.message.reply_text(text, reply_markup=switch)
+    if result.created:
+        await update.message.reply_text(
+            own_exercises_text(result.created), reply_markup=muscle_buttons(result.created)
+        )
+
+
+def own_exercises_text(created) -> str:
+    """The titles no catalogue knows, now the lifter's own exercises, with the guessed muscle."""
+    lines = [
+        f"{len(created)} exercise{'s' if len(created) > 1 else ''} I didn't know became your own, "
+        "muscles guessed from the closest Hevy exercise:"
+    ]
+    for template, like in created[:MAX_LISTED]:
+        source = f" (like {like.title})" if like else " (no guess)"
+        lines.append(f"• {template.title} → {_muscle(template.primary_muscle_group)}{source}")
+    if len(created) > MAX_LISTED:
+        lines.append(f"…and {len(created) - MAX_LISTED} more.")
+    lines.append("Tap one to correct its muscle; plans and weekly volume count it there.")
+    return "\n".join(lines)
+
+
+def muscle_buttons(created) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(template.title[:40], callback_data=f"mus:{template.id}")]
+            for template, _ in created[:MAX_LISTED]
+        ]
+    )
+
+
+async def muscle_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`mus:<id>` offers the muscles; `mus:<id>:<muscle>` corrects one own exercise's guess."""
+    query = update.callback_query
+    _, template_id, muscle = callback_parts(query.data, 3)
+    store = runtime(context).store
+    user_id = update.effective_user.id
+    mine = await store.templates.get(user_id, template_id)
+    if mine is None or not is_local(template_id):
+        await query.answer("That exercise is gone; import again to see it.")
+        return
+    if not muscle:
+        rows = [
+            [
+                InlineKeyboardButton(_muscle(m), callback_data=f"mus:{template_id}:{m}")
+                for m in MUSCLES[i : i + 3]
+            ]
+            for i in range(0, len(MUSCLES), 3)
+        ]
+        await query.answer()
+        await query.edit_message_text(
+            f"{mine.title}: which muscle does it train most?",
+            reply_markup=InlineKeyboardMarkup(rows),
+        )
+        return
+    try:
+        fixed = await set_muscle(store, user_id, template_id, muscle)
+    except ValueError:
+        await query.answer("That button is out of date.")
+        return
+    await query.answer("Saved.")
+    await query.edit_message_text(
+        f"{fixed.title} now counts for {_muscle(fixed.primary_muscle_group)}."
+    )
+
+
+def _muscle(name: str) -> str:
+    return name.replace("_", " ")
 
 
 async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,9 +1,10 @@
 """Importing Hevy's "Export data" CSV, for lifters without Hevy Pro (no API access).
 
 Both header variants (kg/km, and lb/miles for lb users) become the same normalized workouts as
-an API sync. Exercises are named, not id'd: titles map to the user's catalogue exactly, then
-by a normalized form; a title that maps to nothing is kept under a stable `unmapped:` id and
-reported, never dropped. A file with any bad row imports nothing.
+an API sync. Exercises are named, not id'd: titles map to the lifter's catalogue (Hevy's
+built-in exercises are bundled, so no Hevy link is needed) exactly, then by a normalized form; a
+title that maps to nothing becomes the lifter's own exercise, its muscles guessed from the
+closest built-in one, and is reported, never dropped. A file with any bad row imports nothing.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import asyncio
 import csv
 import hashlib
 import io
-import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.engine.catalogue import guess_template, local_id, normalize_title
 from core.errors import SpotterError
 from core.models import ExerciseSet, ExerciseTemplate, SetType, Workout, WorkoutExercise
 from core.ports import Store
+from core.services.catalogue import add_own, user_catalogue
 from core.units import LB_PER_KG, lb_to_kg
 
 MILE_M = 1609.344
@@ -45,7 +48,6 @@ _COMMON = [
     "rpe",
 ]
 _DATE_FORMATS = ("%d %b %Y, %H:%M", "%d %B %Y, %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
-UNMAPPED_PREFIX = "unmapped:"
 
 
 class CsvImportError(SpotterError):
@@ -59,15 +61,13 @@ class CsvImport:
     workouts: list[Workout]
     units: str  # "kg" or "lb": which header variant the file used
     unmapped: dict[str, int] = field(default_factory=dict)  # exercise title → sets
+    # The lifter's own exercises made for the unmapped titles, each with the built-in exercise
+    # its muscles were guessed from (None: no guess, "other").
+    created: list[tuple[ExerciseTemplate, ExerciseTemplate | None]] = field(default_factory=list)
 
     @property
     def set_count(self) -> int:
         return sum(len(e.sets) for w in self.workouts for e in w.exercises)
-
-
-def normalize_title(title: str) -> str:
-    """A forgiving form of an exercise title: case, punctuation and spacing ignored."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", title.casefold()).split())
 
 
 class TitleMatcher:
@@ -85,7 +85,7 @@ class TitleMatcher:
         return self._exact.get(title) or self._normal.get(normalize_title(title))
 
 
-def parse_hevy_csv(text: str, templates: list[ExerciseTemplate], timezone: str) -> CsvImport:
+def parse_hevy_csv(text: str, templates: Iterable[ExerciseTemplate], timezone: str) -> CsvImport:
     """Read a Hevy export; CsvImportError (with the line) for anything that is not right."""
     if len(text) > MAX_BYTES:
         raise CsvImportError(f"the file is larger than {MAX_BYTES // 2**20} MB")
@@ -109,14 +109,19 @@ def parse_hevy_csv(text: str, templates: list[ExerciseTemplate], timezone: str) 
         raise CsvImportError("the file has a header but no sets")
     workouts = [_workout(key, data) for key, data in sessions.items()]
     workouts.sort(key=lambda w: w.start_time)
-    return CsvImport(workouts=workouts, units=units, unmapped=unmapped)
+    titles: dict[str, str] = {}
+    for title in unmapped:  # one exercise per normalized title, named as first written
+        titles.setdefault(local_id(title), title)
+    created = [guess_template(title, _kind(tid, workouts)) for tid, title in titles.items()]
+    return CsvImport(workouts=workouts, units=units, unmapped=unmapped, created=created)
 
 
 async def import_csv(store: Store, user_id: int, text: str, timezone: str) -> CsvImport:
     """Parse the whole file (in a worker thread: a 20 MB file takes seconds), then store it in
     one call; a bad file stores nothing."""
-    templates = await store.templates.list(user_id)
-    parsed = await asyncio.to_thread(parse_hevy_csv, text, templates, timezone)
+    catalogue = await user_catalogue(store, user_id)
+    parsed = await asyncio.to_thread(parse_hevy_csv, text, catalogue.values(), timezone)
+    await add_own(store, user_id, [template for template, _ in parsed.created])
     await store.workouts.upsert(user_id, parsed.workouts)
     return parsed
 
@@ -158,7 +163,7 @@ def _read_row(
     template_id = matcher.match(title)
     if template_id is None:
         unmapped[title] = unmapped.get(title, 0) + 1
-        template_id = UNMAPPED_PREFIX + normalize_title(title)
+        template_id = local_id(title)
     if units == "kg":
         weight = _number(row["weight_kg"], line, "weight_kg", MAX_KG)
         distance = _number(row["distance_km"], line, "distance_km", MAX_KM)
@@ -257,3 +262,17 @@ def _number(
     if whole and number != int(number):
         raise CsvImportError(f"line {line}: {column} {text} is not a whole number")
     return number
+
+
+def _kind(template_id: str, workouts: list[Workout]) -> str:
+    """How an exercise was logged, from its sets: with weight, reps only, time or distance."""
+    sets = [
+        s for w in workouts for e in w.exercises if e.template_id == template_id for s in e.sets
+    ]
+    if any(s.weight_kg for s in sets):
+        return "weight_reps"
+    if any(s.reps for s in sets):
+        return "reps_only"
+    if any(s.distance_m for s in sets):
+        return "distance_duration"
+    return "duration"

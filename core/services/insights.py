@@ -31,6 +31,7 @@ from core.engine.volume import MuscleVolume, against_bands, hard_sets, tonnage
 from core.errors import SpotterError
 from core.models import ExerciseTemplate, SetRow, User, Workout, utcnow
 from core.ports import Store
+from core.services.catalogue import user_catalogue
 
 
 class UnknownUser(SpotterError):
@@ -143,7 +144,7 @@ class Insights:
         return user
 
     async def catalogue(self, user_id: int) -> dict[str, ExerciseTemplate]:
-        return {t.id: t for t in await self._store.templates.list(user_id)}
+        return await user_catalogue(self._store, user_id)
 
     async def usage(self, user_id: int) -> Counter[str]:
         """Working sets logged per exercise: what this lifter actually trains."""

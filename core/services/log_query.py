@@ -27,6 +27,7 @@ from core.engine.periods import local
 from core.errors import SpotterError
 from core.models import ExerciseTemplate, Units, Workout
 from core.ports import Store
+from core.services.catalogue import user_catalogue
 
 TIME_LIMIT = 0.5  # seconds of SQLite work per query
 MAX_ROWS = 200
@@ -263,7 +264,7 @@ class TrainingLog:
             if cached is not None and cached.version == version:
                 return cached
             workouts = await self._store.workouts.list(user_id)
-            templates = {t.id: t for t in await self._store.templates.list(user_id)}
+            templates = await user_catalogue(self._store, user_id)
             conn = await asyncio.to_thread(
                 build_database, workouts, templates, user.units, user.timezone
             )

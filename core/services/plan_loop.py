@@ -22,6 +22,7 @@ from core.engine.progression import DoneSet, Prescription, advance, deload_week
 from core.engine.records import working
 from core.models import ExerciseTemplate, Plan, PlanStatus, Units, Workout, utcnow
 from core.ports import Store
+from core.services.catalogue import user_catalogue
 from core.services.outbox import Outbox
 from core.services.plan_writer import PlanWriter
 from core.services.user_lease import UserBusy, UserLeases
@@ -154,7 +155,7 @@ class PlanLoop:
         """Commit next week's prescriptions and the note explaining them (one write)."""
         user = await self._store.users.get(user_id)
         units = user.units if user else Units.KG
-        catalogue = {t.id: t for t in await self._store.templates.list(user_id)}
+        catalogue = await user_catalogue(self._store, user_id)
         training = TrainingPlan.model_validate(plan.body)
         week = _week(plan)
         matched = await self._matched(user_id, plan)

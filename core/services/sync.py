@@ -18,6 +18,7 @@ from core.hevy.client import PAGE_SIZE, HevyClient
 from core.hevy.errors import HevyError
 from core.models import SyncState, Workout, utcnow
 from core.ports import Store
+from core.services.catalogue import own_exercises
 from core.services.user_lease import UserLeases, ensure_user
 
 log = logging.getLogger(__name__)
@@ -97,10 +98,12 @@ class SyncService:
         return report
 
     async def refresh_templates(self, user_id: int, client: HevyClient, state: SyncState) -> None:
-        """Replace the cached catalogue (built-in and custom exercises) with Hevy's."""
+        """Replace the cached catalogue (built-in and custom exercises) with Hevy's, keeping the
+        exercises Spotter made for titles of a CSV import (Hevy does not know them)."""
         templates = [t.to_domain() for t in await client.exercise_templates()]
         await ensure_user(self._store, user_id)
-        await self._store.templates.replace_all(user_id, templates)
+        own = own_exercises(await self._store.templates.list(user_id))
+        await self._store.templates.replace_all(user_id, [*templates, *own])
         state.templates_refreshed_at = self._clock()
 
     async def _backfill(

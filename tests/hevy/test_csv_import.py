@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.engine.catalogue import local_id
 from core.hevy.models import HevyTemplate
 from core.models import ExerciseTemplate, SetRow, User
 from core.ports import Store
@@ -171,9 +172,13 @@ def test_quotes_emoji_empty_weights_set_types_and_unmapped_titles() -> None:
     assert [s.type for s in bench.sets] == ["warmup", "normal", "failure"]
     assert bench.sets[1].rpe == 8.5
     assert push_up.sets[0].weight_kg is None and push_up.sets[0].type == "dropset"
-    assert treadmill.template_id == "unmapped:treadmill"
+    assert treadmill.template_id == local_id("Treadmill") == local_id("treadmill!")
     assert treadmill.sets[0].distance_m == 2500 and treadmill.sets[0].duration_s == 900
     assert result.unmapped == {"Treadmill": 1}
+    ((own, like),) = result.created
+    assert (own.id, own.title, own.is_custom) == (treadmill.template_id, "Treadmill", True)
+    assert own.type == "distance_duration", "how it was logged, not how the look-alike is"
+    assert like.title == "Treadmill" and own.primary_muscle_group == "cardio", "guessed"
 
 
 @pytest.mark.parametrize(
