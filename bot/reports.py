@@ -35,8 +35,7 @@ def today_text(day: PlanDay, catalogue: Mapping[str, ExerciseTemplate], units: U
     when = f" ({_WEEKDAY[day.weekday]})" if day.weekday else ""
     lines = [f"Next session: {day.name}{when}"]
     for ex in day.exercises:
-        title = catalogue[ex.template_id].title if ex.template_id in catalogue else ex.template_id
-        lines.append(f"• {describe_exercise(ex, title, units)}")
+        lines.append(f"• {describe_exercise(ex, catalogue.get(ex.template_id), units)}")
     return "\n".join(lines)
 
 

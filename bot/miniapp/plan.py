@@ -4,6 +4,7 @@ validator's notes and is approved here through the same PlanWriter as the chat's
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Literal
 
 from pydantic import Field
@@ -19,20 +20,19 @@ from bot.miniapp.common import (
     go,
     parse_form,
 )
-from core.engine.loads import LoadingProfile, format_load
+from core.engine.loads import LoadingProfile
 from core.engine.plan import PlannedExercise, TrainingPlan
-from core.engine.plan_text import WEEKDAY, progression_text, reps_text
+from core.engine.plan_text import WEEKDAY, prescription
 from core.engine.validator import validate
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
 from core.models import Plan, PlanStatus, Units, utcnow
-from core.services.plan_writer import set_loads
 from core.services.plans import LIVE
 
 FOCUS = ("chest", "back", "shoulders", "quads", "hamstrings", "glutes", "biceps", "triceps")
 STATUS = {
     PlanStatus.DRAFT: "proposal, not in Hevy yet",
-    PlanStatus.APPROVED: "approved, writing to Hevy",
+    PlanStatus.APPROVED: "approved",
     PlanStatus.IN_HEVY: "in Hevy",
     PlanStatus.ACTIVE: "in Hevy, under way",
 }
@@ -64,6 +64,7 @@ async def page(asking: Asking, params: Params) -> Context:
         "choices": {"equipment": EQUIPMENT, "injuries": INJURIES, "focus": FOCUS},
         "plan": None,
         "waiting": draft.id if draft and shown is not draft else "",
+        "linked": await rt.store.credentials.get(user.id) is not None,
     }
     if shown is None:
         return context
@@ -112,41 +113,24 @@ async def page(asking: Asking, params: Params) -> Context:
 
 def _exercise(ex: PlannedExercise, catalogue, units: Units) -> dict:
     template = catalogue.get(ex.template_id)
-    loads = set_loads(
-        ex, template.equipment if template else "other", LoadingProfile.for_units(units)
-    )
-    if ex.load_kg is None:
-        load = "load: your pick"
-    elif len(set(loads)) > 1:
-        load = f"top set {format_load(loads[0], units)}, back-offs {format_load(loads[1], units)}"
-    else:
-        load = format_load(ex.load_kg, units)
-    warm = f"{ex.warmup_sets} warm-up + " if ex.warmup_sets else ""
-    rpe = f" @ RPE {ex.rpe:g}" if ex.rpe is not None else ""
-    return {
-        "title": template.title if template else ex.template_id,
-        "sets": f"{warm}{ex.sets} × {reps_text(ex)}{rpe}",
-        "load": load,
-        "rest": f"rest {ex.rest_seconds // 60}:{ex.rest_seconds % 60:02d}",
-        "progression": progression_text(ex),
-        "why": ex.notes,
-    }
+    words = prescription(ex, template.equipment if template else "other", units)
+    return {"title": template.title if template else ex.template_id, **asdict(words)}
 
 
 async def request(asking: Asking, body: dict) -> Context:
-    """Save the form as preferences and ask the engine for a draft to preview."""
+    """Save the form as preferences (it asks what the setup does) and ask for a draft."""
     rt, user = asking.runtime, asking.user
     form = parse_form(PlanForm, body)
     prefs = user.preferences.model_copy(update=form.model_dump())
-    await rt.store.users.put(user.model_copy(update={"preferences": prefs, "updated_at": utcnow()}))
+    changed = {"preferences": prefs, "set_up": True, "updated_at": utcnow()}
+    await rt.store.users.put(user.model_copy(update=changed))
     try:
         proposal = await rt.plans.propose(user.id)
     except SpotterError as exc:
         raise FormError(getattr(exc, "user_message", None) or str(exc)) from None
     if proposal.refused or proposal.plan is None:
         raise FormError(f"No sound plan fits that: {proposal.refused}")
-    return go("plan", "Your new plan: look it over, then approve it to write it into Hevy.",
-              plan=proposal.plan.id)  # fmt: skip
+    return go("plan", "Your new plan: look it over, then approve it.", plan=proposal.plan.id)
 
 
 async def approve(asking: Asking, body: dict) -> Context:
@@ -158,6 +142,8 @@ async def approve(asking: Asking, body: dict) -> Context:
     except (HevyError, SpotterError) as exc:
         message = getattr(exc, "user_message", None) or "Writing to Hevy failed."
         raise FormError(f"{message} Try again; nothing is duplicated.") from None
+    if not written.routines:
+        return go("plan", "Approved. With no Hevy link it lives here: Today shows each session.")
     return go("plan", f"Done: {len(written.routines)} routines are in your Spotter folder in Hevy.")
 
 

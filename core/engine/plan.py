@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.engine.progression import Progression
+from core.engine.loads import LoadingProfile, round_load
+from core.engine.progression import Progression, RpeTopSet, backoff_load
 
 
 class _Model(BaseModel):
@@ -74,3 +75,14 @@ class TrainingPlan(_Model):
     @property
     def training_weeks(self) -> list[PlanWeek]:
         return [w for w in self.weeks if not w.deload]
+
+
+def set_loads(ex: PlannedExercise, equipment: str, profile: LoadingProfile) -> list[float | None]:
+    """Each working set's load as planned: a top set and its back-offs (at the model's share,
+    rounded to the lifter's plates) for an RPE top-set exercise, else the same load for all."""
+    if isinstance(ex.progression, RpeTopSet) and ex.load_kg is not None:
+        backoff = backoff_load(
+            ex.progression, ex.load_kg, lambda kg: round_load(kg, equipment, profile)
+        )
+        return [ex.load_kg] + [backoff] * (ex.sets - 1)
+    return [ex.load_kg] * ex.sets

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from core.engine.loads import format_load
-from core.engine.plan import PlannedExercise, TrainingPlan
+from core.engine.loads import LoadingProfile, format_load
+from core.engine.plan import PlannedExercise, TrainingPlan, set_loads
 from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet
 from core.engine.validator import week_sets_per_muscle
 from core.engine.volume import BANDS
@@ -34,15 +35,116 @@ def progression_text(ex: PlannedExercise) -> str:
     return "no progression"
 
 
-def describe_exercise(ex: PlannedExercise, title: str, units: Units) -> str:
-    """`Bench Press (Barbell) — 2 warm-up + 3 × 5–8 @ RPE 8 · 80 kg · rest 3:00 · …`."""
+@dataclass(frozen=True, slots=True)
+class Prescription:
+    """One planned exercise in words, the same in the chat, the Mini App and Hevy's notes."""
+
+    sets: str  # "2 warm-up + 3 × 5–8 @ RPE 8"
+    load: str  # "80 kg", "top set 100 kg, back-offs 90 kg" or "load: your pick"
+    rest: str  # "rest 3:00"
+    progression: str  # "double progression"
+    why: str  # where the load came from, or how to pick one
+
+
+def prescription(ex: PlannedExercise, equipment: str, units: Units) -> Prescription:
+    loads = set_loads(ex, equipment, LoadingProfile.for_units(units))
+    if ex.load_kg is None:
+        load = "load: your pick"
+    elif len(set(loads)) > 1:
+        load = f"top set {format_load(loads[0], units)}, back-offs {format_load(loads[1], units)}"
+    else:
+        load = format_load(ex.load_kg, units)
     warm = f"{ex.warmup_sets} warm-up + " if ex.warmup_sets else ""
     rpe = f" @ RPE {ex.rpe:g}" if ex.rpe is not None else ""
-    load = format_load(ex.load_kg, units) if ex.load_kg is not None else "load: your pick"
-    rest = f"{ex.rest_seconds // 60}:{ex.rest_seconds % 60:02d}"
-    sets = f"{ex.sets} × {reps_text(ex)}"
-    line = f"{title} — {warm}{sets}{rpe} · {load} · rest {rest} · {progression_text(ex)}"
-    return f"{line}\n      {ex.notes}" if ex.notes else line
+    return Prescription(
+        sets=f"{warm}{ex.sets} × {reps_text(ex)}{rpe}",
+        load=load,
+        rest=f"rest {ex.rest_seconds // 60}:{ex.rest_seconds % 60:02d}",
+        progression=progression_text(ex),
+        why=ex.notes,
+    )
+
+
+def hevy_notes(p: Prescription) -> str:
+    """A routine exercise's notes in Hevy, which has no field for RPE, ranges or back-offs."""
+    return ". ".join(part for part in (p.sets, p.load, p.progression, p.why) if part)
+
+
+def describe_exercise(ex: PlannedExercise, template: ExerciseTemplate | None, units: Units) -> str:
+    """`Bench Press (Barbell) — 2 warm-up + 3 × 5–8 @ RPE 8 · 80 kg · rest 3:00 · …`."""
+    p = prescription(ex, template.equipment if template else "other", units)
+    title = template.title if template else ex.template_id
+    line = f"{title} — {p.sets} · {p.load} · {p.rest} · {p.progression}"
+    return f"{line}\n      {p.why}" if p.why else line
+
+
+# Words a plan uses that a lifter may not know, explained once, on a tap (≤ 200 characters: the
+# length of a Telegram alert).
+GLOSSARY: dict[str, tuple[str, str]] = {
+    "rpe": (
+        "RPE",
+        "Rate of perceived exertion, 1–10. RPE 8 means you could have done 2 more reps; "
+        "RPE 10 means none. Stop each set there, not at failure.",
+    ),
+    "double": (
+        "Double progression",
+        "Stay on a weight until every set reaches the top of the rep range, then add the "
+        "smallest step and start again at the bottom.",
+    ),
+    "linear": (
+        "Linear progression",
+        "Add the same small step every session while all reps are made. Beginners progress "
+        "fastest this way.",
+    ),
+    "topset": (
+        "Top set and back-offs",
+        "One heavy set at the target RPE, then lighter sets at a share of it for volume. "
+        "The top set's load follows your performance each week.",
+    ),
+    "deload": (
+        "Deload",
+        "A lighter week (fewer sets, same loads) so fatigue clears and the next block starts "
+        "fresh.",
+    ),
+    "warmup": (
+        "Warm-up sets",
+        "Lighter ramp sets before the working sets (about 50 % and 75 %). They don't count "
+        "toward the week's hard sets.",
+    ),
+}
+
+
+def terms_used(plan: TrainingPlan) -> list[str]:
+    """The glossary keys the plan's wording needs, in glossary order."""
+    used: set[str] = set()
+    for week in plan.weeks:
+        used |= {"deload"} if week.deload else set()
+        for day in week.days:
+            for ex in day.exercises:
+                used |= {"rpe"} if ex.rpe is not None else set()
+                used |= {"warmup"} if ex.warmup_sets else set()
+                if isinstance(ex.progression, DoubleProgression):
+                    used.add("double")
+                elif isinstance(ex.progression, LinearProgression):
+                    used.add("linear")
+                elif isinstance(ex.progression, RpeTopSet):
+                    used.add("topset")
+    return [key for key in GLOSSARY if key in used]
+
+
+def volume_line(plan: TrainingPlan, catalogue: Mapping[str, ExerciseTemplate]) -> str:
+    """The week's hard sets against the bands, naming only what is outside them."""
+    week = plan.training_weeks[0] if plan.training_weeks else plan.weeks[0]
+    sets = week_sets_per_muscle(week, catalogue)
+    off = []
+    for muscle, (low, high) in BANDS[plan.level].items():
+        value = sets.get(muscle, 0.0)
+        if not low <= value <= high:
+            word = "below" if value < low else "above"
+            off.append(f"{muscle} {value:g} ({word} {low:g}–{high:g})")
+    if not off:
+        return "Weekly hard sets: every muscle in its range."
+    return "Weekly hard sets outside their range: " + ", ".join(off) + "."
 
 
 def describe_plan(
@@ -75,10 +177,7 @@ def describe_plan(
         total = sum(e.sets for e in day.exercises)
         lines.append(f"  {day.name}{when} · {total} working sets")
         for ex in day.exercises:
-            title = (
-                catalogue[ex.template_id].title if ex.template_id in catalogue else ex.template_id
-            )
-            lines.append(f"    {describe_exercise(ex, title, units)}")
+            lines.append(f"    {describe_exercise(ex, catalogue.get(ex.template_id), units)}")
     lines += [f"Note: {note}" for note in plan.notes]
     lines += [f"Trade-off: {compromise}" for compromise in plan.compromises]
     return "\n".join(lines)

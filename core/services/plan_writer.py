@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core import failpoints
-from core.engine.loads import LoadingProfile, format_load, round_load
-from core.engine.plan import PlanDay, PlannedExercise, TrainingPlan
-from core.engine.progression import RpeTopSet, backoff_load
+from core.engine.loads import LoadingProfile, round_load
+from core.engine.plan import PlanDay, TrainingPlan, set_loads
+from core.engine.plan_text import hevy_notes, prescription
 from core.errors import SpotterError
 from core.hevy.models import RepRange, RoutineExerciseWrite, RoutineSetWrite, RoutineWrite
 from core.models import ExerciseTemplate, Plan, PlanStatus, SetType, Units, utcnow
 from core.ports import Store
+from core.services.catalogue import user_catalogue
 from core.services.hevy_accounts import HevyAccounts
 from core.services.hevy_writes import HevyWriter, WriteResult
 from core.services.user_lease import UserLeases, ensure_user
@@ -43,34 +44,6 @@ class Written:
 
 def routine_title(day: PlanDay) -> str:
     return f"{ROUTINE_PREFIX}{day.name}"
-
-
-def _notes(ex: PlannedExercise, units: Units, loads: list[float | None]) -> str:
-    reps = f"{ex.rep_low}–{ex.rep_high}" if ex.rep_low and ex.rep_high else str(ex.reps)
-    target = f"{ex.sets} × {reps}"
-    if ex.rpe is not None:
-        target += f" at RPE {ex.rpe:g} ({max(0, round(10 - ex.rpe))} in reserve)"
-    parts = [target]
-    if len(set(loads)) > 1:
-        parts.append(
-            f"top set {format_load(loads[0], units)}, back-offs {format_load(loads[1], units)}"
-        )
-    elif ex.load_kg is not None:
-        parts.append(f"load {format_load(ex.load_kg, units)}")
-    if ex.notes:
-        parts.append(ex.notes)
-    return ". ".join(parts)
-
-
-def set_loads(ex: PlannedExercise, equipment: str, profile: LoadingProfile) -> list[float | None]:
-    """Each working set's load as planned: a top set and its back-offs (at the model's share,
-    rounded to the lifter's plates) for an RPE top-set exercise, else the same load for all."""
-    if isinstance(ex.progression, RpeTopSet) and ex.load_kg is not None:
-        backoff = backoff_load(
-            ex.progression, ex.load_kg, lambda kg: round_load(kg, equipment, profile)
-        )
-        return [ex.load_kg] + [backoff] * (ex.sets - 1)
-    return [ex.load_kg] * ex.sets
 
 
 def routine_for(
@@ -109,7 +82,7 @@ def routine_for(
                 exercise_template_id=ex.template_id,
                 superset_id=ex.superset,
                 rest_seconds=ex.rest_seconds,
-                notes=_notes(ex, units, loads),
+                notes=hevy_notes(prescription(ex, equipment, units)),
                 sets=sets,
             )
         )
@@ -143,7 +116,8 @@ class PlanWriter:
     async def approve(
         self, user_id: int, plan_id: str, wait: float = APPROVE_WAIT_SECONDS
     ) -> Written:
-        """The lifter approved `plan_id`: record it, then write its current week to Hevy.
+        """The lifter approved `plan_id`: record it, then write its current week to Hevy (with
+        no Hevy link, nothing is written and the plan is followed in Spotter).
 
         UserBusy when a sync or another write keeps the user's lease for longer than `wait`.
         """
@@ -171,8 +145,19 @@ class PlanWriter:
                         )
                     )
             failpoints.reach("approve.after_others")
-        written = await self.write_week(user_id, plan)
-        return written
+        if await self._store.credentials.get(user_id) is None:
+            # No Hevy link (a lifter who imports CSV exports): the plan lives in Spotter alone.
+            if plan.started_at is None:
+                plan = plan.model_copy(
+                    update={
+                        "started_at": utcnow(),
+                        "notified_week": plan.week,
+                        "updated_at": utcnow(),
+                    }
+                )
+                await self._store.plans.put(plan)
+            return Written(plan, {})
+        return await self.write_week(user_id, plan)
 
     async def write_week(self, user_id: int, plan: Plan) -> Written:
         """Create or update the routines for the plan's current week (under the user's lease)."""
@@ -182,7 +167,7 @@ class PlanWriter:
     async def _write_week(self, user_id: int, plan: Plan) -> Written:
         await ensure_user(self._store, user_id)
         user = await self._store.users.get(user_id)
-        catalogue = {t.id: t for t in await self._store.templates.list(user_id)}
+        catalogue = await user_catalogue(self._store, user_id)
         training = TrainingPlan.model_validate(plan.body)
         week = next((w for w in training.weeks if w.number == plan.week), training.weeks[-1])
         client = await self._accounts.client_for(user_id)
