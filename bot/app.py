@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot import metrics
 from bot.access import gate
-from bot.handlers import chat, data, link, plan, progress, settings, start, sync
+from bot.handlers import chat, data, link, onboarding, plan, progress, settings, start, sync
 from bot.jobs import schedule_all
 from bot.ratelimit import PreviewAwareRateLimiter
 from bot.runtime import Runtime, build_runtime
@@ -74,9 +74,12 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("export", data.export))
     app.add_handler(CommandHandler("delete", data.delete))
     app.add_handler(CallbackQueryHandler(plan.plan_button, pattern=r"^plan:"))
+    app.add_handler(CallbackQueryHandler(plan.term_button, pattern=r"^term:"))
     app.add_handler(CallbackQueryHandler(progress.progress_choice, pattern=r"^progress:"))
     app.add_handler(CallbackQueryHandler(settings.settings_button, pattern=r"^set:"))
+    app.add_handler(CallbackQueryHandler(onboarding.setup_button, pattern=r"^ob:"))
     app.add_handler(CallbackQueryHandler(data.delete_button, pattern=r"^delete:"))
+    app.add_handler(CallbackQueryHandler(data.muscle_button, pattern=r"^mus:"))
     app.add_handler(CallbackQueryHandler(start.stale_button))  # any other tap: answered, ignored
     app.add_handler(MessageHandler(filters.Document.ALL, data.document))
     # Order matters: a pasted key must never reach the coach.

@@ -94,6 +94,7 @@ class User(Model):
     units: Units = Units.KG
     timezone: TimeZoneName = "UTC"
     preferences: Preferences = Field(default_factory=Preferences)
+    set_up: bool = False  # went through (or skipped) the guided setup: plans need not guess
     coaching_notes: list[str] = Field(default_factory=list)
     created_at: Timestamp = Field(default_factory=utcnow)
     updated_at: Timestamp = Field(default_factory=utcnow)

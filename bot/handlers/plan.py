@@ -8,65 +8,132 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.handlers import app_button, callback_parts, runtime
-from bot.render import escape, split_html
+from bot.handlers import app_button, callback_parts, onboarding, runtime
+from bot.render import escape
 from bot.reports import today_text
+from core.engine.plan_text import GLOSSARY, WEEKDAY, prescription, terms_used, volume_line
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
-from core.models import PlanStatus, utcnow
+from core.models import PlanStatus, Units, utcnow
 from core.services.plans import Proposal
 
 log = logging.getLogger(__name__)
 
 
-def _buttons(plan_id: str, app: InlineKeyboardButton | None) -> InlineKeyboardMarkup:
+def _buttons(
+    plan_id: str, app: InlineKeyboardButton | None, linked: bool, terms: list[str]
+) -> InlineKeyboardMarkup:
+    approve = "✅ Approve: write to Hevy" if linked else "✅ Approve"
+    explain = [
+        InlineKeyboardButton(f"❓ {GLOSSARY[key][0]}", callback_data=f"term:{key}") for key in terms
+    ]
     return InlineKeyboardMarkup(
         [
-            [
-                InlineKeyboardButton(
-                    "✅ Approve: write to Hevy", callback_data=f"plan:approve:{plan_id}"
-                ),
-            ],
+            [InlineKeyboardButton(approve, callback_data=f"plan:approve:{plan_id}")],
             [
                 InlineKeyboardButton("✏️ Change", callback_data=f"plan:change:{plan_id}"),
                 InlineKeyboardButton("✖️ Cancel", callback_data=f"plan:cancel:{plan_id}"),
             ],
+            *[explain[i : i + 2] for i in range(0, len(explain), 2)],
             *([[app]] if app else []),
         ]
     )
 
 
 async def plan_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A fresh proposal from the engine, previewed with buttons."""
+    """A fresh proposal from the engine, previewed with buttons; before the first plan of a
+    lifter who has not been through the setup, the setup's questions come first."""
+    rt = runtime(context)
+    user_id, chat_id = update.effective_user.id, update.effective_chat.id
+    user = await rt.insights.user(user_id)
+    if not user.set_up and not await rt.store.plans.list(user_id):
+        context.user_data["plan_after_setup"] = True
+        await onboarding.begin(
+            context.application,
+            chat_id,
+            user_id,
+            "Before your first plan, a few quick questions so it fits you (skip any, and I use "
+            "what your log shows and sensible defaults). The plan follows the last one.",
+            update.effective_user.language_code,
+        )
+        return
+    await send_plan(context, chat_id, user_id)
+
+
+async def send_plan(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> None:
+    """Ask the engine for a proposal and preview it (or say why there is none)."""
     rt = runtime(context)
     try:
-        proposal = await rt.plans.propose(update.effective_user.id)
+        proposal = await rt.plans.propose(user_id)
     except SpotterError as exc:
-        await update.message.reply_text(getattr(exc, "user_message", None) or str(exc))
+        await context.bot.send_message(chat_id, getattr(exc, "user_message", None) or str(exc))
         return
     if proposal.refused:
-        await update.message.reply_text(f"I can't build a sound plan: {proposal.refused}")
+        await context.bot.send_message(chat_id, f"I can't build a sound plan: {proposal.refused}")
         return
-    await show_proposal(context, update.effective_chat.id, proposal)
+    await show_proposal(context, chat_id, proposal)
 
 
 async def show_proposal(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, proposal: Proposal
 ) -> None:
-    """A draft's preview with the buttons that approve, change or cancel that very draft (and,
-    where Telegram can open it, one that shows it week by week in the Mini App)."""
-    bot = context.bot
+    """A draft as a phone reads it: an overview, then one short message per training day; the
+    last carries the buttons that approve, change or cancel that very draft, explain the plan's
+    terms on a tap and (where Telegram can open it) show it week by week in the Mini App."""
+    rt = runtime(context)
+    user = await rt.insights.user(proposal.plan.user_id)
+    catalogue = await rt.insights.catalogue(user.id)
+    linked = await rt.store.credentials.get(user.id) is not None
+    messages = preview_messages(proposal, catalogue, user.units)
+    for text in messages[:-1]:
+        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
     app = app_button(context, "📋 See it week by week", "plan", plan=proposal.plan.id)
-    text = f"<pre>{escape(proposal.preview)}</pre>"
+    await context.bot.send_message(
+        chat_id,
+        messages[-1],
+        parse_mode=ParseMode.HTML,
+        reply_markup=_buttons(proposal.plan.id, app, linked, terms_used(proposal.training)),
+    )
+
+
+def preview_messages(proposal: Proposal, catalogue, units: Units) -> list[str]:
+    """The overview, then each day of the first week (HTML, each well under Telegram's limit)."""
+    plan = proposal.training
+    deloads = [str(w.number) for w in plan.weeks if w.deload]
+    days = plan.weeks[0].days
+    head = [
+        f"<b>{escape(plan.title)}</b>",
+        f"{plan.level} · {plan.goal} · {len(days)} days · {plan.session_minutes} min · "
+        f"{len(plan.weeks)} weeks"
+        + (f" (week {', '.join(deloads)} is a deload)" if deloads else ""),
+        escape(volume_line(plan, catalogue)),
+    ]
+    head += [f"Trade-off: {escape(c)}" for c in plan.compromises]
+    head += [f"Note: {escape(n)}" for n in plan.notes]
     warnings = list(dict.fromkeys(v.message for v in proposal.violations))  # once, not per week
     if warnings:
-        text += "\n" + escape("Heads-up: " + "; ".join(warnings))
-    parts = split_html(text)
-    for part in parts[:-1]:
-        await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
-    await bot.send_message(
-        chat_id, parts[-1], parse_mode=ParseMode.HTML, reply_markup=_buttons(proposal.plan.id, app)
-    )
+        head.append(escape("Heads-up: " + "; ".join(warnings)))
+    messages = ["\n".join(head)]
+    for day in days:
+        when = f" · {WEEKDAY[day.weekday]}" if day.weekday else ""
+        lines = [f"<b>{escape(day.name)}</b>{when} · ~{day.estimated_minutes} min"]
+        for n, ex in enumerate(day.exercises, 1):
+            template = catalogue.get(ex.template_id)
+            p = prescription(ex, template.equipment if template else "other", units)
+            title = template.title if template else ex.template_id
+            lines.append(f"{n}. <b>{escape(title)}</b>")
+            lines.append(escape(f"{p.sets} · {p.load} · {p.rest}"))
+            if p.why:
+                lines.append(f"<i>{escape(p.why)}</i>")
+        messages.append("\n".join(lines))
+    return messages
+
+
+async def term_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`term:<key>`: a plan word explained in an alert, without a message in the chat."""
+    _, key = callback_parts(update.callback_query.data, 2)
+    label, meaning = GLOSSARY.get(key, ("", "That button is out of date."))
+    await update.callback_query.answer(f"{label}: {meaning}" if label else meaning, show_alert=True)
 
 
 async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,7 +165,7 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if action != "approve":
         await query.answer("That button is out of date; send /plan again.")
         return
-    await query.answer("Writing your plan into Hevy…")
+    await query.answer("Approving…")
     await query.edit_message_reply_markup(None)
     try:
         written = await rt.plan_writer.approve(user_id, plan_id)
@@ -111,6 +178,14 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
         return
     days = len(written.routines)
+    if not days:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            "Approved. With no Hevy link, the plan lives here: /today shows your next session "
+            "with its loads. Log it in Hevy as usual and send me a fresh export now and then, "
+            "and I'll keep your history and progress current.",
+        )
+        return
     await context.bot.send_message(
         update.effective_chat.id,
         f"Done: {days} routines are in your Spotter folder in Hevy. Start a session from one of "

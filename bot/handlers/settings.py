@@ -23,7 +23,10 @@ MENUS = {
 }
 
 
-def summary(user: User) -> str:
+def summary(
+    user: User,
+    footer: str = "Tap to change; to set the time zone, send it, e.g. “tz Europe/Berlin”.",
+) -> str:
     p = user.preferences
     reminder = p.reminder_time.strftime("%H:%M") if p.reminder_time else "off"
     return (
@@ -33,8 +36,7 @@ def summary(user: User) -> str:
         f"• goal {p.goal} · level {p.level}\n"
         f"• equipment: {', '.join(p.equipment) or 'bodyweight only'}\n"
         f"• injuries: {', '.join(p.injuries) or 'none'}\n"
-        f"• reminder on training days: {reminder}\n"
-        "Tap to change; to set the time zone, send it, e.g. “tz Europe/Berlin”."
+        f"• reminder on training days: {reminder}\n" + footer
     )
 
 
@@ -104,10 +106,10 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     elif field == "reminder":
         prefs.reminder_time = None if value == "off" else time.fromisoformat(value)
     elif field == "equip":
-        prefs.equipment = _toggle(prefs.equipment, value)
+        prefs.equipment = toggle(prefs.equipment, value)
         menu = "equipment"
     elif field == "injury":
-        prefs.injuries = _toggle(prefs.injuries, value)
+        prefs.injuries = toggle(prefs.injuries, value)
         menu = "injuries"
     if field != "menu":
         user = user.model_copy(update={"preferences": prefs, "updated_at": utcnow(), **changes})
@@ -166,5 +168,5 @@ def _toggles(
     return InlineKeyboardMarkup([*rows, back])
 
 
-def _toggle(values: list[str], value: str) -> list[str]:
+def toggle(values: list[str], value: str) -> list[str]:
     return [v for v in values if v != value] if value in values else [*values, value]

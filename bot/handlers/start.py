@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.handlers import runtime
-from bot.render import escape
+from bot.handlers import onboarding, runtime
+from bot.render import did_you_mean, escape
 from core.models import Role, TokenPurpose, UserStatus, utcnow
 from core.services.linking import INVITE_TTL
 
@@ -42,6 +42,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         greeting += "Send /connect to link your Hevy account, and I'll read your training log."
     await update.message.reply_text(greeting + "\n\n" + HELP_HTML, parse_mode=ParseMode.HTML)
+    if not (await rt.insights.user(update.effective_user.id)).set_up:
+        await onboarding.begin(
+            context.application,
+            update.effective_chat.id,
+            update.effective_user.id,
+            "First, a minute so plans fit you. Every question can be skipped.",
+            update.effective_user.language_code,
+        )
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,8 +59,12 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command Spotter does not have: say so, and where the list is."""
+    from bot.app import COMMANDS  # the registry imports this module
+
     name = update.message.text.split(maxsplit=1)[0][:40]
-    await update.message.reply_text(f"I don't know {name}. /help lists what I can do.")
+    meant = did_you_mean(name, [c.command for c in COMMANDS])
+    hint = f"Did you mean {meant}? " if meant else ""
+    await update.message.reply_text(f"I don't know {name}. {hint}/help lists what I can do.")
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

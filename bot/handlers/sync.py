@@ -28,8 +28,20 @@ def start_backfill(application: Application, user_id: int, chat_id: int) -> None
     scheduler keeps the user in sync."""
     from bot.jobs import schedule_user
 
-    application.create_task(run_sync(application, user_id, chat_id), name=f"sync-{user_id}")
+    application.create_task(_first_sync(application, user_id, chat_id), name=f"sync-{user_id}")
     schedule_user(application, user_id)
+
+
+async def _first_sync(application: Application, user_id: int, chat_id: int) -> None:
+    """The sync after linking, then the setup for a lifter who has not had it: now their log can
+    propose their units."""
+    from bot.handlers import onboarding
+
+    await run_sync(application, user_id, chat_id)
+    if not (await application.bot_data["runtime"].insights.user(user_id)).set_up:
+        await onboarding.begin(
+            application, chat_id, user_id, "Now, a minute so plans fit you:", None
+        )
 
 
 async def run_sync(application: Application, user_id: int, chat_id: int) -> None:

@@ -74,6 +74,7 @@ async def save(asking: Asking, body: dict) -> Context:
             "units": form.units,
             "timezone": form.timezone,
             "preferences": prefs,
+            "set_up": True,  # the profile form asks everything the setup does
             "updated_at": utcnow(),
         }
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -154,3 +155,20 @@ def parse_load(text: str, units: Units) -> float:
     value = float(match["value"].replace(",", "."))
     unit = (match["unit"] or units.value).casefold()
     return lb_to_kg(value) if unit.startswith(("lb", "pound", "#")) else value
+
+
+def likely_units(weights_kg: Iterable[float], least: int = 3) -> Units | None:
+    """The units a lifter loads in, read from their logged weights: plates make loads round in
+    the units of the gym (60 kg; 135 lb = 61.23 kg). None when too few weights say either way."""
+    kg = lb = 0
+    for w in weights_kg:
+        if w <= 0:
+            continue
+        in_kg = abs(w / 1.25 - round(w / 1.25)) < 0.01
+        pounds = kg_to_lb(w)
+        in_lb = abs(pounds / 2.5 - round(pounds / 2.5)) < 0.02
+        kg += in_kg and not in_lb
+        lb += in_lb and not in_kg
+    if kg + lb < least or max(kg, lb) < 0.7 * (kg + lb):
+        return None
+    return Units.LB if lb > kg else Units.KG

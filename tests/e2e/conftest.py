@@ -139,10 +139,25 @@ async def link_snapshot(stack: Stack, snapshot_dir: Path, user_id: int):
     path = re.search(r"(/link/[\w-]+)", link.params["text"]).group(1)
     assert (await stack.post(path, data={"api_key": account.api_key})).status_code == 200
     await tg.wait_for(lambda c: "Synced: 169 workouts" in c.params.get("text", ""), 60)
+    await skip_setup(tg, user_id)
     return account
 
 
-__all__ = ["Stack", "link_snapshot", "load_snapshot"]
+async def skip_setup(tg, user_id: int) -> None:
+    """Skip the guided setup the bot offers (after /start, after linking) when it shows."""
+    setup = await tg.wait_for(
+        lambda c: (
+            c.params.get("chat_id") == user_id
+            and "ob:goal:rest" in str(c.params.get("reply_markup"))
+        )
+    )
+    tg.press(user_id, setup, "ob:goal:rest")
+    await tg.wait_for(
+        lambda c: c.params.get("chat_id") == user_id and "All set." in c.params.get("text", "")
+    )
+
+
+__all__ = ["Stack", "link_snapshot", "load_snapshot", "skip_setup"]
 
 
 @pytest.fixture

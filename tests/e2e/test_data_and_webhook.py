@@ -18,17 +18,58 @@ CSV = (
     '"duration_seconds","rpe"\n'
     '"Push","8 Apr 2026, 16:50","8 Apr 2026, 17:55","","Bench Press (Barbell)","","","0",'
     '"normal","135","8","","",""\n'
+    '"Push","8 Apr 2026, 16:50","8 Apr 2026, 17:55","","Spoto Press","","","0",'
+    '"normal","115","6","","",""\n'
+    '"Push","8 Apr 2026, 16:50","8 Apr 2026, 17:55","","weighted decline pushups","","","0",'
+    '"normal","25","10","","",""\n'
 )
 
 
 async def test_import_export_settings_and_delete(stack) -> None:
     tg = stack.telegram
     tg.send_text(USER, "/start")
-    await tg.wait_for(lambda c: c.method == "sendMessage")
+    setup = await tg.wait_for(lambda c: "Setup 1 of 9" in c.params.get("text", ""))
     tg.send_document(USER, "export.csv", CSV.encode())
     imported = await tg.wait_for(lambda c: c.params.get("text", "").startswith("Imported"), 20)
-    assert "1 workouts (1 sets, lb file)" in imported.params["text"]
-    assert "Bench Press (Barbell)" in imported.params["text"], "no catalogue yet: kept by name"
+    assert "1 workouts (3 sets, lb file)" in imported.params["text"]
+    assert "set:units:lb" in str(imported.params["reply_markup"]), "an lb file offers lb"
+    own = await tg.wait_for(lambda c: "became your own" in c.params.get("text", ""))
+    assert "Bench Press" not in own.params["text"], "no Hevy link: the bundled catalogue maps it"
+    assert "• Spoto Press → other (no guess)" in own.params["text"]
+    assert "• weighted decline pushups → chest (like Decline Push Up)" in own.params["text"]
+    (spoto,) = [
+        row[0]["callback_data"]
+        for row in own.params["reply_markup"]["inline_keyboard"]
+        if row[0]["text"] == "Spoto Press"
+    ]
+    tg.press(USER, own, spoto)
+    muscles = await tg.wait_for(lambda c: "which muscle" in c.params.get("text", ""))
+    tg.press(USER, muscles, f"{spoto}:chest")
+    await tg.wait_for(lambda c: c.params.get("text") == "Spoto Press now counts for chest.")
+
+    # Setup before the first plan proposes lb from the file's loads; then the plan, kept in Spotter.
+    tg.send_text(USER, "/plan")
+    again = await tg.wait_for(lambda c: "Before your first plan" in c.params.get("text", ""))
+    tg.press(USER, again, "ob:goal:hypertrophy")
+    for step in ("level", "days", "minutes", "equipment", "injuries"):
+        shown = await tg.wait_for(
+            lambda c, s=step: f"ob:{s}:skip" in str(c.params.get("reply_markup"))
+        )
+        tg.press(USER, shown, f"ob:{step}:skip")
+    units = await tg.wait_for(lambda c: "ob:units:skip" in str(c.params.get("reply_markup")))
+    labels = [b["text"] for row in units.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert "lb (your log)" in labels
+    tg.press(USER, units, "ob:units:rest")
+    preview = await tg.wait_for(lambda c: "plan:approve:" in str(c.params.get("reply_markup")), 30)
+    button = preview.params["reply_markup"]["inline_keyboard"][0][0]
+    assert button["text"] == "✅ Approve", "nothing can be written to Hevy without a link"
+    tg.press(USER, preview, button["callback_data"])
+    await tg.wait_for(
+        lambda c: "With no Hevy link, the plan lives here" in c.params.get("text", "")
+    )
+    tg.send_text(USER, "/today")
+    await tg.wait_for(lambda c: c.params.get("text", "").startswith("Next session:"))
+    assert setup
 
     tg.send_text(USER, "/export")
     export = await tg.wait_for(lambda c: c.method == "sendDocument", 20)

@@ -12,7 +12,7 @@ import pytest
 
 from sandbox.generator import Lifter
 from sandbox.seed import load_generated
-from tests.e2e.conftest import TOKEN
+from tests.e2e.conftest import TOKEN, skip_setup
 from tests.fakes.claude import Reply, text, tool_use
 
 ADMIN = 5151
@@ -43,6 +43,7 @@ async def linked(stack):
     load_generated(account, Lifter(seed=4, weeks=8))
     tg.send_text(ADMIN, account.api_key)
     await tg.wait_for(lambda c: "Synced: " in c.params.get("text", ""), 60)
+    await skip_setup(tg, ADMIN)
     return account
 
 

@@ -69,9 +69,7 @@ async def linked_with_a_plan(stack, snapshot_dir: Path) -> None:
     tg = stack.telegram
     await linked(stack, snapshot_dir)
     tg.send_text(USER, "/plan")
-    preview = await tg.wait_for(
-        lambda c: c.method == "sendMessage" and bool(c.params.get("reply_markup")), 30
-    )
+    preview = await tg.wait_for(lambda c: "plan:approve:" in str(c.params.get("reply_markup")), 30)
     approve = preview.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     tg.press(USER, preview, approve)
     await tg.wait_for(

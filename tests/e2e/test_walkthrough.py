@@ -58,6 +58,14 @@ async def test_a_new_user_links_syncs_asks_plans_and_sees_progress(stack, snapsh
     tg.send_text(USER, "/start")
     welcome = await tg.wait_for(lambda c: c.method == "sendMessage" and c.params["chat_id"] == USER)
     assert "/connect" in welcome.params["text"]
+    setup = await tg.wait_for(lambda c: c.params.get("text", "").startswith("First, a minute"))
+    assert "Setup 1 of 9 · What do you train for?" in setup.params["text"]
+    tg.press(USER, setup, "ob:goal:strength")
+    level = await tg.wait_for(lambda c: "Setup 2 of 9" in c.params.get("text", ""))
+    tg.press(USER, level, "ob:level:rest")
+    done = await tg.wait_for(lambda c: c.params.get("text", "").startswith("Your settings"))
+    assert "goal strength · level intermediate" in done.params["text"]
+    assert "All set. Change any of it with /settings." in done.params["text"]
 
     tg.send_text(USER, "/connect")
     link_msg = await tg.wait_for(
@@ -109,18 +117,29 @@ async def test_a_new_user_links_syncs_asks_plans_and_sees_progress(stack, snapsh
     )
 
     tg.send_text(USER, "/plan")
-    await tg.wait_for(
-        lambda c: (
-            c.method == "sendMessage"
-            and c.params.get("reply_markup")
-            and c.params["chat_id"] == USER
-        ),
-        30,
-    )
+    await tg.wait_for(lambda c: "plan:approve:" in str(c.params.get("reply_markup")), 30)
     preview = last_message_with_buttons(stack, USER)
-    assert any("Weekly hard sets" in c.params["text"] for c in tg.sent("sendMessage", USER))
-    assert preview.params["text"].startswith("<pre>") and preview.params["text"].endswith("</pre>")
-    approve = preview.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    messages = tg.sent("sendMessage", USER)
+    overview = next(c for c in messages if "Weekly hard sets" in c.params["text"])
+    days = messages[messages.index(overview) + 1 :]
+    assert overview.params["text"].startswith("<b>") and days[-1] is preview
+    assert 2 <= len(days) <= 6, "one message per training day"
+    for day in days:
+        lines = day.params["text"].splitlines()
+        assert "<pre>" not in day.params["text"] and len(day.params["text"]) < 2000
+        assert lines[0].startswith("<b>") and " min" in lines[0], "day, weekday and length"
+        assert max(map(len, lines)) <= 140, "no 283-character lines on a phone"
+    keyboard = preview.params["reply_markup"]["inline_keyboard"]
+    terms = [
+        b["callback_data"] for row in keyboard for b in row if b["callback_data"][:5] == "term:"
+    ]
+    assert "term:rpe" in terms
+    tg.press(USER, preview, "term:rpe")
+    explained = await tg.wait_for(
+        lambda c: c.method == "answerCallbackQuery" and "RPE:" in c.params.get("text", "")
+    )
+    assert explained.params["show_alert"] is True
+    approve = keyboard[0][0]["callback_data"]
     tg.press(USER, preview, approve)
     await tg.wait_for(
         lambda c: "routines are in your Spotter folder" in c.params.get("text", ""), 60

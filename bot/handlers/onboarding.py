@@ -1,0 +1,205 @@
+"""The guided setup a new lifter gets after /start, after linking Hevy, and from /plan before a
+first plan: goal, level, days, session length, equipment, injuries, units, time zone and
+reminder, one question at a time in one message, each skippable (the defaults stay), all
+changeable later in /settings."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, ContextTypes
+
+from bot.handlers import callback_parts, runtime
+from bot.handlers.settings import EQUIPMENT, INJURIES, MENUS, summary, toggle
+from bot.jobs import schedule_reminder
+from bot.runtime import Runtime
+from core.engine.loads import likely_units
+from core.models import Units, User, utcnow
+
+STEPS = ("goal", "level", "days", "minutes", "equipment", "injuries", "units", "tz", "reminder")
+QUESTIONS = {
+    "goal": "What do you train for?",
+    "level": "How long have you trained seriously? Beginner: under a year; advanced: years of "
+    "steady progress.",
+    "days": "How many days a week can you train?",
+    "minutes": "How long is a session, in minutes?",
+    "equipment": "What do you have? Tap to toggle, then Done.",
+    "injuries": "Anything that hurts or needs care? Tap to toggle, then Done (none is fine).",
+    "units": "Do you load in kilograms or pounds?",
+    "tz": "Your time zone (for reminders and “this week”)? Or send it, e.g. “tz America/Chicago”.",
+    "reminder": "A reminder on training days?",
+}
+# Zones worth offering first, by the language the lifter's Telegram is set to.
+ZONES = {
+    "de": ("Europe/Berlin", "Europe/Vienna", "Europe/Zurich"),
+    "fr": ("Europe/Paris", "Europe/Brussels", "America/Montreal"),
+    "es": ("Europe/Madrid", "America/Mexico_City", "America/Bogota"),
+    "it": ("Europe/Rome",),
+    "nl": ("Europe/Amsterdam", "Europe/Brussels"),
+    "pl": ("Europe/Warsaw",),
+    "pt": ("Europe/Lisbon", "America/Sao_Paulo"),
+    "ru": ("Europe/Moscow",),
+    "uk": ("Europe/Kyiv",),
+    "tr": ("Europe/Istanbul",),
+    "ja": ("Asia/Tokyo",),
+}
+DEFAULT_ZONES = ("Europe/London", "America/New_York", "America/Chicago", "America/Los_Angeles")
+
+
+def zones_for(language: str | None) -> tuple[str, ...]:
+    """The zones to offer: the language's own first, then the common English-speaking ones."""
+    own = ZONES.get((language or "").split("-")[0], ())
+    return tuple(dict.fromkeys((*own, *DEFAULT_ZONES, "UTC")))[:6]
+
+
+async def begin(
+    application: Application, chat_id: int, user_id: int, intro: str, language: str | None
+) -> None:
+    """Send the setup's first question (with `intro` above it)."""
+    rt = application.bot_data["runtime"]
+    user = await rt.insights.user(user_id)
+    keyboard = await _keyboard(rt, user, STEPS[0], language)
+    await application.bot.send_message(
+        chat_id, f"{intro}\n\n{question(STEPS[0])}", reply_markup=keyboard
+    )
+
+
+async def setup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`ob:<step>:<answer>`: record the answer (or skip), then ask the next question."""
+    query = update.callback_query
+    _, step, answer = callback_parts(query.data, 3)
+    rt = runtime(context)
+    user = await rt.insights.user(update.effective_user.id)
+    language = update.effective_user.language_code
+    if step not in STEPS or not _offered(step, answer, language):
+        await query.answer("That button is out of date; send /settings.")
+        return
+    user, done_with_step = apply_answer(user, step, answer)
+    finished = answer == "rest" or (done_with_step and step == STEPS[-1])
+    if finished:
+        user = user.model_copy(update={"set_up": True})
+    await rt.store.users.put(user.model_copy(update={"updated_at": utcnow()}))
+    if step in ("tz", "reminder"):
+        await schedule_reminder(context.application, user.id)
+    await query.answer()
+    if finished:
+        await query.edit_message_text(summary(user, "All set. Change any of it with /settings."))
+        if context.user_data.pop("plan_after_setup", False):
+            from bot.handlers.plan import send_plan  # plan imports this module: a cycle at load
+
+            await send_plan(context, update.effective_chat.id, user.id)
+        return
+    following = STEPS[STEPS.index(step) + 1] if done_with_step else step
+    await query.edit_message_text(
+        question(following), reply_markup=await _keyboard(rt, user, following, language)
+    )
+
+
+def question(step: str) -> str:
+    return f"Setup {STEPS.index(step) + 1} of {len(STEPS)} · {QUESTIONS[step]}"
+
+
+def apply_answer(user: User, step: str, answer: str) -> tuple[User, bool]:
+    """The user with `answer` recorded, and whether the step is answered (a toggle is not)."""
+    if answer in ("skip", "rest", "done"):
+        return user, True
+    prefs = user.preferences.model_copy()
+    changes: dict = {}
+    if step in ("goal", "level"):
+        setattr(prefs, step, answer)
+    elif step == "days":
+        prefs.days_per_week = int(answer)
+    elif step == "minutes":
+        prefs.session_minutes = int(answer)
+    elif step == "equipment":
+        prefs.equipment = toggle(prefs.equipment, answer)
+    elif step == "injuries":
+        prefs.injuries = toggle(prefs.injuries, answer)
+    elif step == "units":
+        changes["units"] = Units(answer)
+    elif step == "tz":
+        changes["timezone"] = answer
+    elif step == "reminder":
+        prefs.reminder_time = None if answer == "off" else time.fromisoformat(answer)
+    toggled = step in ("equipment", "injuries")
+    return user.model_copy(update={"preferences": prefs, **changes}), not toggled
+
+
+def options(step: str, language: str | None) -> tuple[str, ...]:
+    if step in ("goal", "level", "minutes", "reminder"):
+        return tuple(MENUS[step])
+    if step == "days":
+        return tuple(str(n) for n in range(1, 8))
+    if step == "equipment":
+        return EQUIPMENT
+    if step == "injuries":
+        return INJURIES
+    if step == "units":
+        return tuple(u.value for u in Units)
+    return zones_for(language)
+
+
+def _offered(step: str, answer: str, language: str | None) -> bool:
+    if answer in ("skip", "rest"):
+        return True
+    if answer == "done":
+        return step in ("equipment", "injuries")
+    return answer in options(step, language)
+
+
+async def _keyboard(
+    rt: Runtime, user: User, step: str, language: str | None
+) -> InlineKeyboardMarkup:
+    p = user.preferences
+    offered = options(step, language)
+    if step in ("equipment", "injuries"):
+        chosen = p.equipment if step == "equipment" else p.injuries
+        buttons = [
+            InlineKeyboardButton(
+                ("✅ " if o in chosen else "▫️ ") + o, callback_data=f"ob:{step}:{o}"
+            )
+            for o in offered
+        ]
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+        rows.append([InlineKeyboardButton("Done", callback_data=f"ob:{step}:done")])
+    else:
+        current = _current(user, step)
+        proposed = await _proposed_units(rt, user) if step == "units" else None
+        labels = {
+            o: ("• " if o == current else "")
+            + o
+            + (" (your log)" if proposed is not None and o == proposed.value else "")
+            for o in offered
+        }
+        width = 3 if len(offered) > 4 else len(offered)
+        buttons = [InlineKeyboardButton(labels[o], callback_data=f"ob:{step}:{o}") for o in offered]
+        rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
+    rows.append(
+        [
+            InlineKeyboardButton("Skip", callback_data=f"ob:{step}:skip"),
+            InlineKeyboardButton("Skip the rest", callback_data=f"ob:{step}:rest"),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def _current(user: User, step: str) -> str:
+    p = user.preferences
+    return {
+        "goal": p.goal,
+        "level": p.level,
+        "days": str(p.days_per_week),
+        "minutes": str(p.session_minutes),
+        "units": user.units.value,
+        "tz": user.timezone,
+        "reminder": p.reminder_time.strftime("%H:%M") if p.reminder_time else "off",
+    }[step]
+
+
+async def _proposed_units(rt: Runtime, user: User) -> Units | None:
+    """kg or lb as the lifter's logged loads say (an lb export, plates round in lb)."""
+    workouts = await rt.store.workouts.recent(user.id, None, 30)
+    return likely_units(
+        s.weight_kg for w in workouts for e in w.exercises for s in e.sets if s.weight_kg
+    )
