@@ -16,6 +16,15 @@ from pathlib import Path
 
 import httpx
 
+from bot.demo_commands import (
+    CHANGE_HINT,
+    DEMO_COMMANDS,
+    DEMO_HELP,
+    DEMO_ONLY,
+    DEMO_USER,
+    Demo,
+)
+from bot.render import did_you_mean
 from bot.reports import HELP, progress_text, prs_text, today_text, week_text
 from bot.runtime import build_coach
 from core.coach.service import CoachError
@@ -36,7 +45,6 @@ from sandbox.server import serve
 from sandbox.state import SandboxState
 from storage.sqlite import SqliteStore
 
-DEMO_USER = 1
 NO_KEY = (
     "Free-form coaching needs Claude: set ANTHROPIC_API_KEY and run the demo again.\n"
     "Meanwhile the engine answers these:\n"
@@ -86,11 +94,9 @@ async def _session(settings, store, hevy_url, api_key, http, read_line, say) -> 
     insights = Insights(store)
     plans = PlanService(store, insights)
     coach = build_coach(settings, store, insights, plans)
-    say(
-        "Spotter demo. "
-        + HELP.splitlines()[0]
-        + " /plan /today /progress bench /week /prs /help /quit"
-    )
+    say("Spotter demo. " + HELP.splitlines()[0] + " " + " ".join(DEMO_COMMANDS))
+    say("New here? /setup asks what a plan needs to know (Enter skips a question).")
+    demo = Demo(store, insights, plans, coach, read_line, say)
     while True:
         line = await read_line()
         if not line:
@@ -101,24 +107,27 @@ async def _session(settings, store, hevy_url, api_key, http, read_line, say) -> 
         if line in ("/quit", "/exit"):
             break
         try:
-            say(await _answer(line, insights, plans, coach))
+            say(await _answer(line, demo))
         except SpotterError as exc:
             say(getattr(exc, "user_message", None) or str(exc))
     say("Bye.")
     return 0
 
 
-async def _answer(line: str, insights: Insights, plans: PlanService, coach) -> str:
+async def _answer(line: str, demo: Demo) -> str:
+    insights, plans, coach = demo.insights, demo.plans, demo.coach
     user = await insights.user(DEMO_USER)
     catalogue = await insights.catalogue(DEMO_USER)
     command, _, rest = line.partition(" ")
     if command == "/help":
-        return HELP
+        return HELP + "\n" + DEMO_HELP
+    if command in DEMO_ONLY:
+        return await DEMO_ONLY[command](demo, rest.strip())
     if command == "/plan":
         proposal = await plans.propose(DEMO_USER)
         if proposal.refused:
             return f"No plan: {proposal.refused}"
-        return proposal.preview + "\n(In Telegram, the Approve button writes it into Hevy.)"
+        return proposal.preview + CHANGE_HINT
     if command == "/today":
         found = await plans.next_session(DEMO_USER, utcnow().date())
         if found is None:
@@ -141,7 +150,12 @@ async def _answer(line: str, insights: Insights, plans: PlanService, coach) -> s
         report = await insights.pr_report(DEMO_USER, utcnow() - timedelta(weeks=4))
         return prs_text(report, catalogue, user.units)
     if command.startswith("/"):
-        return f"Unknown command {command}.\n{HELP}"
+        meant = did_you_mean(command, DEMO_COMMANDS)
+        return (
+            f"Unknown command {command}."
+            + (f" Did you mean {meant}?" if meant else "")
+            + (" /help lists them.")
+        )
     if coach is None:
         return NO_KEY + HELP
     try:
@@ -152,5 +166,8 @@ async def _answer(line: str, insights: Insights, plans: PlanService, coach) -> s
 
 
 async def read_stdin_line() -> str:
-    """One line from standard input without blocking the event loop ('' at the end)."""
+    """One line from standard input without blocking the event loop ('' at the end); a prompt
+    when a person types (not when input is piped)."""
+    if sys.stdin.isatty():
+        print("you › ", end="", flush=True)
     return await asyncio.to_thread(sys.stdin.readline)

@@ -8,8 +8,10 @@ reopens them at the start of the next, and never cuts inside an entity like `&am
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
+from collections.abc import Iterable
 
 MAX_MESSAGE = 4096
 ALLOWED_TAGS = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
@@ -148,3 +150,10 @@ def _pieces(text: str, longest: int) -> list[str]:
             chunk += unit
         pieces.append(chunk)
     return pieces
+
+
+def did_you_mean(typed: str, commands: Iterable[str]) -> str | None:
+    """The command a mistyped `/plna` most likely meant (with its slash), or None."""
+    word = typed.lstrip("/").split("@")[0].casefold()
+    found = difflib.get_close_matches(word, [c.lstrip("/") for c in commands], n=1, cutoff=0.6)
+    return f"/{found[0]}" if found else None

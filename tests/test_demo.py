@@ -69,3 +69,48 @@ async def test_demo_uses_claude_when_a_key_is_set(tmp_path: Path) -> None:
     synced = int(re.search(r"Synced (\d+) workouts", out.decode()).group(1))
     answer = json.loads(fake.requests[2]["messages"][-1]["content"][0]["content"])
     assert answer["rows"] == [[synced]] and answer["truncated"] is False
+
+
+def test_a_new_user_walk_setup_import_plan_change_settings(tmp_path: Path, shared: Path) -> None:
+    """The first hour from a fresh clone: `spotter demo`, the setup, a Hevy export imported as a
+    lifter without Hevy Pro sends it, a plan, an engine-only change, the settings, a typo."""
+    from tests.hevy.test_csv_import import export
+
+    workouts = json.loads((shared / "hevy" / "fixtures" / "workouts.json").read_text())
+    csv_file = tmp_path / "workouts.csv"
+    csv_file.write_text(export(workouts, "lb"))
+    answers = [
+        "/setup", "1", "", "3", "4", "1 2 3", "2", "", "", "",  # strength, 3 × 75 min, knee
+        f"/import {csv_file}", "/plan", "/change minutes 45",
+        "/change swap hammer curl for bicep curl dumbbell",
+        "/settings units lb", "/settings", "/plna", "/export", "/quit",
+    ]  # fmt: skip
+    result = subprocess.run(
+        [str(SPOTTER), "demo"],
+        input="\n".join(answers) + "\n",
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    out = result.stdout
+    (tmp_path / "transcript.txt").write_text(out)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "What do you train for?\n  (1) strength (2) hypertrophy (3) general" in out
+    assert "(1) kg (your log) (2) lb" in out, "the generated lifter loads in kg"
+    assert "• 3 days a week · 75 min sessions\n• goal strength" in out
+    assert "• injuries: knee" in out and "All set; /plan builds your plan." in out
+    assert "Imported 169 workouts (3089 sets, lb file)." in out
+    assert "new exercise of yours: weighted decline pushups → chest (like Decline Push Up)" in out
+    assert "Your file is in lb: /settings units lb to match." in out
+    assert "Full body, 3 days · intermediate · strength · 75 min" in out
+    assert "Full body, 3 days · intermediate · strength · 45 min" in out, "/change minutes 45"
+    assert out.count("Weekly hard sets") >= 3, "the plan, then each change, re-validated"
+    last = out[out.rindex("Full body, 3 days") :]
+    assert "Hammer Curl" not in last and "Bicep Curl (Dumbbell)" in last, "swapped, engine-only"
+    assert "• units lb · time zone UTC" in out
+    assert "Unknown command /plna. Did you mean /plan?" in out
+    (exported,) = tmp_path.glob("spotter-export-*.json")
+    assert json.loads(exported.read_text())["workouts"], "the export holds the log"

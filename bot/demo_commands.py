@@ -1,0 +1,224 @@
+"""The demo's commands beyond the engine's reports: the guided setup, /settings, /import,
+/export and the plan's Change, all answered by the engine (no Claude key needed), with the same
+questions, settings and services the Telegram bot uses."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import time
+from pathlib import Path
+
+from bot.handlers.onboarding import QUESTIONS, STEPS, apply_answer, options
+from bot.handlers.settings import EQUIPMENT, INJURIES, summary
+from core.engine.loads import likely_units
+from core.engine.plan import TrainingPlan
+from core.models import Units, User, time_zone, utcnow
+from core.ports import Store
+from core.services.csv_import import CsvImportError, import_csv
+from core.services.export import export_document, export_filename
+from core.services.insights import Insights, UnknownExercise
+from core.services.plans import PlanChange, PlanService
+
+DEMO_USER = 1
+DEMO_COMMANDS = (
+    "/setup", "/plan", "/change", "/today", "/progress", "/week", "/prs", "/settings",
+    "/import", "/export", "/help", "/quit",
+)  # fmt: skip
+DEMO_HELP = """\
+In the demo also:
+  /setup              the questions a new lifter answers (Enter skips one)
+  /settings [k v]     show or change one: days 3, minutes 45, units lb, goal strength,
+                      level beginner, equipment barbell dumbbell, injuries knee, tz Europe/Berlin
+  /change …           edit the plan: days 3 · minutes 45 · swap bench for dumbbell press
+  /import <file.csv>  a Hevy export, as a lifter without Hevy Pro sends it
+  /export             all your demo data, as a JSON file here
+  /quit               leave"""
+CHANGE_HINT = (
+    "\n(In Telegram, Approve writes it into Hevy. Change it here with e.g. /change days 3, "
+    "/change minutes 45 or /change swap bench for dumbbell press.)"
+)
+
+
+@dataclass
+class Demo:
+    store: Store
+    insights: Insights
+    plans: PlanService
+    coach: object | None
+    read_line: Callable[[], Awaitable[str]]
+    say: Callable[[str], None]
+
+    async def user(self) -> User:
+        return await self.insights.user(DEMO_USER)
+
+    async def save(self, user: User) -> None:
+        await self.store.users.put(user.model_copy(update={"updated_at": utcnow()}))
+
+
+async def setup(demo: Demo, _: str) -> str:
+    """The bot's guided setup as typed answers: a number or a name, Enter to skip."""
+    user = await demo.user()
+    for step in STEPS:
+        choices = options(step, None)
+        if step == "units":
+            guess = await _log_units(demo)
+            if guess:
+                choices = tuple(f"{c} (your log)" if c == guess.value else c for c in choices)
+        numbered = " ".join(f"({n}) {c}" for n, c in enumerate(choices, 1))
+        many = " (several: 1 3)" if step in ("equipment", "injuries") else ""
+        demo.say(f"{QUESTIONS[step]}\n  {numbered}{many}")
+        answer = (await demo.read_line()).strip()
+        picked = [_pick(word, choices) for word in answer.replace(",", " ").split()]
+        if step not in ("equipment", "injuries"):
+            picked = picked[:1]
+        if step in ("equipment", "injuries") and any(picked):
+            current = (
+                user.preferences.equipment if step == "equipment" else user.preferences.injuries
+            )
+            for value in current:  # the answer is the whole list, not toggles
+                user, _ = apply_answer(user, step, value)
+        for value in picked:
+            if value:
+                user, _ = apply_answer(user, step, value.removesuffix(" (your log)"))
+    user = user.model_copy(update={"set_up": True})
+    await demo.save(user)
+    return summary(user, "All set; /plan builds your plan. Change any of it with /settings.")
+
+
+async def settings(demo: Demo, rest: str) -> str:
+    """`/settings` shows them; `/settings days 3` changes one."""
+    user = await demo.user()
+    key, _, value = rest.partition(" ")
+    value = value.strip()
+    if not key:
+        return summary(user, "Change one with e.g. /settings days 3 (see /help).")
+    prefs = user.preferences.model_copy()
+    changes: dict = {}
+    try:
+        if key == "days":
+            prefs.days_per_week = int(value)
+        elif key == "minutes":
+            prefs.session_minutes = int(value)
+        elif key in ("goal", "level"):
+            setattr(prefs, key, value)
+        elif key == "units":
+            changes["units"] = Units(value)
+        elif key == "tz":
+            time_zone(value)
+            changes["timezone"] = value
+        elif key == "equipment":
+            prefs.equipment = _listed(value, EQUIPMENT)
+        elif key == "injuries":
+            prefs.injuries = _listed(value, INJURIES)
+        elif key == "reminder":
+            prefs.reminder_time = None if value == "off" else time.fromisoformat(value)
+        else:
+            return f"No setting {key!r}; /help lists them."
+        user = User.model_validate(
+            user.model_copy(update={"preferences": prefs, **changes}).model_dump()
+        )
+    except ValueError as exc:
+        return f"That isn't a value for {key}: {str(exc).splitlines()[0]}"
+    await demo.save(user.model_copy(update={"set_up": True}))
+    return summary(user, "Saved.")
+
+
+async def import_file(demo: Demo, path: str) -> str:
+    """A Hevy CSV export from disk, the way a lifter without Hevy Pro sends it to the bot."""
+    if not path:
+        return "Which file? /import ~/Downloads/workouts.csv (Hevy → Settings → Export data)."
+    file = Path(path.replace("~", str(Path.home()), 1) if path.startswith("~") else path)
+    try:
+        text = await asyncio.to_thread(file.read_text, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"I can't read {file}: {exc.__class__.__name__}."
+    user = await demo.user()
+    try:
+        result = await import_csv(demo.store, DEMO_USER, text, user.timezone)
+    except CsvImportError as exc:
+        return f"Nothing was imported: {exc}."
+    lines = [
+        f"Imported {len(result.workouts)} workouts ({result.set_count} sets, {result.units} file)."
+    ]
+    for template, like in result.created:
+        guess = f"like {like.title}" if like else "no guess"
+        muscle = template.primary_muscle_group.replace("_", " ")
+        lines.append(f"  new exercise of yours: {template.title} → {muscle} ({guess})")
+    if result.units != user.units.value:
+        lines.append(f"Your file is in {result.units}: /settings units {result.units} to match.")
+    return "\n".join(lines)
+
+
+async def export(demo: Demo, _: str) -> str:
+    data = await export_document(demo.store, DEMO_USER)
+    target = Path.cwd() / export_filename()
+    await asyncio.to_thread(target.write_bytes, data)
+    return f"Wrote all your demo data to {target} ({len(data) // 1024} kB)."
+
+
+async def change(demo: Demo, rest: str) -> str:
+    """The plan's Change without Claude: days, minutes, or swap one exercise for another."""
+    words = rest.split()
+    if len(words) == 2 and words[0] in ("days", "minutes") and words[1].isdigit():
+        reply = await settings(demo, rest)
+        if not reply.endswith("Saved."):
+            return reply
+        proposal = await demo.plans.propose(DEMO_USER)
+        return f"No plan: {proposal.refused}" if proposal.refused else proposal.preview
+    swap = re.fullmatch(r"swap (.+?) (?:for|with|to) (.+)", rest.strip(), re.IGNORECASE)
+    if not swap:
+        return "Change what? /change days 3 · /change minutes 45 · /change swap bench for row"
+    current = await demo.plans.current(DEMO_USER, include_drafts=True)
+    if current is None:
+        return "No plan yet: send /plan first."
+    try:
+        old = await demo.insights.resolve(DEMO_USER, swap[1])
+        new = await demo.insights.resolve(DEMO_USER, swap[2])
+    except UnknownExercise as exc:
+        if exc.choices:
+            return "Which one? " + "; ".join(t.title for t in exc.choices)
+        return str(exc)
+    first = TrainingPlan.model_validate(current.body).weeks[0]
+    days = [d.key for d in first.days if any(e.template_id == old.id for e in d.exercises)]
+    if not days:
+        return f"{old.title} is not in the plan."
+    edits = [PlanChange(day=d, exercise_id=old.id, replace_with=new.id) for d in days]
+    proposal = await demo.plans.revise(DEMO_USER, edits)
+    return f"No change: {proposal.refused}" if proposal.refused else proposal.preview
+
+
+def _pick(word: str, choices: tuple[str, ...]) -> str | None:
+    if word.isdigit() and 1 <= int(word) <= len(choices):
+        return choices[int(word) - 1]
+    return next((c for c in choices if c.split(" (")[0] == word), None)
+
+
+def _listed(value: str, allowed: tuple[str, ...]) -> list[str]:
+    """The allowed names in `value` ("barbell dumbbell", "knee, lower back"; "none" for none)."""
+    chosen = [a for a in allowed if re.search(rf"\b{a}\b", value)]
+    left = value
+    for a in chosen:
+        left = left.replace(a, " ")
+    unknown = [w for w in left.replace(",", " ").split() if w != "none"]
+    if unknown:
+        raise ValueError(f"{', '.join(unknown)} (choose from {', '.join(allowed)})")
+    return chosen
+
+
+async def _log_units(demo: Demo) -> Units | None:
+    workouts = await demo.store.workouts.recent(DEMO_USER, None, 30)
+    return likely_units(
+        s.weight_kg for w in workouts for e in w.exercises for s in e.sets if s.weight_kg
+    )
+
+
+DEMO_ONLY: dict[str, Callable[[Demo, str], Awaitable[str]]] = {
+    "/setup": setup,
+    "/settings": settings,
+    "/import": import_file,
+    "/export": export,
+    "/change": change,
+}
