@@ -8,14 +8,12 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import time
 from pathlib import Path
 
-from bot.handlers.onboarding import QUESTIONS, STEPS, apply_answer, options
-from bot.handlers.settings import EQUIPMENT, INJURIES, summary
-from core.engine.loads import likely_units
+from bot.handlers.onboarding import QUESTIONS, STEPS, apply_answer, log_units, options
+from bot.handlers.settings import EQUIPMENT, INJURIES, changed, summary
 from core.engine.plan import TrainingPlan
-from core.models import Units, User, time_zone, utcnow
+from core.models import User, utcnow
 from core.ports import Store
 from core.services.csv_import import CsvImportError, import_csv
 from core.services.export import export_document, export_filename
@@ -64,7 +62,7 @@ async def setup(demo: Demo, _: str) -> str:
     for step in STEPS:
         choices = options(step, None)
         if step == "units":
-            guess = await _log_units(demo)
+            guess = await log_units(demo.store, DEMO_USER)
             if guess:
                 choices = tuple(f"{c} (your log)" if c == guess.value else c for c in choices)
         numbered = " ".join(f"({n}) {c}" for n, c in enumerate(choices, 1))
@@ -95,31 +93,13 @@ async def settings(demo: Demo, rest: str) -> str:
     value = value.strip()
     if not key:
         return summary(user, "Change one with e.g. /settings days 3 (see /help).")
-    prefs = user.preferences.model_copy()
-    changes: dict = {}
     try:
-        if key == "days":
-            prefs.days_per_week = int(value)
-        elif key == "minutes":
-            prefs.session_minutes = int(value)
-        elif key in ("goal", "level"):
-            setattr(prefs, key, value)
-        elif key == "units":
-            changes["units"] = Units(value)
-        elif key == "tz":
-            time_zone(value)
-            changes["timezone"] = value
-        elif key == "equipment":
-            prefs.equipment = _listed(value, EQUIPMENT)
-        elif key == "injuries":
-            prefs.injuries = _listed(value, INJURIES)
-        elif key == "reminder":
-            prefs.reminder_time = None if value == "off" else time.fromisoformat(value)
+        if key in ("equipment", "injuries"):
+            allowed = EQUIPMENT if key == "equipment" else INJURIES
+            prefs = user.preferences.model_copy(update={key: _listed(value, allowed)})
+            user = user.model_copy(update={"preferences": prefs})
         else:
-            return f"No setting {key!r}; /help lists them."
-        user = User.model_validate(
-            user.model_copy(update={"preferences": prefs, **changes}).model_dump()
-        )
+            user = changed(user, key, value)
     except ValueError as exc:
         return f"That isn't a value for {key}: {str(exc).splitlines()[0]}"
     await demo.save(user.model_copy(update={"set_up": True}))
@@ -206,13 +186,6 @@ def _listed(value: str, allowed: tuple[str, ...]) -> list[str]:
     if unknown:
         raise ValueError(f"{', '.join(unknown)} (choose from {', '.join(allowed)})")
     return chosen
-
-
-async def _log_units(demo: Demo) -> Units | None:
-    workouts = await demo.store.workouts.recent(DEMO_USER, None, 30)
-    return likely_units(
-        s.weight_kg for w in workouts for e in w.exercises for s in e.sets if s.weight_kg
-    )
 
 
 DEMO_ONLY: dict[str, Callable[[Demo, str], Awaitable[str]]] = {

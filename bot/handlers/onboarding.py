@@ -5,17 +5,16 @@ changeable later in /settings."""
 
 from __future__ import annotations
 
-from datetime import time
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ContextTypes
 
 from bot.handlers import callback_parts, runtime
-from bot.handlers.settings import EQUIPMENT, INJURIES, MENUS, summary, toggle
+from bot.handlers.settings import EQUIPMENT, INJURIES, MENUS, changed, summary
 from bot.jobs import schedule_reminder
 from bot.runtime import Runtime
 from core.engine.loads import likely_units
 from core.models import Units, User, utcnow
+from core.ports import Store
 
 STEPS = ("goal", "level", "days", "minutes", "equipment", "injuries", "units", "tz", "reminder")
 QUESTIONS = {
@@ -104,26 +103,8 @@ def apply_answer(user: User, step: str, answer: str) -> tuple[User, bool]:
     """The user with `answer` recorded, and whether the step is answered (a toggle is not)."""
     if answer in ("skip", "rest", "done"):
         return user, True
-    prefs = user.preferences.model_copy()
-    changes: dict = {}
-    if step in ("goal", "level"):
-        setattr(prefs, step, answer)
-    elif step == "days":
-        prefs.days_per_week = int(answer)
-    elif step == "minutes":
-        prefs.session_minutes = int(answer)
-    elif step == "equipment":
-        prefs.equipment = toggle(prefs.equipment, answer)
-    elif step == "injuries":
-        prefs.injuries = toggle(prefs.injuries, answer)
-    elif step == "units":
-        changes["units"] = Units(answer)
-    elif step == "tz":
-        changes["timezone"] = answer
-    elif step == "reminder":
-        prefs.reminder_time = None if answer == "off" else time.fromisoformat(answer)
-    toggled = step in ("equipment", "injuries")
-    return user.model_copy(update={"preferences": prefs, **changes}), not toggled
+    toggles = {"equipment": "equip", "injuries": "injury"}
+    return changed(user, toggles.get(step, step), answer), step not in toggles
 
 
 def options(step: str, language: str | None) -> tuple[str, ...]:
@@ -165,7 +146,7 @@ async def _keyboard(
         rows.append([InlineKeyboardButton("Done", callback_data=f"ob:{step}:done")])
     else:
         current = _current(user, step)
-        proposed = await _proposed_units(rt, user) if step == "units" else None
+        proposed = await log_units(rt.store, user.id) if step == "units" else None
         labels = {
             o: ("• " if o == current else "")
             + o
@@ -197,9 +178,9 @@ def _current(user: User, step: str) -> str:
     }[step]
 
 
-async def _proposed_units(rt: Runtime, user: User) -> Units | None:
+async def log_units(store: Store, user_id: int) -> Units | None:
     """kg or lb as the lifter's logged loads say (an lb export, plates round in lb)."""
-    workouts = await rt.store.workouts.recent(user.id, None, 30)
+    workouts = await store.workouts.recent(user_id, None, 30)
     return likely_units(
         s.weight_kg for w in workouts for e in w.exercises for s in e.sets if s.weight_kg
     )

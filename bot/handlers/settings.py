@@ -90,13 +90,25 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not _offered(field, value):  # buttons we never sent (an old keyboard, or a forged tap)
         await query.answer("That button is out of date; send /settings again.")
         return
-    menu = None
+    menu = {"menu": value or None, "equip": "equipment", "injury": "injuries"}.get(field)
+    if field != "menu":
+        user = changed(user, field, value).model_copy(update={"updated_at": utcnow()})
+        await rt.store.users.put(user)
+        if field == "reminder":
+            await schedule_reminder(context.application, user.id)
+    await query.answer()
+    await query.edit_message_text(summary(user), reply_markup=keyboard(user, menu))
+
+
+def changed(user: User, field: str, value: str) -> User:
+    """`user` with one setting changed from its text form, as a button, the setup and the demo
+    give it (equip/injury toggle one item); ValueError for a value the field cannot take."""
     prefs = user.preferences.model_copy()
     changes: dict = {}
-    if field == "menu":
-        menu = value or None
-    elif field == "units":
+    if field == "units":
         changes["units"] = Units(value)
+    elif field == "tz":
+        changes["timezone"] = time_zone(value)
     elif field == "days":
         prefs.days_per_week = int(value)
     elif field == "minutes":
@@ -107,17 +119,11 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         prefs.reminder_time = None if value == "off" else time.fromisoformat(value)
     elif field == "equip":
         prefs.equipment = toggle(prefs.equipment, value)
-        menu = "equipment"
     elif field == "injury":
         prefs.injuries = toggle(prefs.injuries, value)
-        menu = "injuries"
-    if field != "menu":
-        user = user.model_copy(update={"preferences": prefs, "updated_at": utcnow(), **changes})
-        await rt.store.users.put(user)
-        if field == "reminder":
-            await schedule_reminder(context.application, user.id)
-    await query.answer()
-    await query.edit_message_text(summary(user), reply_markup=keyboard(user, menu))
+    else:
+        raise ValueError(f"no setting {field!r}")
+    return User.model_validate({**user.model_dump(), "preferences": prefs.model_dump(), **changes})
 
 
 async def timezone_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
