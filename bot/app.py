@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 COMMANDS = [
     BotCommand("plan", "a training plan built for you"),
     BotCommand("today", "your next session"),
+    BotCommand("changes", "what the weekly update changed, and why"),
     BotCommand("progress", "e1RM over time: /progress bench"),
     BotCommand("week", "sets per muscle this week"),
     BotCommand("prs", "personal records"),
@@ -66,6 +67,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("sync", sync.sync_command))
     app.add_handler(CommandHandler("plan", plan.plan_command))
     app.add_handler(CommandHandler("today", plan.today))
+    app.add_handler(CommandHandler("changes", plan.changes_command))
     app.add_handler(CommandHandler("progress", progress.progress))
     app.add_handler(CommandHandler("week", progress.week))
     app.add_handler(CommandHandler("prs", progress.prs))

@@ -117,7 +117,8 @@ def _next(args: argparse.Namespace) -> dict[str, Any]:
     ]
     week = next(w for w in training.weeks if w.number == saved.week)
     matched = match_workouts(week.days, logged)
-    upcoming, reasons = next_week(training, saved.week, matched, catalogue, saved.units)
+    upcoming, changes = next_week(training, saved.week, matched, catalogue, saved.units)
+    reasons = [c.text for c in changes]
     prefs = PlanPrefs(
         goal=training.goal, level=training.level, session_minutes=training.session_minutes,
         days_per_week=len(week.days), units=saved.units,

@@ -226,7 +226,8 @@ class Plan(Model):
     started_at: Timestamp | None = None
     hevy_week: int = 0
     notified_week: int = 0
-    last_change: str = ""
+    last_change: str = ""  # the week's update as the chat gets it (at most 8 lines)
+    last_change_details: list[str] = Field(default_factory=list)  # every change, with its reason
     skipped_weeks: int = 0  # whole weeks with nothing logged: the block moved on by as many
     created_at: Timestamp = Field(default_factory=utcnow)
     updated_at: Timestamp = Field(default_factory=utcnow)

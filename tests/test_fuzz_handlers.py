@@ -30,6 +30,7 @@ from tests.fakes.telegram import Call, FakeTelegram
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijk"
 COMMANDS = [
     "/start", "/help", "/progress", "/week", "/prs", "/today", "/plan", "/settings", "/sync",
+    "/changes",
     "/connect", "/import", "/export", "/delete", "/invite", "/stats", "/disconnect", "tz",
 ]  # fmt: skip
 REPLY_SECONDS = 5.0
@@ -147,7 +148,8 @@ def test_any_text_or_command_gets_an_answer_and_no_handler_fails(
 button = st.builds(
     lambda prefix, rest: prefix + rest,
     st.sampled_from(["plan:", "plan:approve:", "plan:cancel:", "set:", "set:days:", "set:menu:",
-                     "set:equip:", "progress:", "delete:", "delete:yes", ""]),
+                     "set:equip:", "progress:", "delete:", "delete:yes", "ob:", "ob:days:",
+                     "ob:tz:", "ob:equipment:", "term:", "mus:", "mus:custom-", ""]),
     st.text(max_size=60),
 )  # fmt: skip
 

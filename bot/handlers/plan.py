@@ -9,13 +9,13 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.handlers import app_button, callback_parts, onboarding, runtime
-from bot.render import escape
+from bot.render import escape, split_html
 from bot.reports import today_text
 from core.engine.plan_text import GLOSSARY, WEEKDAY, prescription, terms_used, volume_line
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
 from core.models import PlanStatus, Units, utcnow
-from core.services.plans import Proposal
+from core.services.plans import LIVE, Proposal
 
 log = logging.getLogger(__name__)
 
@@ -203,3 +203,20 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     catalogue = await rt.insights.catalogue(user.id)
     await update.message.reply_text(today_text(found[1], catalogue, user.units))
+
+
+async def changes_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/changes: every change the last weekly update made, each with its reason (the update
+    itself stays short)."""
+    plans = await runtime(context).store.plans.list(update.effective_user.id)
+    plan = next((p for p in plans if p.status in LIVE), None)
+    if plan is None or not plan.last_change_details:
+        await update.message.reply_text(
+            "No changes yet: when a week of your plan is logged, I set the next one and say why."
+        )
+        return
+    text = f"Week {plan.week}, every change and why:\n" + "\n".join(
+        f"• {escape(line)}" for line in plan.last_change_details
+    )
+    for part in split_html(text):
+        await update.message.reply_text(part, parse_mode=ParseMode.HTML)

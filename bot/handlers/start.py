@@ -19,6 +19,7 @@ HELP_HTML = """<b>Spotter</b>, your strength coach for Hevy.
 /sync fetch your latest workouts now
 /plan a training plan built for you, written into Hevy when you approve it
 /today your next session, with loads
+/changes every change of the last weekly update, with its reason
 /progress <i>exercise</i> e1RM over time, e.g. /progress bench
 /week sets per muscle this week against your targets
 /prs personal records

@@ -179,17 +179,14 @@ class PlanLoop:
             " is a deload week" if upcoming.deload else ""
         )
         missed = [d.name for d in week.days if matched.get(d.key) is None]
-        note = f"{header}: it's in Hevy now."
-        if missed:
-            note += f"\nNot logged last week: {', '.join(missed)} (same targets again)."
-        if lines:
-            note += "\n" + "\n".join(f"• {line}" for line in lines)
+        note = weekly_update(f"{header}: it's in Hevy now.", missed, lines)
         advanced = plan.model_copy(
             update={
                 "week": plan.week + 1,
                 "body": training.model_dump(mode="json"),
                 "status": PlanStatus.ACTIVE,
                 "last_change": note,
+                "last_change_details": [line.text for line in lines],
                 "updated_at": self._clock(),
             }
         )
@@ -243,16 +240,45 @@ class PlanLoop:
         )
 
 
+UPDATE_LINES = 8  # a week's update fits a phone screen; the rest is a /changes away
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One exercise's new prescription: the whole reason, and the short form of a summary."""
+
+    text: str  # "Bench Press (Barbell): 3×8/8/8 at 80 kg reached 8 … → 3×6 at 82.5 kg next week"
+    short: str  # "Bench Press (Barbell) → 3×6 at 82.5 kg"
+
+
+def weekly_update(head: str, missed: list[str], changes: list[Change]) -> str:
+    """The chat's weekly update in at most UPDATE_LINES lines: every change with its reason
+    when they fit, else the first ones in short and where the rest are."""
+    lines = [head]
+    if missed:
+        lines.append(f"Not logged last week: {', '.join(missed)} (same targets again).")
+    room = UPDATE_LINES - len(lines)
+    if len(changes) <= room:
+        lines += [f"• {c.text}" for c in changes]
+    else:
+        shown = changes[: room - 1]
+        lines += [f"• {c.short}" for c in shown]
+        lines.append(
+            f"…and {len(changes) - len(shown)} more. Every change with its reason: /changes"
+        )
+    return "\n".join(lines)
+
+
 def next_week(
     training: TrainingPlan,
     week_number: int,
     matched: Mapping[str, Workout | None],
     catalogue: Mapping[str, ExerciseTemplate],
     units: Units,
-) -> tuple[PlanWeek, list[str]]:
+) -> tuple[PlanWeek, list[Change]]:
     """Week `week_number + 1` of `training`, prescribed from what was logged in week
-    `week_number` (`matched`: each day key's workout, or None), with the lines explaining each
-    change. Updates `training` in place and returns the week and the lines."""
+    `week_number` (`matched`: each day key's workout, or None), with each change and its reason.
+    Updates `training` in place and returns the week and the changes."""
     week = next(w for w in training.weeks if w.number == week_number)
     upcoming = training.weeks[week_number]  # the next week (weeks are numbered from 1)
     profile = LoadingProfile.for_units(units)
@@ -267,12 +293,12 @@ def next_week(
             template = catalogue.get(ex.template_id)
             equipment = template.equipment if template else "other"
             title = template.title if template else ex.template_id
-            updated, line = _progress(
+            updated, change = _progress(
                 current, ex, done_day, upcoming, equipment, profile, units, title
             )
             new_exercises.append(updated)
-            if line:
-                lines.append(line)
+            if change:
+                lines.append(change)
         day.exercises = new_exercises
     return upcoming, lines
 
@@ -291,8 +317,8 @@ def _progress(
     profile: LoadingProfile,
     units: Units,
     title: str,
-) -> tuple[PlannedExercise, str]:
-    """Next week's prescription for one exercise, and the line that explains it (or '')."""
+) -> tuple[PlannedExercise, Change | None]:
+    """Next week's prescription for one exercise, and the change it makes (None: the same)."""
 
     def rounder(kg: float) -> float | None:
         return round_load(kg, equipment, profile)
@@ -333,5 +359,7 @@ def _progress(
             why += "; it's the deload week, whose lighter load covers that (cuts don't stack)"
         elif upcoming.deload:
             why += "; deload week: half the sets, lighter"
-        return updated, f"{title}: {why} → {updated.sets}×{updated.reps} at {load} next week"
-    return updated, ""
+        target_text = f"{updated.sets}×{updated.reps} at {load}"
+        full = f"{title}: {why} → {target_text} next week"
+        return updated, Change(full, f"{title} → {target_text}")
+    return updated, None
