@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 
 from core.engine.loads import to_user_units
 from core.engine.patterns import Exposure, new_bests, runs
@@ -15,6 +16,7 @@ from core.models import Units
 
 # In band blue, on track mid-week light blue, below or above the band red.
 _COLOURS = {"in": "#3b6ea5", "on track": "#7fa7cf", "below": "#d1495b", "above": "#d1495b"}
+_BAND = "#cfe3cf"
 
 
 def _png(fig: Figure) -> bytes:
@@ -45,23 +47,37 @@ def progress_chart(title: str, series: list[Exposure], units: Units) -> bytes:
 
 
 def week_chart(rows: list[MuscleVolume], label: str) -> bytes:
-    """Hard sets per muscle, with each band drawn behind its bar."""
+    """Hard sets per muscle, each bar labelled with its value over its band, a legend for the
+    colours, and, while the week is in progress, "so far" and a tick where each should be."""
     banded = [r for r in rows if r.low is not None]
-    fig = Figure(figsize=(7, 3.8))
+    fig = Figure(figsize=(7, 4.4))
     ax = fig.subplots()
     names = [r.muscle for r in banded]
     for i, r in enumerate(banded):
-        ax.add_patch(Rectangle((i - 0.4, r.low), 0.8, r.high - r.low, color="#cfe3cf", zorder=0))
+        ax.add_patch(Rectangle((i - 0.4, r.low), 0.8, r.high - r.low, color=_BAND, zorder=0))
     colours = [_COLOURS[r.status] for r in banded]
-    ax.bar(names, [r.sets for r in banded], color=colours, width=0.5, zorder=2)
+    bars = ax.bar(names, [r.sets for r in banded], color=colours, width=0.5, zorder=2)
+    ax.bar_label(bars, labels=[f"{r.sets:g}" for r in banded], fontsize=8, padding=2)
     due = [(i, r.expected) for i, r in enumerate(banded) if r.expected]
     if due:  # a week in progress: a tick where each muscle should be by now
         ax.hlines([d for _, d in due], [i - 0.35 for i, _ in due], [i + 0.35 for i, _ in due],
                   colors="#1b1b1b", linewidth=2, zorder=3)  # fmt: skip
     in_progress = any(r.expected is not None for r in banded)
-    key = "green: target band" + ("; tick: due by now" if in_progress else "")
-    so_far = " so far" if in_progress else ""
-    ax.set_title(f"Hard sets per muscle, week of {label}{so_far}\n({key})", fontsize=10)
+    shown = {r.status for r in banded}
+    legend = [Patch(color=_BAND, label="target band")]
+    legend += [
+        Patch(color=_COLOURS[status], label=text)
+        for status, text in (("in", "in band"), ("on track", "on track"), ("below", "off band"))
+        if status in shown or (status == "below" and "above" in shown)
+    ]
+    if due:
+        legend.append(Line2D([], [], color="#1b1b1b", linewidth=2, label="due by now"))
+    ax.legend(handles=legend, fontsize=8, loc="upper center", ncols=len(legend), frameon=False,
+              bbox_to_anchor=(0.5, -0.3))  # fmt: skip
+    top = max([r.high or 0 for r in banded] + [r.sets for r in banded] + [1])
+    ax.set_ylim(0, top * 1.15)
+    so_far = " (so far)" if in_progress else ""
+    ax.set_title(f"Hard sets per muscle, week of {label}{so_far}", fontsize=10)
     ax.tick_params(axis="x", rotation=40)
     ax.grid(axis="y", alpha=0.3)
     return _png(fig)

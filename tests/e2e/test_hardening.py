@@ -118,9 +118,7 @@ async def test_a_draft_the_coach_made_is_approved_by_the_button_under_it(stack) 
     account = await linked(stack)
     tg.send_text(ADMIN, "three days a week please")
     await tg.wait_for(lambda c: "three-day plan" in c.params.get("text", ""), 30)
-    preview = await tg.wait_for(
-        lambda c: c.method == "sendMessage" and c.params.get("reply_markup"), 30
-    )
+    preview = await tg.wait_for(lambda c: "plan:approve:" in str(c.params.get("reply_markup")), 30)
     approve = preview.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     tg.press(ADMIN, preview, approve)
     await tg.wait_for(
