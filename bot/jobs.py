@@ -6,6 +6,7 @@ finite grace time: after a pause (laptop asleep, long GC), a round runs once, no
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from datetime import time as dtime
@@ -81,8 +82,14 @@ async def schedule_all(app: Application) -> None:
     app.job_queue.run_repeating(
         purge_tokens, interval=3600, first=60, name="purge-tokens", job_kwargs=_kwargs(grace=600)
     )
+    # Two instances may overlap so that a tick during a long drain finds the lock taken and
+    # returns, rather than being skipped by the scheduler with a warning each second.
     app.job_queue.run_repeating(
-        deliver, interval=DELIVERY_SECONDS, first=1.0, name="outbox", job_kwargs=_kwargs(grace=5)
+        deliver,
+        interval=DELIVERY_SECONDS,
+        first=1.0,
+        name="outbox",
+        job_kwargs=_kwargs(grace=5) | {"max_instances": 2},
     )
 
 
@@ -132,7 +139,11 @@ def telegram_sender(bot: Bot) -> Send:
 async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send what the outbox holds, within Telegram's limits."""
     rt = context.application.bot_data["runtime"]
-    report = await rt.outbox.deliver(telegram_sender(context.bot), owner=rt.rounds.owner)
+    draining: asyncio.Lock = context.application.bot_data.setdefault("draining", asyncio.Lock())
+    if draining.locked():
+        return  # a backlog is being drained (the rate limiter paces it); this tick has no work
+    async with draining:
+        report = await rt.outbox.drain(telegram_sender(context.bot), owner=rt.rounds.owner)
     for outcome in ("sent", "retried", "dropped", "maybe_sent"):
         if count := getattr(report, outcome):
             metrics.OUTBOX_OUTCOMES.labels(outcome=outcome).inc(count)

@@ -15,7 +15,18 @@ from telegram.ext import AIORateLimiter
 UNTHROTTLED = frozenset({"sendMessageDraft", "sendChatAction"})
 
 
+SENDS_PER_SECOND = 29  # just under Telegram's 30, which it counts over any one-second window
+
+
 class PreviewAwareRateLimiter(AIORateLimiter):
+    """One send every 1/SENDS_PER_SECOND seconds, never a burst: PTB's default bucket lets 30 go
+    at once and then refills, so 40–60 can land within one second and earn 429s."""
+
+    def __init__(self, per_second: float = SENDS_PER_SECOND, max_retries: int = 3) -> None:
+        super().__init__(
+            overall_max_rate=1, overall_time_period=1 / per_second, max_retries=max_retries
+        )
+
     async def process_request(
         self,
         callback: Callable[..., Coroutine[Any, Any, Any]],

@@ -24,6 +24,9 @@ from core.models import utcnow
 log = logging.getLogger(__name__)
 
 DRAFT_INTERVAL = 0.8  # seconds between draft updates: smooth, and well within Telegram's limits
+# A reply that lands sooner needs no preview: the draft would cost a request and show nothing
+# the lifter could read before the message replaced it.
+FIRST_DRAFT_AFTER = 0.5
 NO_COACH = (
     "Free-form coaching is switched off on this Spotter (no Claude key). These work: "
     "/plan, /today, /progress <exercise>, /week, /prs, /sync, /settings, /help."
@@ -41,12 +44,31 @@ class DraftStream:
         self._chat_id = chat_id
         self._draft_id = next(_draft_ids)
         self._text = ""
-        self._last = 0.0
+        self._started = self._last = time.monotonic()  # the first draft waits FIRST_DRAFT_AFTER
         self._drafts_work = True
         self._placeholder = None  # the edit-in-place fallback
+        self._showing = False  # a preview request has gone out: the final message waits for it
+
+    async def thinking_later(self) -> None:
+        """The "Thinking…" preview, once the reply has taken FIRST_DRAFT_AFTER seconds."""
+        await asyncio.sleep(FIRST_DRAFT_AFTER)
+        await self.thinking()
+
+    async def settle(self, later: asyncio.Task) -> None:
+        """Before the final message: drop a preview not yet sent, wait for one in flight (so a
+        late draft never lands after the reply)."""
+        if self._showing:
+            await later
+        else:
+            later.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await later
 
     async def thinking(self, _tool: str | None = None) -> None:
         """While tools run: the "Thinking…" draft, or the typing action."""
+        if time.monotonic() - self._started < FIRST_DRAFT_AFTER:
+            return  # thinking_later shows it if the reply is still coming then
+        self._showing = True
         if self._drafts_work:
             await self._draft("")
         else:
@@ -60,6 +82,7 @@ class DraftStream:
 
     async def _show(self) -> None:
         self._last = time.monotonic()
+        self._showing = True
         shown = self._text[-4000:]
         if self._drafts_work:
             await self._draft(shown)
@@ -112,9 +135,10 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     started = utcnow()
     stream = DraftStream(context, update.effective_chat.id)
-    # The placeholder goes out alongside the Claude call, not before it: under load the
-    # rate limiter may hold it a moment, and Claude should not wait for that.
-    placeholder = asyncio.create_task(stream.thinking())
+    # The placeholder goes out alongside the Claude call, not before it (under load the rate
+    # limiter may hold it a moment, and Claude should not wait for that), and only when the
+    # reply takes long enough for a preview to be seen.
+    placeholder = asyncio.create_task(stream.thinking_later())
     try:
         result = await rt.coach.reply(
             update.effective_user.id,
@@ -130,7 +154,7 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(exc.user_message)
         return
     finally:
-        await placeholder
+        await stream.settle(placeholder)
     usage = result.usage
     for kind, value in (
         ("input", usage.input_tokens),

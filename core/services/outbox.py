@@ -61,6 +61,7 @@ Send = Callable[[OutboxMessage], Awaitable[None]]
 
 @dataclass
 class DeliveryReport:
+    claimed: int = 0
     sent: int = 0
     retried: int = 0
     dropped: int = 0
@@ -106,7 +107,9 @@ class Outbox:
         now = self._clock()
         report = DeliveryReport()
         batch = []
-        for message in await self._store.outbox.claim_due(now, owner, self._claim_seconds, limit):
+        claimed = await self._store.outbox.claim_due(now, owner, self._claim_seconds, limit)
+        report.claimed = len(claimed)
+        for message in claimed:
             last = self._last_to_chat.get(message.chat_id)
             if last is not None and now - last < timedelta(seconds=1):
                 await self._store.outbox.retry_later(
@@ -120,6 +123,22 @@ class Outbox:
             *(self._send_one(send, message, owner, now, report) for message in batch)
         )
         return report
+
+    async def drain(
+        self, send: Send, owner: str, batch: int = 30, seconds: float = 50.0
+    ) -> DeliveryReport:
+        """Deliver round after round while rounds come back full (a backlog), for up to
+        `seconds`: the sender's rate limiter paces them, so a fan-out goes out at Telegram's
+        rate instead of one batch per scheduler tick."""
+        total = DeliveryReport()
+        deadline = asyncio.get_running_loop().time() + seconds
+        while True:
+            report = await self.deliver(send, owner, batch)
+            for name in ("claimed", "sent", "retried", "dropped", "maybe_sent"):
+                setattr(total, name, getattr(total, name) + getattr(report, name))
+            total.sent_ids += report.sent_ids
+            if report.claimed < batch or asyncio.get_running_loop().time() >= deadline:
+                return total
 
     async def _send_one(
         self,
