@@ -80,7 +80,9 @@ async def test_import_export_settings_and_delete(stack) -> None:
     assert "ciphertext" not in export.files["document"].decode()
 
     tg.send_text(USER, "/settings")
-    menu = await tg.wait_for(lambda c: c.params.get("text", "").startswith("Your settings"))
+    menu = await tg.wait_for(
+        lambda c: c.method == "sendMessage" and c.params.get("text", "").startswith("Your settings")
+    )
     tg.press(USER, menu, "set:units:lb")
     edited = await tg.wait_for(
         lambda c: c.method == "editMessageText" and "units lb" in c.params.get("text", "")

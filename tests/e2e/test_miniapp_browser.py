@@ -234,7 +234,7 @@ async def test_a_lifter_walks_every_page_and_acts_from_it(
             assert "Saved." in await page.inner_text("#notice")
             stack.telegram.send_text(USER, "/settings")
             settings = await stack.telegram.wait_for(
-                lambda c: "Your settings" in c.params.get("text", "")
+                lambda c: c.method == "sendMessage" and "Your settings" in c.params.get("text", "")
             )
             assert "units lb · time zone Europe/Berlin" in settings.params["text"]
             assert "reminder on training days: 07:30" in settings.params["text"]
