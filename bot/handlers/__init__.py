@@ -1,4 +1,10 @@
-"""Telegram handlers, one module per concern; `bot/app.py` registers them in one place."""
+"""Telegram handlers, one module per concern; `bot/app.py` registers them in one place.
+
+`start` (greeting, help, admin), `onboarding` (the guided setup), `link` (/connect, /web),
+`sync`, `chat` (the coach, streamed), `plan` (/plan, its preview and buttons, /today,
+/changes), `progress` (/progress, /week, /prs), `settings` and `data` (/import with own
+exercises, /export, /delete).
+"""
 
 from __future__ import annotations
 

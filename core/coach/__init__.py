@@ -1,1 +1,2 @@
-"""The coach: a Claude conversation whose tools read the log and propose plans."""
+"""The coach: a Claude conversation (`service`) whose tools (`tools/`, by subject) read the
+log and propose plans, under the system prompt and lifter facts of `prompts`."""

@@ -1,0 +1,76 @@
+"""Who the users are: profiles, sealed Hevy keys, single-use login/invite tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pymongo import ASCENDING, ReturnDocument
+
+from core.models import (
+    HevyCredential,
+    LoginToken,
+    TokenPurpose,
+    User,
+    UserStatus,
+)
+from storage.mongo.common import Repo, strip_keys, to_doc
+
+
+class MongoUsers(Repo):
+    async def get(self, user_id: int) -> User | None:
+        doc = await self._db.users.find_one({"_id": user_id})
+        return User.model_validate(strip_keys(doc)) if doc else None
+
+    async def put(self, user: User) -> None:
+        await self._db.users.replace_one({"_id": user.id}, to_doc(user, _id=user.id), upsert=True)
+
+    async def list(self, status: UserStatus | None = None) -> list[User]:
+        query = {} if status is None else {"status": status.value}
+        cursor = self._db.users.find(query).sort("_id", ASCENDING)
+        return [User.model_validate(strip_keys(doc)) async for doc in cursor]
+
+    async def count(self) -> int:
+        return await self._db.users.count_documents({})
+
+
+class MongoCredentials(Repo):
+    async def get(self, user_id: int) -> HevyCredential | None:
+        doc = await self._db.credentials.find_one({"_id": user_id})
+        return HevyCredential.model_validate(strip_keys(doc)) if doc else None
+
+    async def put(self, credential: HevyCredential) -> None:
+        await self._db.credentials.replace_one(
+            {"_id": credential.user_id}, to_doc(credential, _id=credential.user_id), upsert=True
+        )
+
+    async def delete(self, user_id: int) -> None:
+        await self._db.credentials.delete_one({"_id": user_id})
+
+    async def user_ids(self) -> set[int]:
+        return {doc["_id"] async for doc in self._db.credentials.find({}, {"_id": 1})}
+
+
+class MongoLoginTokens(Repo):
+    async def create(self, token: LoginToken) -> None:
+        await self._db.login_tokens.insert_one(to_doc(token, _id=token.token_hash))
+
+    async def get(self, token_hash: str) -> LoginToken | None:
+        doc = await self._db.login_tokens.find_one({"_id": token_hash})
+        return LoginToken.model_validate(strip_keys(doc)) if doc else None
+
+    async def consume(self, token_hash: str, now: datetime, used_by: int) -> LoginToken | None:
+        doc = await self._db.login_tokens.find_one_and_update(
+            {"_id": token_hash, "used_at": None, "expires_at": {"$gt": now}},
+            {"$set": {"used_at": now, "used_by": used_by}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return LoginToken.model_validate(strip_keys(doc)) if doc else None
+
+    async def purge_expired(self, now: datetime) -> int:
+        # The TTL index does this on a real server; this makes it prompt and testable.
+        result = await self._db.login_tokens.delete_many({"expires_at": {"$lte": now}})
+        return result.deleted_count
+
+    async def revoke(self, purpose: TokenPurpose) -> int:
+        result = await self._db.login_tokens.delete_many({"purpose": purpose.value})
+        return result.deleted_count

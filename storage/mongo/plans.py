@@ -1,0 +1,41 @@
+"""Training plans and the Hevy routines written for them."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, DESCENDING
+
+from core.models import (
+    Plan,
+    RoutineLink,
+)
+from storage.mongo.common import Repo, strip_keys, to_doc
+
+
+class MongoPlans(Repo):
+    async def put(self, plan: Plan) -> None:
+        await self._db.plans.replace_one(
+            {"_id": plan.id, "user_id": plan.user_id}, to_doc(plan, _id=plan.id), upsert=True
+        )
+
+    async def get(self, user_id: int, plan_id: str) -> Plan | None:
+        doc = await self._db.plans.find_one({"_id": plan_id, "user_id": user_id})
+        return Plan.model_validate(strip_keys(doc)) if doc else None
+
+    async def list(self, user_id: int) -> list[Plan]:
+        cursor = self._db.plans.find({"user_id": user_id}).sort(
+            [("created_at", DESCENDING), ("_id", DESCENDING)]
+        )
+        return [Plan.model_validate(strip_keys(doc)) async for doc in cursor]
+
+    async def put_link(self, user_id: int, link: RoutineLink) -> None:
+        await self._db.routine_links.replace_one(
+            {"user_id": user_id, "key": link.key}, to_doc(link, user_id=user_id), upsert=True
+        )
+
+    async def get_link(self, user_id: int, key: str) -> RoutineLink | None:
+        doc = await self._db.routine_links.find_one({"user_id": user_id, "key": key})
+        return RoutineLink.model_validate(strip_keys(doc, "user_id")) if doc else None
+
+    async def list_links(self, user_id: int) -> list[RoutineLink]:
+        cursor = self._db.routine_links.find({"user_id": user_id}).sort("key", ASCENDING)
+        return [RoutineLink.model_validate(strip_keys(doc, "user_id")) async for doc in cursor]

@@ -1,0 +1,192 @@
+"""The training log: workouts with their sets, the exercise catalogue, the log version."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+from core.models import (
+    ExerciseTemplate,
+    SetRow,
+    Workout,
+)
+from storage.sqlite.common import Repo, to_dt, to_ts
+
+BUMP_VERSION = (
+    "INSERT INTO log_versions (user_id, version) VALUES (?, 1) "
+    "ON CONFLICT (user_id) DO UPDATE SET version = version + 1"
+)
+
+
+_SET_COLUMNS = (
+    "workout_id, start_time, exercise_index, set_index, template_id, title, type, "
+    "weight_kg, reps, distance_m, duration_s, rpe"
+)
+
+
+def _window(start: datetime | None, end: datetime | None) -> tuple[str, list[float]]:
+    clauses, params = "", []
+    if start is not None:
+        clauses += " AND start_time >= ?"
+        params.append(start.timestamp())
+    if end is not None:
+        clauses += " AND start_time < ?"
+        params.append(end.timestamp())
+    return clauses, params
+
+
+_ROWS_ON_LOOP = 2000  # validating this many rows takes a few ms; more go to a worker thread
+
+
+def _set_rows(rows: list[sqlite3.Row]) -> list[SetRow]:
+    return [
+        SetRow.model_validate({**dict(row), "start_time": to_dt(row["start_time"])}) for row in rows
+    ]
+
+
+class SqliteWorkouts(Repo):
+    async def upsert(self, user_id: int, workouts: Sequence[Workout]) -> None:
+        async with self._db.transaction() as conn:
+            for workout in workouts:
+                await conn.execute(
+                    "INSERT INTO workouts (user_id, id, start_time, doc) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (user_id, id) DO UPDATE SET "
+                    "start_time = excluded.start_time, doc = excluded.doc",
+                    (user_id, workout.id, to_ts(workout.start_time), workout.model_dump_json()),
+                )
+                await conn.execute(
+                    "DELETE FROM sets WHERE user_id = ? AND workout_id = ?", (user_id, workout.id)
+                )
+                await conn.executemany(
+                    f"INSERT INTO sets (user_id, {_SET_COLUMNS}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            user_id,
+                            row.workout_id,
+                            to_ts(row.start_time),
+                            row.exercise_index,
+                            row.set_index,
+                            row.template_id,
+                            row.title,
+                            row.type.value,
+                            row.weight_kg,
+                            row.reps,
+                            row.distance_m,
+                            row.duration_s,
+                            row.rpe,
+                        )
+                        for row in workout.set_rows()
+                    ],
+                )
+            if workouts:
+                await conn.execute(BUMP_VERSION, (user_id,))
+
+    async def delete(self, user_id: int, workout_id: str) -> bool:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM sets WHERE user_id = ? AND workout_id = ?", (user_id, workout_id)
+            )
+            cursor = await conn.execute(
+                "DELETE FROM workouts WHERE user_id = ? AND id = ?", (user_id, workout_id)
+            )
+            await conn.execute(BUMP_VERSION, (user_id,))
+            return cursor.rowcount > 0
+
+    async def version(self, user_id: int) -> int:
+        row = await self._db.fetchone(
+            "SELECT version FROM log_versions WHERE user_id = ?", (user_id,)
+        )
+        return int(row[0]) if row else 0
+
+    async def get(self, user_id: int, workout_id: str) -> Workout | None:
+        row = await self._db.fetchone(
+            "SELECT doc FROM workouts WHERE user_id = ? AND id = ?", (user_id, workout_id)
+        )
+        return Workout.model_validate_json(row["doc"]) if row else None
+
+    async def list(
+        self, user_id: int, start: datetime | None = None, end: datetime | None = None
+    ) -> list[Workout]:
+        clauses, params = _window(start, end)
+        rows = await self._db.fetchall(
+            f"SELECT doc FROM workouts WHERE user_id = ?{clauses} ORDER BY start_time, id",
+            (user_id, *params),
+        )
+        return [Workout.model_validate_json(row["doc"]) for row in rows]
+
+    async def recent(
+        self,
+        user_id: int,
+        before: datetime | None = None,
+        limit: int = 20,
+        template_id: str | None = None,
+    ) -> list[Workout]:
+        clauses, params = _window(None, before)
+        if template_id is not None:
+            clauses += (
+                " AND id IN (SELECT workout_id FROM sets WHERE user_id = ? AND template_id = ?)"
+            )
+            params += [user_id, template_id]  # type: ignore[list-item]
+        rows = await self._db.fetchall(
+            f"SELECT doc FROM workouts WHERE user_id = ?{clauses} "
+            "ORDER BY start_time DESC, id DESC LIMIT ?",
+            (user_id, *params, limit),
+        )
+        return [Workout.model_validate_json(row["doc"]) for row in rows]
+
+    async def sets(
+        self,
+        user_id: int,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        template_id: str | None = None,
+    ) -> list[SetRow]:
+        clauses, params = _window(start, end)
+        if template_id is not None:
+            clauses += " AND template_id = ?"
+            params.append(template_id)  # type: ignore[arg-type]
+        rows = await self._db.fetchall(
+            f"SELECT {_SET_COLUMNS} FROM sets WHERE user_id = ?{clauses} "
+            "ORDER BY start_time, workout_id, exercise_index, set_index",
+            (user_id, *params),
+        )
+        if len(rows) < _ROWS_ON_LOOP:
+            return _set_rows(rows)
+        return await asyncio.to_thread(_set_rows, rows)  # years of sets: not on the event loop
+
+    async def count(self, user_id: int) -> int:
+        row = await self._db.fetchone("SELECT count(*) FROM workouts WHERE user_id = ?", (user_id,))
+        return int(row[0]) if row else 0
+
+    async def working_set_counts(self, user_id: int) -> dict[str, int]:
+        rows = await self._db.fetchall(
+            "SELECT template_id, count(*) FROM sets WHERE user_id = ? AND type != 'warmup' "
+            "GROUP BY template_id",
+            (user_id,),
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
+
+class SqliteTemplates(Repo):
+    async def replace_all(self, user_id: int, templates: Sequence[ExerciseTemplate]) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM templates WHERE user_id = ?", (user_id,))
+            await conn.executemany(
+                "INSERT INTO templates (user_id, id, doc) VALUES (?, ?, ?)",
+                [(user_id, t.id, t.model_dump_json()) for t in templates],
+            )
+
+    async def list(self, user_id: int) -> list[ExerciseTemplate]:
+        rows = await self._db.fetchall(
+            "SELECT doc FROM templates WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+        return [ExerciseTemplate.model_validate_json(row["doc"]) for row in rows]
+
+    async def get(self, user_id: int, template_id: str) -> ExerciseTemplate | None:
+        row = await self._db.fetchone(
+            "SELECT doc FROM templates WHERE user_id = ? AND id = ?", (user_id, template_id)
+        )
+        return ExerciseTemplate.model_validate_json(row["doc"]) if row else None
