@@ -121,7 +121,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.exception("could not tell the user about an error")
 
 
-CONNECTIONS = 32
+CONNECTIONS = 16
 
 
 def build_application(runtime: Runtime, *, sequential: bool = False) -> Application:

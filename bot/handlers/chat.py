@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 DRAFT_INTERVAL = 0.8  # seconds between draft updates: smooth, and well within Telegram's limits
 # A reply that lands sooner needs no preview: the draft would cost a request and show nothing
 # the lifter could read before the message replaced it.
-FIRST_DRAFT_AFTER = 0.5
+FIRST_DRAFT_AFTER = 1.0
 NO_COACH = (
     "Free-form coaching is switched off on this Spotter (no Claude key). These work: "
     "/plan, /today, /progress <exercise>, /week, /prs, /sync, /settings, /help."

@@ -16,30 +16,44 @@ _USAGE_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_wr
 
 
 class SqliteConversations(Repo):
+    """Each call is one statement (one trip to the database thread: this runs every turn)."""
+
     async def load(self, user_id: int) -> Conversation:
-        summary = await self._db.fetchone(
-            "SELECT summary FROM conversation_summaries WHERE user_id = ?", (user_id,)
-        )
         rows = await self._db.fetchall(
-            "SELECT doc FROM messages WHERE user_id = ? ORDER BY seq", (user_id,)
+            "SELECT 0 AS part, 0 AS seq, summary AS body FROM conversation_summaries "
+            "WHERE user_id = ? "
+            "UNION ALL SELECT 1, seq, doc FROM messages WHERE user_id = ? ORDER BY part, seq",
+            (user_id, user_id),
         )
+        summary = next((row["body"] for row in rows if row["part"] == 0), "")
         return Conversation(
-            summary=summary["summary"] if summary else "",
-            messages=[ChatMessage.model_validate_json(row["doc"]) for row in rows],
+            summary=summary,
+            messages=[
+                ChatMessage.model_validate_json(row["body"]).model_copy(update={"seq": row["seq"]})
+                for row in rows
+                if row["part"] == 1
+            ],
         )
 
     async def append(self, user_id: int, messages: Sequence[ChatMessage]) -> list[ChatMessage]:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT coalesce(max(seq), 0) FROM messages WHERE user_id = ?", (user_id,)
-            )
-            last = int((await cursor.fetchone())[0])
-            stored = [m.model_copy(update={"seq": last + i}) for i, m in enumerate(messages, 1)]
-            await conn.executemany(
-                "INSERT INTO messages (user_id, seq, doc) VALUES (?, ?, ?)",
-                [(user_id, m.seq, m.model_dump_json()) for m in stored],
-            )
-        return stored
+        """All of `messages` after the last one stored, numbered by the database (the column's
+        seq is the message's, whatever its document says), atomically."""
+        if not messages:
+            return []
+        values = ", ".join("(?, ?)" for _ in messages)
+        rows = await self._db.write_returning(
+            "INSERT INTO messages (user_id, seq, doc) "
+            "SELECT ?, base.last + new.column1, new.column2 FROM "
+            "(SELECT coalesce(max(seq), 0) AS last FROM messages WHERE user_id = ?) AS base, "
+            f"(VALUES {values}) AS new RETURNING seq",
+            (
+                user_id,
+                user_id,
+                *(x for i, m in enumerate(messages, 1) for x in (i, m.model_dump_json())),
+            ),
+        )
+        seqs = sorted(row["seq"] for row in rows)
+        return [m.model_copy(update={"seq": seq}) for m, seq in zip(messages, seqs, strict=True)]
 
     async def compact(self, user_id: int, summary: str, through_seq: int) -> None:
         async with self._db.transaction() as conn:

@@ -113,27 +113,28 @@ class Database:
             else:
                 await self._conn.execute("COMMIT")
 
+    # One statement needs no BEGIN/COMMIT: in autocommit mode SQLite runs it as a transaction of
+    # its own. Each call below is a single trip to the connection's thread (three were the
+    # largest share of a chat turn's database time); the lock keeps it out of another
+    # coroutine's open transaction on this connection.
+
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one write statement in its own transaction; returns the rows it changed."""
-        async with self.transaction() as conn:
-            cursor = await conn.execute(sql, params)
+        """Run one write statement, atomically; returns the rows it changed."""
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
             return cursor.rowcount
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         async with self._lock:
-            cursor = await self._conn.execute(sql, params)
-            return list(await cursor.fetchall())
+            return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        async with self._lock:
-            cursor = await self._conn.execute(sql, params)
-            return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        """Run one write statement with RETURNING in its own transaction."""
-        async with self.transaction() as conn:
-            cursor = await conn.execute(sql, params)
-            return list(await cursor.fetchall())
+        """Run one write statement with RETURNING, atomically."""
+        return await self.fetchall(sql, params)
 
     async def close(self) -> None:
         await self._conn.close()

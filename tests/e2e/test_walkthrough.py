@@ -35,7 +35,7 @@ def coach_script(request: dict) -> Reply:
     if "total_rows" in result:
         return Reply([text(f"You trained RDLs in {result['rows'][0][0]} sessions in Q1.")])
     # Claude takes a moment to write this one: long enough for the lifter to see a preview.
-    return Reply([text("Your **incline bench** e1RM rose since March — nice work.")], delay=1.0)
+    return Reply([text("Your **incline bench** e1RM rose since March — nice work.")], delay=1.5)
 
 
 @pytest.fixture
