@@ -15,17 +15,23 @@ from tests.test_cli import clean_env
 SPOTTER = Path(sys.executable).with_name("spotter")
 
 
-def test_demo_answers_a_plan_request_offline_with_no_keys(tmp_path: Path) -> None:
-    result = subprocess.run(
+def demo(folder: Path, lines: list[str]) -> subprocess.CompletedProcess[str]:
+    """`spotter demo` as a newcomer pipes into it, with no keys set."""
+    return subprocess.run(
         [str(SPOTTER), "demo"],
-        input="/plan\n/today\n/progress squat\n/week\n/prs\nhow's my squat going?\n/nope\n/quit\n",
-        cwd=tmp_path,
+        input="\n".join(lines) + "\n",
+        cwd=folder,
         env=clean_env(),
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
         check=False,
     )
+
+
+def test_demo_answers_a_plan_request_offline_with_no_keys(tmp_path: Path) -> None:
+    lines = ["/plan", "/today", "/progress squat", "/week", "/prs", "how's my squat going?"]
+    result = demo(tmp_path, [*lines, "/nope", "/quit"])
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "Synced" in out and "workouts." in out
@@ -85,16 +91,7 @@ def test_a_new_user_walk_setup_import_plan_change_settings(tmp_path: Path, share
         "/change swap hammer curl for bicep curl dumbbell",
         "/settings units lb", "/settings", "/plna", "/export", "/quit",
     ]  # fmt: skip
-    result = subprocess.run(
-        [str(SPOTTER), "demo"],
-        input="\n".join(answers) + "\n",
-        cwd=tmp_path,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = demo(tmp_path, answers)
     out = result.stdout
     (tmp_path / "transcript.txt").write_text(out)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr

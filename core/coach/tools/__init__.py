@@ -11,6 +11,7 @@ holds every tool's schema and description, `common` what they share.
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
@@ -36,10 +37,7 @@ from core.coach.tools.inputs import (
     WorkoutInput,
 )
 from core.errors import SpotterError
-from core.ports import Store
-from core.services.insights import Insights, UnknownExercise
-from core.services.log_query import TrainingLog
-from core.services.plans import PlanService
+from core.services.insights import UnknownExercise
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +45,9 @@ log = logging.getLogger(__name__)
 class ToolBox(HistoryTools, CoachingTools):
     """The tools for one user. The user id is bound here, in code."""
 
-    def __init__(
-        self,
-        user_id: int,
-        store: Store,
-        insights: Insights,
-        plans: PlanService,
-        log: TrainingLog | None = None,
-    ) -> None:
-        super().__init__(user_id, store, insights, plans, log)
+    @cached_property
+    def tools(self) -> dict[str, Tool]:
+        """Every tool by name, bound to this box's user."""
         handlers: dict[str, tuple[type[ToolInput], Handler]] = {
             "get_profile": (NoInput, self._profile),
             "training_summary": (Window, self._summary),
@@ -71,7 +63,7 @@ class ToolBox(HistoryTools, CoachingTools):
             "remember_note": (NoteInput, self._remember),
             "query_training_log": (QueryInput, self._query),
         }
-        self.tools = {
+        return {
             name: Tool(name, DESCRIPTIONS[name], model, handler)
             for name, (model, handler) in handlers.items()
         }
