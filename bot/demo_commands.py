@@ -66,7 +66,8 @@ async def setup(demo: Demo, _: str) -> str:
             if guess:
                 choices = tuple(f"{c} (your log)" if c == guess.value else c for c in choices)
         numbered = " ".join(f"({n}) {c}" for n, c in enumerate(choices, 1))
-        many = " (several: 1 3)" if step in ("equipment", "injuries") else ""
+        several = step in ("equipment", "injuries")
+        many = " (several: 1 3; Enter keeps what you have)" if several else ""
         demo.say(f"{QUESTIONS[step]}\n  {numbered}{many}")
         answer = (await demo.read_line()).strip()
         picked = [_pick(word, choices) for word in answer.replace(",", " ").split()]

@@ -95,6 +95,7 @@ class User(Model):
     timezone: TimeZoneName = "UTC"
     preferences: Preferences = Field(default_factory=Preferences)
     set_up: bool = False  # went through (or skipped) the guided setup: plans need not guess
+    browser_timezone: str = ""  # what the Mini App's browser reported: the setup offers it first
     coaching_notes: list[str] = Field(default_factory=list)
     created_at: Timestamp = Field(default_factory=utcnow)
     updated_at: Timestamp = Field(default_factory=utcnow)

@@ -23,10 +23,10 @@ QUESTIONS = {
     "steady progress.",
     "days": "How many days a week can you train?",
     "minutes": "How long is a session, in minutes?",
-    "equipment": "What do you have? Tap to toggle, then Done.",
-    "injuries": "Anything that hurts or needs care? Tap to toggle, then Done (none is fine).",
+    "equipment": "What equipment do you have?",
+    "injuries": "Anything that hurts or needs care (none is fine)?",
     "units": "Do you load in kilograms or pounds?",
-    "tz": "Your time zone (for reminders and “this week”)? Or send it, e.g. “tz America/Chicago”.",
+    "tz": "Your time zone (for reminders and “this week”)?",
     "reminder": "A reminder on training days?",
 }
 # Zones worth offering first, by the language the lifter's Telegram is set to.
@@ -46,10 +46,12 @@ ZONES = {
 DEFAULT_ZONES = ("Europe/London", "America/New_York", "America/Chicago", "America/Los_Angeles")
 
 
-def zones_for(language: str | None) -> tuple[str, ...]:
-    """The zones to offer: the language's own first, then the common English-speaking ones."""
+def zones_for(language: str | None, browser: str = "") -> tuple[str, ...]:
+    """The zones to offer: the Mini App's browser zone when it has reported one, the language's
+    own, then the common English-speaking ones."""
     own = ZONES.get((language or "").split("-")[0], ())
-    return tuple(dict.fromkeys((*own, *DEFAULT_ZONES, "UTC")))[:6]
+    first = (browser,) if browser else ()
+    return tuple(dict.fromkeys((*first, *own, *DEFAULT_ZONES, "UTC")))[:6]
 
 
 async def begin(
@@ -71,7 +73,7 @@ async def setup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     rt = runtime(context)
     user = await rt.insights.user(update.effective_user.id)
     language = update.effective_user.language_code
-    if step not in STEPS or not _offered(step, answer, language):
+    if step not in STEPS or not _offered(step, answer, language, user.browser_timezone):
         await query.answer("That button is out of date; send /settings.")
         return
     user, done_with_step = apply_answer(user, step, answer)
@@ -95,8 +97,17 @@ async def setup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
+# What a button keyboard adds to a question (the demo asks the same questions in a terminal).
+BUTTON_HINTS = {
+    "equipment": " Tap to toggle, then Done.",
+    "injuries": " Tap to toggle, then Done.",
+    "tz": " Or send it, e.g. “tz America/Chicago”.",
+}
+
+
 def question(step: str) -> str:
-    return f"Setup {STEPS.index(step) + 1} of {len(STEPS)} · {QUESTIONS[step]}"
+    hint = BUTTON_HINTS.get(step, "")
+    return f"Setup {STEPS.index(step) + 1} of {len(STEPS)} · {QUESTIONS[step]}{hint}"
 
 
 def apply_answer(user: User, step: str, answer: str) -> tuple[User, bool]:
@@ -107,7 +118,7 @@ def apply_answer(user: User, step: str, answer: str) -> tuple[User, bool]:
     return changed(user, toggles.get(step, step), answer), step not in toggles
 
 
-def options(step: str, language: str | None) -> tuple[str, ...]:
+def options(step: str, language: str | None, browser: str = "") -> tuple[str, ...]:
     if step in ("goal", "level", "minutes", "reminder"):
         return tuple(MENUS[step])
     if step == "days":
@@ -118,22 +129,22 @@ def options(step: str, language: str | None) -> tuple[str, ...]:
         return INJURIES
     if step == "units":
         return tuple(u.value for u in Units)
-    return zones_for(language)
+    return zones_for(language, browser)
 
 
-def _offered(step: str, answer: str, language: str | None) -> bool:
+def _offered(step: str, answer: str, language: str | None, browser: str) -> bool:
     if answer in ("skip", "rest"):
         return True
     if answer == "done":
         return step in ("equipment", "injuries")
-    return answer in options(step, language)
+    return answer in options(step, language, browser)
 
 
 async def _keyboard(
     rt: Runtime, user: User, step: str, language: str | None
 ) -> InlineKeyboardMarkup:
     p = user.preferences
-    offered = options(step, language)
+    offered = options(step, language, user.browser_timezone)
     if step in ("equipment", "injuries"):
         chosen = p.equipment if step == "equipment" else p.injuries
         buttons = [

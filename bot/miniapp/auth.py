@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 import jwt
 
 from core.errors import SpotterError
-from core.models import UserStatus
+from core.models import UserStatus, time_zone
 from core.ports import Store
 
 INIT_DATA_MAX_AGE = timedelta(days=1)
@@ -103,3 +103,15 @@ def user_from_session(token: str, bot_token: str, now: datetime) -> int:
         return int(claims["sub"])
     except (jwt.InvalidTokenError, ValueError):
         raise Rejected("not a valid session") from None
+
+
+async def remember_zone(store: Store, user_id: int, zone: str) -> None:
+    """Keep the time zone the lifter's browser reported (when it is a real one) so the chat's
+    setup can offer it first; their own setting is never changed here."""
+    try:
+        time_zone(zone)
+    except ValueError:
+        return
+    user = await store.users.get(user_id)
+    if user is not None and user.browser_timezone != zone:
+        await store.users.put(user.model_copy(update={"browser_timezone": zone}))

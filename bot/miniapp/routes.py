@@ -33,6 +33,7 @@ from bot.miniapp.auth import (
     Rejected,
     admitted,
     issue_session,
+    remember_zone,
     user_from_init_data,
     user_from_session,
 )
@@ -115,6 +116,7 @@ def routes(runtime: Runtime, application: Application) -> list[Route | Mount]:
             return refuse("this link was used or has expired: send /web for a new one")
         if not await admitted(runtime.store, runtime.settings.spotter_admins, user_id):
             return refuse("open Spotter in Telegram and send /start first")
+        await remember_zone(runtime.store, user_id, str(body.get("tz", ""))[:64])
         token = issue_session(user_id, bot_token(), utcnow())
         return JSONResponse(
             {"token": token, "expires_in": int(SESSION_LENGTH.total_seconds())}, headers=NO_STORE

@@ -139,3 +139,23 @@ class TestMenuButton:
         markup = json.loads(markup) if isinstance(markup, str) else markup
         (last,) = markup["inline_keyboard"][-1]
         assert last["web_app"] == {"url": "https://spotter.example/app/?page=profile"}
+
+
+async def test_the_browser_zone_is_offered_first_in_the_setup(stack) -> None:
+    tg = stack.telegram
+    tg.send_text(USER, "/start")
+    setup = await tg.wait_for(lambda c: "Setup 1 of 9" in c.params.get("text", ""))
+    init_data = sign_init_data(TOKEN, USER, int(time.time()))
+    for zone in ("Asia/Tokyo", "Mars/Olympus_Mons"):  # a made-up zone is not kept
+        opened = await stack.post("/app/api/session", json={"init_data": init_data, "tz": zone})
+        assert opened.status_code == 200
+    shown = setup
+    for n, step in enumerate(
+        ("goal", "level", "days", "minutes", "equipment", "injuries", "units")
+    ):
+        tg.press(USER, shown, f"ob:{step}:skip")
+        shown = await tg.wait_for(lambda c, n=n: f"Setup {n + 2} of 9" in c.params.get("text", ""))
+    first = shown.params["reply_markup"]["inline_keyboard"][0][0]
+    assert first["callback_data"] == "ob:tz:Asia/Tokyo", shown.params["reply_markup"]
+    tg.press(USER, shown, "ob:tz:Asia/Tokyo")
+    await tg.wait_for(lambda c: "Setup 9 of 9" in c.params.get("text", ""))

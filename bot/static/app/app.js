@@ -65,6 +65,8 @@
     if (!login && !initData && token) { return Promise.resolve(token); }
     if (login) { history.replaceState(null, "", location.pathname + location.search); }
     var body = login ? { login: login } : { init_data: initData || "" };
+    // The browser's zone: the chat's setup offers it first (Telegram does not tell the bot).
+    try { body.tz = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* old */ }
     return fetch("/app/api/session", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
     })
