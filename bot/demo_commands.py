@@ -12,13 +12,13 @@ from pathlib import Path
 
 from bot.handlers.onboarding import QUESTIONS, STEPS, apply_answer, log_units, options
 from bot.handlers.settings import EQUIPMENT, INJURIES, changed, summary
-from core.engine.plan import TrainingPlan
+from bot.plan_edits import apply_edit, parse_edit
 from core.models import User, utcnow
 from core.ports import Store
 from core.services.csv_import import CsvImportError, import_csv
 from core.services.export import export_document, export_filename
-from core.services.insights import Insights, UnknownExercise
-from core.services.plans import PlanChange, PlanService
+from core.services.insights import Insights
+from core.services.plans import PlanService
 
 DEMO_USER = 1
 DEMO_COMMANDS = (
@@ -142,33 +142,11 @@ async def export(demo: Demo, _: str) -> str:
 
 async def change(demo: Demo, rest: str) -> str:
     """The plan's Change without Claude: days, minutes, or swap one exercise for another."""
-    words = rest.split()
-    if len(words) == 2 and words[0] in ("days", "minutes") and words[1].isdigit():
-        reply = await settings(demo, rest)
-        if not reply.endswith("Saved."):
-            return reply
-        proposal = await demo.plans.propose(DEMO_USER)
-        return f"No plan: {proposal.refused}" if proposal.refused else proposal.preview
-    swap = re.fullmatch(r"swap (.+?) (?:for|with|to) (.+)", rest.strip(), re.IGNORECASE)
-    if not swap:
+    edit = parse_edit(rest)
+    if edit is None:
         return "Change what? /change days 3 · /change minutes 45 · /change swap bench for row"
-    current = await demo.plans.current(DEMO_USER, include_drafts=True)
-    if current is None:
-        return "No plan yet: send /plan first."
-    try:
-        old = await demo.insights.resolve(DEMO_USER, swap[1])
-        new = await demo.insights.resolve(DEMO_USER, swap[2])
-    except UnknownExercise as exc:
-        if exc.choices:
-            return "Which one? " + "; ".join(t.title for t in exc.choices)
-        return str(exc)
-    first = TrainingPlan.model_validate(current.body).weeks[0]
-    days = [d.key for d in first.days if any(e.template_id == old.id for e in d.exercises)]
-    if not days:
-        return f"{old.title} is not in the plan."
-    edits = [PlanChange(day=d, exercise_id=old.id, replace_with=new.id) for d in days]
-    proposal = await demo.plans.revise(DEMO_USER, edits)
-    return f"No change: {proposal.refused}" if proposal.refused else proposal.preview
+    result = await apply_edit(demo.store, demo.insights, demo.plans, DEMO_USER, edit)
+    return result if isinstance(result, str) else result.preview
 
 
 def _pick(word: str, choices: tuple[str, ...]) -> str | None:

@@ -164,3 +164,44 @@ def test_any_button_data_gets_an_answer_and_no_handler_fails(harness: Harness, d
     elapsed = harness.tap(data)
     assert elapsed < REPLY_SECONDS, f"{elapsed:.1f} s for {data[:80]!r}"
     assert not harness.failures, harness.failures[0].getMessage()
+
+
+def test_without_claude_the_engine_still_changes_a_plan(harness: Harness) -> None:
+    """No Claude key: “days 3” builds a three-day draft, “swap …” edits it, other text says
+    what works instead of going nowhere."""
+    uid = next(_user_ids)
+    runtime = harness.app.bot_data["runtime"]
+    tg = harness.telegram
+
+    async def say(text: str) -> list[Call]:
+        before = len(tg.sent(chat_id=uid))
+        tg.send_text(uid, text)
+        update = Update.de_json(tg.updates[-1], harness.app.bot)
+        await harness.app.process_update(update)
+        return tg.sent(chat_id=uid)[before:]
+
+    async def walk() -> None:
+        await runtime.store.users.put(User(id=uid, chat_id=uid))
+        days = await say("days 3")
+        assert "Full body, 3 days" in days[0].params["text"], days[0].params["text"]
+        assert "plan:approve:" in str(days[-1].params["reply_markup"])
+
+        def planned(plan) -> set[str]:
+            return {e["template_id"] for d in plan.body["weeks"][0]["days"] for e in d["exercises"]}
+
+        squat = "D04AC939"  # Squat (Barbell)
+        assert squat in planned(await runtime.plans.current(uid, include_drafts=True))
+        swapped = await say("swap squat for leg press machine")
+        assert "plan:approve:" in str(swapped[-1].params.get("reply_markup")), swapped
+        after = planned(await runtime.plans.current(uid, include_drafts=True))
+        assert squat not in after, "the squat in the plan, not one of six, was swapped"
+        missing = await say("swap cable fly for pec deck")
+        assert (
+            "is in the plan" in missing[0].params["text"]
+            or "Which one?" in (missing[0].params["text"])
+        )
+        other = await say("how is my bench?")
+        assert "days 3" in other[0].params["text"] and "no Claude key" in other[0].params["text"]
+
+    harness.loop.run_until_complete(walk())
+    assert not harness.failures, harness.failures[0].getMessage()

@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 from bot import metrics
 from bot.handlers import runtime
 from bot.handlers.plan import show_proposal
+from bot.plan_edits import EXAMPLES, apply_edit, parse_edit
 from bot.render import markdown_to_html, split_html
 from bot.throttle import SlidingWindow
 from core.coach.service import CoachError
@@ -29,7 +30,8 @@ DRAFT_INTERVAL = 0.8  # seconds between draft updates: smooth, and well within T
 FIRST_DRAFT_AFTER = 1.0
 NO_COACH = (
     "Free-form coaching is switched off on this Spotter (no Claude key). These work: "
-    "/plan, /today, /progress <exercise>, /week, /prs, /sync, /settings, /help."
+    f"/plan, /today, /progress <exercise>, /week, /prs, /sync, /settings, /help; and a plan "
+    f"changes with {EXAMPLES}."
 )
 COACH_TURNS_PER_MINUTE = 8  # each costs Claude tokens; a person types slower than this
 _draft_ids = itertools.count(1)
@@ -124,7 +126,7 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A question or a remark for the coach."""
     rt = runtime(context)
     if rt.coach is None:
-        await update.message.reply_text(NO_COACH)
+        await engine_only(update, context)
         return
     user_id = update.effective_user.id
     if not _turns.allow(user_id):
@@ -169,3 +171,17 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         proposal = await rt.plans.draft_since(user_id, started)
         if proposal is not None:
             await show_proposal(context, update.effective_chat.id, proposal)
+
+
+async def engine_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Without Claude: a plan edit the engine understands on its own, else what does work."""
+    edit = parse_edit(update.message.text)
+    if edit is None:
+        await update.message.reply_text(NO_COACH)
+        return
+    rt = runtime(context)
+    result = await apply_edit(rt.store, rt.insights, rt.plans, update.effective_user.id, edit)
+    if isinstance(result, str):
+        await update.message.reply_text(result)
+    else:
+        await show_proposal(context, update.effective_chat.id, result)

@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.handlers import app_button, callback_parts, onboarding, runtime
+from bot.plan_edits import EXAMPLES
 from bot.render import escape, split_html
 from bot.reports import today_text
 from core.engine.plan_text import GLOSSARY, WEEKDAY, prescription, terms_used, volume_line
@@ -156,11 +157,14 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if action == "change":
         await query.answer()
-        await context.bot.send_message(
-            update.effective_chat.id,
-            "Tell me what to change, e.g. “3 days instead of 4”, “swap bench for dumbbell press”, "
-            "or “shorter sessions”.",
-        )
+        if rt.coach is None:
+            ask = f"Tell me what to change: {EXAMPLES}."
+        else:
+            ask = (
+                "Tell me what to change, e.g. “3 days instead of 4”, “swap bench for dumbbell "
+                "press”, or “shorter sessions”."
+            )
+        await context.bot.send_message(update.effective_chat.id, ask)
         return
     if action != "approve":
         await query.answer("That button is out of date; send /plan again.")
