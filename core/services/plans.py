@@ -172,12 +172,7 @@ class PlanService:
         if plan is not None:
             training = TrainingPlan.model_validate(plan.body)
             week = next((w for w in training.weeks if w.number == plan.week), training.weeks[0])
-            days = [d for d in week.days if d.weekday]
-            if plan.started_at is not None:
-                # A plan that began this Wednesday made nothing due on Monday and Tuesday.
-                began = local(plan.started_at, user.timezone).date()
-                if began > monday:
-                    days = [d for d in days if monday + timedelta(d.weekday - 1) >= began]
+            days = [d for d in _since_start(week.days, plan, monday, user.timezone) if d.weekday]
         if days:
             due = [
                 d for d in days if d.weekday < weekday or (d.weekday == weekday and trained_today)
@@ -199,13 +194,17 @@ class PlanService:
         user = await self._insights.user(user_id)
         training = TrainingPlan.model_validate(plan.body)
         week = next((w for w in training.weeks if w.number == plan.week), training.weeks[0])
-        start, end = week_window(week_start(local(now, user.timezone).date()), user.timezone)
+        monday = week_start(local(now, user.timezone).date())
+        start, end = week_window(monday, user.timezone)
+        # The week as planned; a plan begun this Wednesday is judged on its days from Wednesday
+        # on, not "0 of 4".
+        due = week.model_copy(update={"days": _since_start(week.days, plan, monday, user.timezone)})
         links = {
             link.key: link.hevy_id
             for link in await self._store.plans.list_links(user_id)
             if link.hevy_id
         }
-        report = adherence(week, await self._insights.workouts(user_id, start, end), links)
+        report = adherence(due, await self._insights.workouts(user_id, start, end), links)
         return plan, week, report
 
     async def next_session(self, user_id: int, today: date) -> tuple[Plan, PlanDay] | None:
@@ -219,6 +218,17 @@ class PlanService:
         weekday = today.isoweekday()
         upcoming = [d for d in days if (d.weekday or 8) >= weekday]
         return plan, (upcoming or days)[0]
+
+
+def _since_start(days: list[PlanDay], plan: Plan, monday: date, timezone: str) -> list[PlanDay]:
+    """The days of the week of `monday` the plan was already running on: one that began this
+    Wednesday made nothing due on Monday and Tuesday."""
+    if plan.started_at is None:
+        return list(days)
+    began = local(plan.started_at, timezone).date()
+    if began <= monday:
+        return list(days)
+    return [d for d in days if d.weekday and monday + timedelta(d.weekday - 1) >= began]
 
 
 def _apply(training: TrainingPlan, change: PlanChange, catalogue, profile) -> str | None:

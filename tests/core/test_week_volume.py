@@ -72,3 +72,10 @@ async def test_a_plan_begun_mid_week_made_nothing_due_before_it_began(sqlite_sto
     }
     assert rows["chest"].status == "on track", "Monday's bench was before the plan began"
     assert rows["chest"].expected == 0.0
+
+
+async def test_adherence_of_a_plan_begun_mid_week_counts_its_own_days(sqlite_store) -> None:
+    plans = await setup(sqlite_store, trained_monday=False, started=MONDAY + timedelta(days=1))
+    _plan, week, report = await plans.this_week(1, MONDAY + timedelta(days=2))
+    assert len(week.days) == 3, "the week as planned"
+    assert report.sessions == (0, 2), "judged on the 2 days since it began, not 3"
