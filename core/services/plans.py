@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.engine.adherence import Adherence, adherence
+from core.engine.catalogue import is_local
 from core.engine.generator import PlanInfeasible, Split, generate_plan
 from core.engine.loads import LoadingProfile, round_load
 from core.engine.periods import day_start, local, week_start, week_window
@@ -22,7 +23,7 @@ from core.engine.plan_text import describe_plan
 from core.engine.validator import Violation, errors, validate, week_sets_per_muscle
 from core.engine.volume import MuscleVolume
 from core.errors import SpotterError
-from core.models import Plan, PlanStatus, Preferences
+from core.models import ExerciseTemplate, Plan, PlanStatus, Preferences
 from core.ports import Store
 from core.services.insights import Insights
 
@@ -77,7 +78,7 @@ class PlanService:
     async def propose(self, user_id: int, request: PlanRequest | None = None) -> Proposal:
         """A new draft from the engine, for the user's preferences with `request` applied."""
         user = await self._insights.user(user_id)
-        catalogue = await self._insights.catalogue(user_id)
+        catalogue = await self._plannable(user_id)
         if not catalogue:
             raise NoCatalogue(f"user {user_id} has no exercise catalogue")
         changes = (request or PlanRequest()).model_dump(exclude_none=True)
@@ -99,7 +100,7 @@ class PlanService:
         if current is None:
             return Proposal(None, None, "", [], refused="There is no plan to change yet.")
         user = await self._insights.user(user_id)
-        catalogue = await self._insights.catalogue(user_id)
+        catalogue = await self._plannable(user_id)
         profile = LoadingProfile.for_units(user.units)
         training = TrainingPlan.model_validate(current.body)
         for change in changes:
@@ -107,6 +108,14 @@ class PlanService:
             if refused:
                 return Proposal(None, None, "", [], refused=refused)
         return await self._store_draft(user_id, training, user.preferences, profile)
+
+    async def _plannable(self, user_id: int) -> dict[str, ExerciseTemplate]:
+        """What a plan may use: the lifter's whole catalogue, except, once Hevy is linked, the
+        exercises Spotter made from a CSV (Hevy would refuse a routine naming them)."""
+        catalogue = await self._insights.catalogue(user_id)
+        if await self._store.credentials.get(user_id) is None:
+            return catalogue
+        return {k: t for k, t in catalogue.items() if not is_local(k)}
 
     async def _store_draft(
         self, user_id: int, training: TrainingPlan, prefs: Preferences, profile: LoadingProfile

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.engine.catalogue import builtin_catalogue, guess_template, local_id
+from core.engine.catalogue import builtin_catalogue, guess_template, is_local, local_id
 from core.engine.loads import likely_units
 from core.engine.plan_text import GLOSSARY
-from core.models import ExerciseTemplate, Units, User
+from core.models import ExerciseTemplate, HevyCredential, Units, User
 from core.services.catalogue import NotYourExercise, set_muscle, user_catalogue
 from core.services.csv_import import import_csv
 from core.services.insights import Insights
@@ -115,6 +115,19 @@ async def test_an_export_without_a_link_maps_plans_and_keeps_own_exercises(sqlit
     await SyncService(store).refresh_templates(USER, Hevy(), SyncState(user_id=USER))
     kept = {t.id for t in await store.templates.list(USER)}
     assert kept == {"79D0BB3A", spoto}
+
+    plans = PlanService(store, Insights(store))
+    assert spoto in await plans._plannable(USER), "no link: plans may use our own exercises"
+    await store.credentials.put(HevyCredential(user_id=USER, ciphertext="sealed"))
+    assert spoto not in await plans._plannable(USER)
+    linked = await plans.propose(USER)
+    used = {
+        e["template_id"]
+        for w in linked.plan.body["weeks"]
+        for d in w["days"]
+        for e in d["exercises"]
+    }
+    assert not any(is_local(i) for i in used), "Hevy would refuse a routine naming our own"
 
 
 def test_own_ids_fit_telegram_callback_data() -> None:
