@@ -85,8 +85,12 @@ async def setup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await schedule_reminder(context.application, user.id)
     await query.answer()
     if finished:
-        await query.edit_message_text(summary(user, "All set. Change any of it with /settings."))
-        if context.user_data.pop("plan_after_setup", False):
+        plan_next = context.user_data.pop("plan_after_setup", False)
+        then = "Your plan follows." if plan_next else "/plan builds your plan."
+        await query.edit_message_text(
+            summary(user, f"All set. {then} Change any of it with /settings.")
+        )
+        if plan_next:
             from bot.handlers.plan import send_plan  # plan imports this module: a cycle at load
 
             await send_plan(context, update.effective_chat.id, user.id)

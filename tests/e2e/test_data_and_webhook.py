@@ -60,6 +60,7 @@ async def test_import_export_settings_and_delete(stack) -> None:
     labels = [b["text"] for row in units.params["reply_markup"]["inline_keyboard"] for b in row]
     assert "lb (your log)" in labels
     tg.press(USER, units, "ob:units:rest")
+    await tg.wait_for(lambda c: "All set. Your plan follows." in c.params.get("text", ""))
     preview = await tg.wait_for(lambda c: "plan:approve:" in str(c.params.get("reply_markup")), 30)
     button = preview.params["reply_markup"]["inline_keyboard"][0][0]
     assert button["text"] == "✅ Approve", "nothing can be written to Hevy without a link"

@@ -66,7 +66,7 @@ async def test_a_new_user_links_syncs_asks_plans_and_sees_progress(stack, snapsh
     tg.press(USER, level, "ob:level:rest")
     done = await tg.wait_for(lambda c: c.params.get("text", "").startswith("Your settings"))
     assert "goal strength · level intermediate" in done.params["text"]
-    assert "All set. Change any of it with /settings." in done.params["text"]
+    assert "All set. /plan builds your plan. Change any of it" in done.params["text"]
 
     tg.send_text(USER, "/connect")
     link_msg = await tg.wait_for(
