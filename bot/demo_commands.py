@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.handlers.data import imported_text, own_exercise_line
 from bot.handlers.onboarding import QUESTIONS, STEPS, apply_answer, log_units, options
 from bot.handlers.settings import EQUIPMENT, INJURIES, changed, summary
 from bot.plan_edits import apply_edit, parse_edit
@@ -70,18 +71,15 @@ async def setup(demo: Demo, _: str) -> str:
         many = " (several: 1 3; Enter keeps what you have)" if several else ""
         demo.say(f"{QUESTIONS[step]}\n  {numbered}{many}")
         answer = (await demo.read_line()).strip()
-        picked = [_pick(word, choices) for word in answer.replace(",", " ").split()]
-        if step not in ("equipment", "injuries"):
-            picked = picked[:1]
-        if step in ("equipment", "injuries") and any(picked):
-            current = (
-                user.preferences.equipment if step == "equipment" else user.preferences.injuries
-            )
-            for value in current:  # the answer is the whole list, not toggles
-                user, _ = apply_answer(user, step, value)
-        for value in picked:
-            if value:
-                user, _ = apply_answer(user, step, value.removesuffix(" (your log)"))
+        words = answer.replace(",", " ").split()
+        picked = [
+            p.removesuffix(" (your log)") for p in map(_pick, words, [choices] * len(words)) if p
+        ]
+        if several and picked:  # the answer is the whole list, not toggles
+            prefs = user.preferences.model_copy(update={step: list(dict.fromkeys(picked))})
+            user = user.model_copy(update={"preferences": prefs})
+        elif picked:
+            user, _ = apply_answer(user, step, picked[0])
     user = user.model_copy(update={"set_up": True})
     await demo.save(user)
     return summary(user, "All set; /plan builds your plan. Change any of it with /settings.")
@@ -121,13 +119,8 @@ async def import_file(demo: Demo, path: str) -> str:
         result = await import_csv(demo.store, DEMO_USER, text, user.timezone)
     except CsvImportError as exc:
         return f"Nothing was imported: {exc}."
-    lines = [
-        f"Imported {len(result.workouts)} workouts ({result.set_count} sets, {result.units} file)."
-    ]
-    for template, like in result.created:
-        guess = f"like {like.title}" if like else "no guess"
-        muscle = template.primary_muscle_group.replace("_", " ")
-        lines.append(f"  new exercise of yours: {template.title} → {muscle} ({guess})")
+    lines = [imported_text(result)]
+    lines += [f"  new exercise of yours: {own_exercise_line(*made)}" for made in result.created]
     if result.units != user.units.value:
         lines.append(f"Your file is in {result.units}: /settings units {result.units} to match.")
     return "\n".join(lines)

@@ -10,8 +10,9 @@ from telegram.ext import Application, ContextTypes
 from bot.handlers import callback_parts, runtime
 from bot.jobs import unschedule_user
 from core.engine.catalogue import MUSCLES, is_local
+from core.models import ExerciseTemplate
 from core.services.catalogue import set_muscle
-from core.services.csv_import import CsvImportError, import_csv
+from core.services.csv_import import CsvImport, CsvImportError, import_csv
 from core.services.export import export_document, export_filename
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -49,9 +50,7 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(f"Nothing was imported: {exc}.")
         return
     switch = None
-    text = (
-        f"Imported {len(result.workouts)} workouts ({result.set_count} sets, {result.units} file)."
-    )
+    text = imported_text(result)
     if result.units != user.units.value:
         text += f" Your file is in {result.units}; Spotter shows {user.units.value}. Switch?"
         switch = InlineKeyboardMarkup(
@@ -70,15 +69,25 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
+def imported_text(result: CsvImport) -> str:
+    return (
+        f"Imported {len(result.workouts)} workouts ({result.set_count} sets, {result.units} file)."
+    )
+
+
+def own_exercise_line(template: ExerciseTemplate, like: ExerciseTemplate | None) -> str:
+    """`Spoto Press → chest (like Bench Press (Barbell))`: the guess and where it came from."""
+    source = f"like {like.title}" if like else "no guess"
+    return f"{template.title} → {_muscle(template.primary_muscle_group)} ({source})"
+
+
 def own_exercises_text(created) -> str:
     """The titles no catalogue knows, now the lifter's own exercises, with the guessed muscle."""
     lines = [
         f"{len(created)} exercise{'s' if len(created) > 1 else ''} I didn't know became your own, "
         "muscles guessed from the closest Hevy exercise:"
     ]
-    for template, like in created[:MAX_LISTED]:
-        source = f" (like {like.title})" if like else " (no guess)"
-        lines.append(f"• {template.title} → {_muscle(template.primary_muscle_group)}{source}")
+    lines += [f"• {own_exercise_line(template, like)}" for template, like in created[:MAX_LISTED]]
     if len(created) > MAX_LISTED:
         lines.append(f"…and {len(created) - MAX_LISTED} more.")
     lines.append("Tap one to correct its muscle; plans and weekly volume count it there.")

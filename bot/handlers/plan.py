@@ -119,10 +119,8 @@ def preview_messages(proposal: Proposal, catalogue, units: Units) -> list[str]:
         when = f" · {WEEKDAY[day.weekday]}" if day.weekday else ""
         lines = [f"<b>{escape(day.name)}</b>{when} · ~{day.estimated_minutes} min"]
         for n, ex in enumerate(day.exercises, 1):
-            template = catalogue.get(ex.template_id)
-            p = prescription(ex, template.equipment if template else "other", units)
-            title = template.title if template else ex.template_id
-            lines.append(f"{n}. <b>{escape(title)}</b>")
+            p = prescription(ex, catalogue.get(ex.template_id), units)
+            lines.append(f"{n}. <b>{escape(p.title)}</b>")
             lines.append(escape(f"{p.sets} · {p.load} · {p.rest}"))
             if p.why:
                 lines.append(f"<i>{escape(p.why)}</i>")

@@ -112,9 +112,7 @@ async def page(asking: Asking, params: Params) -> Context:
 
 
 def _exercise(ex: PlannedExercise, catalogue, units: Units) -> dict:
-    template = catalogue.get(ex.template_id)
-    words = prescription(ex, template.equipment if template else "other", units)
-    return {"title": template.title if template else ex.template_id, **asdict(words)}
+    return asdict(prescription(ex, catalogue.get(ex.template_id), units))
 
 
 async def request(asking: Asking, body: dict) -> Context:

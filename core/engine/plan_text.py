@@ -39,6 +39,7 @@ def progression_text(ex: PlannedExercise) -> str:
 class Prescription:
     """One planned exercise in words, the same in the chat, the Mini App and Hevy's notes."""
 
+    title: str  # the exercise's name (its id when the catalogue lacks it)
     sets: str  # "2 warm-up + 3 × 5–8 @ RPE 8"
     load: str  # "80 kg", "top set 100 kg, back-offs 90 kg" or "load: your pick"
     rest: str  # "rest 3:00"
@@ -46,7 +47,10 @@ class Prescription:
     why: str  # where the load came from, or how to pick one
 
 
-def prescription(ex: PlannedExercise, equipment: str, units: Units) -> Prescription:
+def prescription(
+    ex: PlannedExercise, template: ExerciseTemplate | None, units: Units
+) -> Prescription:
+    equipment = template.equipment if template else "other"
     loads = set_loads(ex, equipment, LoadingProfile.for_units(units))
     if ex.load_kg is None:
         load = "load: your pick"
@@ -57,6 +61,7 @@ def prescription(ex: PlannedExercise, equipment: str, units: Units) -> Prescript
     warm = f"{ex.warmup_sets} warm-up + " if ex.warmup_sets else ""
     rpe = f" @ RPE {ex.rpe:g}" if ex.rpe is not None else ""
     return Prescription(
+        title=template.title if template else ex.template_id,
         sets=f"{warm}{ex.sets} × {reps_text(ex)}{rpe}",
         load=load,
         rest=f"rest {ex.rest_seconds // 60}:{ex.rest_seconds % 60:02d}",
@@ -72,9 +77,8 @@ def hevy_notes(p: Prescription) -> str:
 
 def describe_exercise(ex: PlannedExercise, template: ExerciseTemplate | None, units: Units) -> str:
     """`Bench Press (Barbell) — 2 warm-up + 3 × 5–8 @ RPE 8 · 80 kg · rest 3:00 · …`."""
-    p = prescription(ex, template.equipment if template else "other", units)
-    title = template.title if template else ex.template_id
-    line = f"{title} — {p.sets} · {p.load} · {p.rest} · {p.progression}"
+    p = prescription(ex, template, units)
+    line = f"{p.title} — {p.sets} · {p.load} · {p.rest} · {p.progression}"
     return f"{line}\n      {p.why}" if p.why else line
 
 

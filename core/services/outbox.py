@@ -68,6 +68,12 @@ class DeliveryReport:
     maybe_sent: int = 0
     sent_ids: list[str] = field(default_factory=list)
 
+    def __iadd__(self, other: DeliveryReport) -> DeliveryReport:
+        for name in ("claimed", "sent", "retried", "dropped", "maybe_sent"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.sent_ids += other.sent_ids
+        return self
+
 
 class Outbox:
     def __init__(
@@ -134,9 +140,7 @@ class Outbox:
         deadline = asyncio.get_running_loop().time() + seconds
         while True:
             report = await self.deliver(send, owner, batch)
-            for name in ("claimed", "sent", "retried", "dropped", "maybe_sent"):
-                setattr(total, name, getattr(total, name) + getattr(report, name))
-            total.sent_ids += report.sent_ids
+            total += report
             if report.claimed < batch or asyncio.get_running_loop().time() >= deadline:
                 return total
 

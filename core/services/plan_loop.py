@@ -174,19 +174,19 @@ class PlanLoop:
             await self._store.plans.put(finished)
             report.finished = True
             return finished
-        upcoming, lines = next_week(training, plan.week, matched, catalogue, units)
+        upcoming, changes = next_week(training, plan.week, matched, catalogue, units)
         header = f"Week {upcoming.number} of {len(training.weeks)}" + (
             " is a deload week" if upcoming.deload else ""
         )
         missed = [d.name for d in week.days if matched.get(d.key) is None]
-        note = weekly_update(f"{header}: it's in Hevy now.", missed, lines)
+        note = weekly_update(f"{header}: it's in Hevy now.", missed, changes)
         advanced = plan.model_copy(
             update={
                 "week": plan.week + 1,
                 "body": training.model_dump(mode="json"),
                 "status": PlanStatus.ACTIVE,
                 "last_change": note,
-                "last_change_details": [line.text for line in lines],
+                "last_change_details": [change.text for change in changes],
                 "updated_at": self._clock(),
             }
         )
@@ -282,7 +282,7 @@ def next_week(
     week = next(w for w in training.weeks if w.number == week_number)
     upcoming = training.weeks[week_number]  # the next week (weeks are numbered from 1)
     profile = LoadingProfile.for_units(units)
-    lines = []
+    changes = []
     by_key = {d.key: d for d in week.days}
     for day in upcoming.days:
         done_day = matched.get(day.key)
@@ -298,9 +298,9 @@ def next_week(
             )
             new_exercises.append(updated)
             if change:
-                lines.append(change)
+                changes.append(change)
         day.exercises = new_exercises
-    return upcoming, lines
+    return upcoming, changes
 
 
 def _week(plan: Plan) -> PlanWeek:

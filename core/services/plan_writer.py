@@ -82,7 +82,7 @@ def routine_for(
                 exercise_template_id=ex.template_id,
                 superset_id=ex.superset,
                 rest_seconds=ex.rest_seconds,
-                notes=hevy_notes(prescription(ex, equipment, units)),
+                notes=hevy_notes(prescription(ex, catalogue.get(ex.template_id), units)),
                 sets=sets,
             )
         )
