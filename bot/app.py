@@ -7,7 +7,6 @@ import asyncio
 import logging
 import signal
 
-import uvicorn
 from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
 from telegram.error import Forbidden, InvalidToken, NetworkError
 from telegram.ext import (
@@ -30,6 +29,7 @@ from bot.ratelimit import PreviewAwareRateLimiter
 from bot.runtime import Runtime, build_runtime
 from bot.updates import PerChatUpdateProcessor
 from bot.web import build_web
+from bot.webserver import web_server
 from core.errors import ConfigError, SpotterError
 from core.models import UserStatus, utcnow
 from core.settings import Settings
@@ -191,16 +191,7 @@ async def serve(settings: Settings, *, webhook: bool) -> int:
     try:
         app = build_application(runtime)
         web = build_web(runtime, app, webhook=webhook)
-        server = uvicorn.Server(
-            uvicorn.Config(
-                web,
-                host=settings.web_host,
-                port=settings.web_port,
-                log_level="warning",
-                access_log=False,
-                lifespan="off",
-            )
-        )
+        server = web_server(settings, web)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

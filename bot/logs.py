@@ -3,8 +3,11 @@
 Secrets never reach the log at any level. The handler carries a redaction filter that replaces
 the process's own secrets (bot token, webhook secret, Claude key, master key) and anything shaped
 like a Telegram bot token, a Hevy API key (a UUID) or a one-time link token, in the message,
-in every `extra=` field and in tracebacks. Library loggers that print whole requests and
-updates (httpx, PTB) are capped above DEBUG whatever LOG_LEVEL says.
+in every `extra=` field (inside dicts and lists too; any other object by its text) and in
+tracebacks. Every logger goes through that one handler: libraries that bring their own
+(uvicorn's) are routed to it, so none prints a plain line past the filter. Library loggers
+that print whole requests and updates (httpx, PTB) are capped above DEBUG whatever LOG_LEVEL
+says.
 
 One record is let through on purpose: the first-start admin claim link, which is how the
 operator becomes admin (it is logged once, carries `operator_secret=True`, and is single-use).
@@ -50,14 +53,25 @@ class Redactor(logging.Filter):
             text = text.replace(secret, REDACTED)
         return _SHAPES.sub(REDACTED, text)
 
+    def _scrub(self, value: object, depth: int = 0) -> object:
+        """`value` with secrets redacted: containers keep their shape for the JSON line (a few
+        levels deep), any other object (an exception, a model) becomes its redacted text."""
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        if depth < 8 and isinstance(value, dict):
+            return {self.redact(str(k)): self._scrub(v, depth + 1) for k, v in value.items()}
+        if depth < 8 and isinstance(value, list | tuple | set | frozenset):
+            return [self._scrub(v, depth + 1) for v in value]
+        return self.redact(value if isinstance(value, str) else str(value))
+
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "operator_secret", False):
             return True
         record.msg = self.redact(record.getMessage())
         record.args = None
         for key, value in list(vars(record).items()):
-            if key not in _STANDARD and isinstance(value, str):
-                setattr(record, key, self.redact(value))
+            if key not in _STANDARD:
+                setattr(record, key, self._scrub(value))
         if record.exc_info:
             record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
@@ -95,3 +109,13 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     root.setLevel(level)
     for name, floor in CAPPED.items():
         logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))
+    route_to_root()
+
+
+def route_to_root() -> None:
+    """Take their own handlers from every library logger that set some up (uvicorn's plain
+    lines, say), so their records reach the root's redacting JSON handler instead."""
+    for logger in list(logging.Logger.manager.loggerDict.values()):
+        if isinstance(logger, logging.Logger):
+            logger.handlers.clear()
+            logger.propagate = True

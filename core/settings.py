@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -26,6 +27,10 @@ HINTS: dict[str, str] = {
     "PUBLIC_URL": "give the http(s) address where users reach this bot's web app",
     "WEB_HOST": "give an interface address such as 127.0.0.1 or 0.0.0.0",
     "WEB_PORT": "give a TCP port between 1 and 65535",
+    "FORWARDED_ALLOW_IPS": (
+        "give your reverse proxy's addresses or networks separated by commas "
+        "(e.g. 127.0.0.1,172.16.0.0/12), or * when only the proxy can reach the web app"
+    ),
     "TELEGRAM_WEBHOOK_SECRET": "use 1-256 characters from A-Z, a-z, 0-9, _ and -",
     "SYNC_INTERVAL_SECONDS": "give a whole number of seconds, at least 60",
     "SPOTTER_DAILY_TOKEN_BUDGET": "give a whole number of tokens, 0 or more",
@@ -57,6 +62,8 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:8080"
     web_host: str = Field(default="127.0.0.1", min_length=1)
     web_port: int = Field(default=8080, ge=1, le=65535)
+    # Whose X-Forwarded-For the web app believes (uvicorn's default: a proxy on this machine).
+    forwarded_allow_ips: str = "127.0.0.1,::1"
     telegram_webhook_secret: SecretStr | None = None
     sync_interval_seconds: int = Field(default=900, ge=60)
     spotter_daily_token_budget: int = Field(default=200_000, ge=0)
@@ -82,6 +89,18 @@ class Settings(BaseSettings):
         if value.startswith("sqlite:///") and not value.removeprefix("sqlite:///"):
             raise ValueError("names no database file")
         return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        for part in parts:
+            if part != "*":
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError:
+                    raise ValueError(f"{part!r} is not an address or a network") from None
+        return ",".join(parts)
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -29,6 +29,7 @@ def test_defaults_match_the_design() -> None:
     assert s.hevy_base_url == "https://api.hevyapp.com"
     assert (s.spotter_model, s.spotter_small_model) == ("claude-sonnet-5-5", "claude-haiku-5-5")
     assert (s.web_host, s.web_port, s.public_url) == ("127.0.0.1", 8080, "http://localhost:8080")
+    assert s.forwarded_allow_ips == "127.0.0.1,::1", "a proxy on this machine, as uvicorn's"
     assert (s.sync_interval_seconds, s.spotter_daily_token_budget) == (900, 200_000)
     assert (s.spotter_access, s.spotter_admins, s.log_level) == ("invite", [], "INFO")
     assert s.telegram_bot_token is None and s.anthropic_api_key is None
@@ -63,6 +64,7 @@ def test_secrets_do_not_show_in_repr() -> None:
         ("PUBLIC_URL", "localhost:8080"),
         ("LOG_LEVEL", "LOUD"),
         ("TELEGRAM_WEBHOOK_SECRET", "has spaces"),
+        ("FORWARDED_ALLOW_IPS", "proxy.internal"),
     ],
 )
 def test_an_invalid_value_is_one_line_naming_the_variable(
