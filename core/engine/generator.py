@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.engine.allocation import DayDraft, Item, allocate
+from core.engine.breaks import bands_for
 from core.engine.compromises import InjuryChanges, compromises, rest_days
 from core.engine.injuries import (
     REPLACEMENT,
@@ -127,20 +128,28 @@ def generate_plan(
             else:
                 break
         drafts.append(draft)
-    bands = dict(BANDS[preferences.level])
+    back = ctx.history.comeback()
+    # Back after a break: the volume the table allows (lower half of the band, or its floor).
+    bands = bands_for(dict(BANDS[preferences.level]), back.volume)
     focus = {BAND_GROUP.get(m, m) for m in preferences.focus_muscles}
     allocate(drafts, bands, preferences.session_minutes, focus, _max_sets(preferences))
     idle = [d for d in drafts if not d.items]
     drafts = [d for d in drafts if d.items]
-    week_one = [_plan_day(d, ctx, profile) for d in drafts]
-    plan_weeks = [PlanWeek(number=n, days=week_one) for n in range(1, weeks)]
+    full = [_plan_day(d, ctx, profile) for d in drafts]
+    plan_weeks = [
+        PlanWeek(number=n, days=[_ramped(d, n, ctx.history, catalogue, profile) for d in full])
+        for n in range(1, weeks)
+    ]
+    week_one = plan_weeks[0].days
     plan_weeks.append(
-        PlanWeek(number=weeks, deload=True, days=[_deload(d, catalogue, profile) for d in week_one])
+        PlanWeek(number=weeks, deload=True, days=[_deload(d, catalogue, profile) for d in full])
     )
     notes = [
         f"{weeks - 1} training weeks, then a deload week "
         "(about half the sets at ~80% of the load).",
     ]
+    if back.lighter:
+        notes.insert(0, back.sentence() + ".")
     if any(e.notes.startswith("No history") for d in week_one for e in d.exercises):
         notes.append(
             "Exercises without history start light (RPE 6–7); loads follow your first sessions."
@@ -283,6 +292,28 @@ def _plan_day(draft: DayDraft, ctx: _Context, profile: LoadingProfile) -> PlanDa
         item.warmups = ramp(item.slot.role, item.slot.pattern, item.template, bodyweight, warmed)
         exercises.append(prescribe(item, ctx.prefs, ctx.history, profile, bodyweight))
     return PlanDay(key=draft.key, name=draft.name, weekday=draft.weekday, exercises=exercises)
+
+
+def _ramped(
+    day: PlanDay,
+    week: int,
+    history: LifterHistory,
+    catalogue: Mapping[str, ExerciseTemplate],
+    profile: LoadingProfile,
+) -> PlanDay:
+    """`day` in plan week `week` of a return from time off: each exercise at the share of its
+    full load its own time off gives that week (TRAINING.md, "Return from a break"), so the
+    weekly advance finds the ramp in the plan's weeks."""
+    exercises = []
+    for ex in day.exercises:
+        share = history.comeback(ex.template_id).share(week)
+        if ex.load_kg is None or share >= 1.0:
+            exercises.append(ex)
+            continue
+        equipment = catalogue[ex.template_id].equipment
+        lighter = round_load(ex.load_kg * share, equipment, profile)
+        exercises.append(ex.model_copy(update={"load_kg": min(lighter or ex.load_kg, ex.load_kg)}))
+    return day.model_copy(update={"exercises": exercises})
 
 
 def _deload(

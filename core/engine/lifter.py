@@ -1,9 +1,12 @@
-"""What a plan is built from in a lifter's log: their staple exercises and their working loads.
+"""What a plan is built from in a lifter's log: their staple exercises and where each one starts.
 
-TRAINING.md, "Building a plan from the lifter": staples are the variations trained most over
-the last ~12 weeks; a starting load is the median of recent working sets at a similar rep count
-(last 6 weeks), falling back to the e1RM only when no rep-matched work exists, and "no history"
-only when the exercise was never logged.
+TRAINING.md, "Building a plan from the lifter" and "From one block to the next": staples are the
+variations trained most over the last ~12 weeks; an exercise the new block keeps starts from its
+last successful exposure — the best working sets of the last hard (non-deload) week it was done —
+in the new rep range (a load that made the top of the range starts one step heavier; a top set
+starts from the current e1RM), never from a multi-week median at the bottom of the range. The
+previous plan's last prescription is evidence too: a load it was holding after misses is not
+stepped over. Time off counts from today (`breaks`), per exercise on its own clock.
 """
 
 from __future__ import annotations
@@ -12,34 +15,69 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from statistics import median
+from typing import Literal
 
+from core.engine.breaks import FULL, Comeback, comeback
 from core.engine.e1rm import epley, load_for
 from core.engine.records import working
 from core.models import SetRow
 
 STAPLE_WINDOW = timedelta(weeks=12)
-LOAD_WINDOW = timedelta(weeks=6)
 REP_MATCH = 2  # a set "at a similar rep count": within 2 reps of the prescribed range
-DETRAINED_AFTER = timedelta(weeks=8)  # an exercise not trained for this long starts at 90 %
-DETRAINED_SHARE = 0.9
-
-
-@dataclass(frozen=True, slots=True)
-class WorkingLoad:
-    """Where a starting load came from, for the exercise's note."""
-
-    kg: float
-    source: str  # "matched": median of rep-matched sets; "e1rm": from the e1RM
-    sets: int  # how many sets it rests on
-    weeks_since: int  # weeks between the exercise's last session and the log's last
+OWN_CLOCK = timedelta(weeks=4)  # an exercise rested this long while others went on: its own break
+DELOAD_SETS = (
+    0.7  # a week with at most this share of the sets per session before it (3 → 2), no heavier
+)
+RPE_HOLD = 1.0  # an RPE this far above the target holds the load (as the weekly advance does)
 
 
 @dataclass(frozen=True, slots=True)
 class _Set:
     at: datetime
+    session: str
     weight_kg: float
     reps: int
+    rpe: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """The best working sets of an exercise's last hard week: `sets` at `kg` in its last session
+    there, the fewest reps among them and the hardest RPE logged (None: none logged)."""
+
+    at: datetime
+    kg: float
+    reps: int  # the fewest: the top of the range counts when every set reached it
+    typical: int  # the median: one bad set does not make the load a miss
+    sets: int
+    rpe: float | None
+    e1rm: float  # the week's best Epley estimate, for a range far from these reps
+
+    @property
+    def text(self) -> str:
+        return f"{self.sets}×{self.reps}"
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """An exercise's last hard-week prescription in the previous plan."""
+
+    kg: float | None
+    reps: int
+    misses: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingLoad:
+    """Where an exercise starts in the new block, at full strength (a break's share aside)."""
+
+    kg: float
+    source: Literal["last", "e1rm", "plan"]
+    heavier: bool  # the range's top was reached: one step above `kg`
+    reps: int | None  # week 1's rep target where the climb continues; None: the range's bottom
+    exposure: Exposure | None
+    comeback: Comeback  # this exercise's own time off, counted from today
+    held: bool = False  # the previous plan was holding this load after misses
 
 
 @dataclass
@@ -51,21 +89,26 @@ class LifterHistory:
     loaded: dict[str, list[_Set]] = field(default_factory=dict)  # weighted sets, oldest first
     e1rms: dict[str, float] = field(default_factory=dict)  # only where no sets are known
     end: datetime | None = None  # the last session logged
+    today: datetime | None = None  # when the plan is made; time off counts from here
+    planned: dict[str, Planned] = field(default_factory=dict)  # the previous plan's last week
 
     @classmethod
-    def from_rows(cls, rows: Iterable[SetRow]) -> LifterHistory:
+    def from_rows(cls, rows: Iterable[SetRow], today: datetime | None = None) -> LifterHistory:
+        """The log as of `today` (None: the day of its last session, as a test's fixed log)."""
         work = sorted(working(rows), key=lambda r: r.start_time)
         if not work:
-            return cls()
+            return cls(today=today)
         end = work[-1].start_time
-        history = cls(end=end)
+        history = cls(end=end, today=today or end)
         loaded: dict[str, list[_Set]] = defaultdict(list)
         for row in work:
             history.all_sets[row.template_id] += 1
             if row.start_time >= end - STAPLE_WINDOW:
                 history.recent_sets[row.template_id] += 1
             if row.weight_kg and row.weight_kg > 0 and row.reps and row.reps > 0:
-                loaded[row.template_id].append(_Set(row.start_time, row.weight_kg, row.reps))
+                loaded[row.template_id].append(
+                    _Set(row.start_time, row.workout_id, row.weight_kg, row.reps, row.rpe)
+                )
         history.loaded = dict(loaded)
         return history
 
@@ -75,7 +118,7 @@ class LifterHistory:
         return cls(all_sets=Counter(dict.fromkeys(e1rms, 1)), e1rms=dict(e1rms))
 
     def trained(self, template_id: str) -> bool:
-        return self.all_sets[template_id] > 0
+        return self.all_sets[template_id] > 0 or template_id in self.planned
 
     def favourites(self, among: set[str], count: int = 6) -> set[str]:
         """The `count` exercises of `among` with the most working sets in the last 12 weeks."""
@@ -86,26 +129,99 @@ class LifterHistory:
         """Higher is more of a staple: sets in the last 12 weeks, then sets ever."""
         return self.recent_sets[template_id], self.all_sets[template_id]
 
+    def comeback(self, template_id: str | None = None) -> Comeback:
+        """Time off from today: since the last session, or, for `template_id` rested for a
+        month or more while others were trained, since it was last done. (A two- or three-week
+        gap in one exercise of a lifter who kept training is rotation, not a break.)"""
+        if self.today is None:
+            return FULL
+        whole = comeback(self.end, self.today)
+        sets = self.loaded.get(template_id or "")
+        if not sets or self.end is None or self.end - sets[-1].at < OWN_CLOCK:
+            return whole
+        return comeback(sets[-1].at, self.today)
+
+    def last_exposure(self, template_id: str, rep_low: int, rep_high: int) -> Exposure | None:
+        """The best working sets of the exercise's last hard week (a deload week — about half
+        the sets per session, no heavier — gives way to the week before it): the heaviest load
+        done for a similar rep count, else the heaviest set."""
+        weeks = _weeks(self.loaded.get(template_id, []))
+        if not weeks:
+            return None
+        chosen = len(weeks) - 1
+        while chosen > 0 and _is_deload(weeks[chosen], weeks[chosen - 1]):
+            chosen -= 1
+        week = weeks[chosen]
+        matched = [s for s in week if rep_low - REP_MATCH <= s.reps <= rep_high + REP_MATCH]
+        top = max(matched or week, key=lambda s: (s.weight_kg, s.at, s.reps))
+        at_top = [
+            s for s in week if s.session == top.session and abs(s.weight_kg - top.weight_kg) < 1e-6
+        ]
+        rpes = [s.rpe for s in at_top if s.rpe is not None]
+        estimable = [s for s in week if s.reps <= 12] or week  # Epley is poor above ~12 reps
+        return Exposure(
+            at=top.at,
+            kg=top.weight_kg,
+            reps=min(s.reps for s in at_top),
+            typical=sorted(s.reps for s in at_top)[(len(at_top) - 1) // 2],
+            sets=len(at_top),
+            rpe=max(rpes, default=None),
+            e1rm=max(epley(s.weight_kg, s.reps) for s in estimable),
+        )
+
     def working_load(
-        self, template_id: str, rep_low: int, rep_high: int, rpe: float
+        self, template_id: str, rep_low: int, rep_high: int, rpe: float, top_set: bool = False
     ) -> WorkingLoad | None:
-        """The load for `rep_low`–`rep_high` reps from the lifter's recent work, or None."""
-        sets = self.loaded.get(template_id)
-        if not sets:
+        """Where the exercise starts for `rep_low`–`rep_high` reps at `rpe`, or None without
+        history. `top_set`: an RPE top set, loaded from the current e1RM."""
+        back = self.comeback(template_id)
+        exposure = self.last_exposure(template_id, rep_low, rep_high)
+        planned = self.planned.get(template_id)
+        if exposure is None:
+            if planned is not None and planned.kg:
+                return WorkingLoad(planned.kg, "plan", False, None, None, back)
             e1rm = self.e1rms.get(template_id)
-            return None if e1rm is None else WorkingLoad(load_for(e1rm, rep_low, rpe), "e1rm", 0, 0)
-        assert self.end is not None
-        last = sets[-1].at
-        # The log's last 6 weeks; for an exercise not trained in them, its own last 6 weeks.
-        window = [s for s in sets if s.at >= self.end - LOAD_WINDOW] or [
-            s for s in sets if s.at >= last - LOAD_WINDOW
-        ]
-        weeks_since = (self.end - last) // timedelta(weeks=1)
-        share = DETRAINED_SHARE if self.end - last > DETRAINED_AFTER else 1.0
-        matched = [
-            s.weight_kg for s in window if rep_low - REP_MATCH <= s.reps <= rep_high + REP_MATCH
-        ]
-        if matched:
-            return WorkingLoad(median(matched) * share, "matched", len(matched), weeks_since)
-        e1rm = max(epley(s.weight_kg, s.reps) for s in window)
-        return WorkingLoad(load_for(e1rm, rep_low, rpe) * share, "e1rm", len(window), weeks_since)
+            if e1rm is None:
+                return None
+            return WorkingLoad(load_for(e1rm, rep_low, rpe), "e1rm", False, None, None, back)
+        start = _from_exposure(exposure, rep_low, rep_high, rpe, top_set, back)
+        if planned is not None and planned.misses and planned.kg:
+            # The last plan was holding (or about to cut) this load after misses: not above it.
+            return WorkingLoad(
+                min(start.kg, planned.kg), start.source, False, start.reps, exposure, back, True
+            )
+        return start
+
+
+def _from_exposure(
+    e: Exposure, low: int, high: int, rpe: float, top_set: bool, back: Comeback
+) -> WorkingLoad:
+    """The new range's start from the last hard week: the same load with the climb going on,
+    one step heavier from the range's top, or the e1RM's load far from these reps."""
+    if top_set or not low - 1 <= e.typical <= high + REP_MATCH:
+        return WorkingLoad(load_for(e.e1rm, low, rpe), "e1rm", False, None, e, back)
+    if e.rpe is not None and e.rpe >= rpe + RPE_HOLD:  # hard work: the same load, same reps
+        return WorkingLoad(e.kg, "last", False, min(max(e.reps, low), high), e, back)
+    top = high - 1 if high > low else high
+    if e.reps >= top:
+        return WorkingLoad(e.kg, "last", True, None, e, back)
+    return WorkingLoad(e.kg, "last", False, min(max(e.reps + 1, low), high), e, back)
+
+
+def _weeks(sets: list[_Set]) -> list[list[_Set]]:
+    """An exercise's sets by calendar week (ISO, UTC), oldest first."""
+    weeks: dict[tuple[int, int], list[_Set]] = defaultdict(list)
+    for s in sets:
+        year, week, _ = s.at.isocalendar()
+        weeks[(year, week)].append(s)
+    return [weeks[k] for k in sorted(weeks)]
+
+
+def _is_deload(week: list[_Set], before: list[_Set]) -> bool:
+    def per_session(sets: list[_Set]) -> float:
+        return len(sets) / len({s.session for s in sets})
+
+    return (
+        per_session(week) <= DELOAD_SETS * per_session(before)
+        and max(s.weight_kg for s in week) <= max(s.weight_kg for s in before) + 1e-6
+    )

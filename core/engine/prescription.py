@@ -5,13 +5,15 @@ rep-matched recent work, injury cautions, and the progression model that moves i
 from __future__ import annotations
 
 from core.engine.allocation import Item
+from core.engine.breaks import Comeback
 from core.engine.injuries import CAUTION, normalize_injury
-from core.engine.lifter import REP_MATCH, LifterHistory, WorkingLoad
-from core.engine.loads import LoadingProfile, round_load
+from core.engine.lifter import LifterHistory, WorkingLoad
+from core.engine.loads import LoadingProfile, format_load, round_load
 from core.engine.movements import COMPOUND
 from core.engine.plan import PlannedExercise
 from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet
 from core.engine.splits import Role
+from core.engine.steps import BIG_STEP
 from core.models import ExerciseTemplate, Preferences
 
 _REPS: dict[tuple[str, Role], tuple[int, int]] = {
@@ -102,12 +104,22 @@ def prescribe(
     if cap is not None:
         rpe = min(rpe, cap)
     template = item.template
-    start = None if bodyweight else history.working_load(template.id, low, high, rpe)
-    load = None if start is None else starting_load(start, template.equipment, profile)
+    linear = linear_main_lift(role, pattern, prefs)
+    # A top set is loaded from the current e1RM; it needs a load to be one (decided below).
+    top_set = not linear and role == "heavy" and prefs.goal == "strength" and low <= 10
+    start = (
+        None if bodyweight else history.working_load(template.id, low, high, rpe, top_set=top_set)
+    )
+    step = (5.0 if pattern in ("squat", "hinge") else 2.5) if linear else None
+    load, reps = (
+        (None, low)
+        if start is None
+        else starting_load(start, low, high, template.equipment, profile, step)
+    )
     if bodyweight:
         note = "Bodyweight: add reps within the range, then slow the tempo."
     elif start is not None:
-        note = load_note(start, low, high)
+        note = load_note(start, low, high, load, reps, profile, history.comeback())
     elif history.trained(template.id):
         note = (
             "You have logged these without added weight: keep it so, and add weight once the "
@@ -118,17 +130,16 @@ def prescribe(
             f"No history yet: start with a weight you could lift for about {high + 3} reps "
             "(RPE 6–7); Spotter sets the load from your first session."
         )
-    if linear_main_lift(role, pattern, prefs):
-        step = 5.0 if pattern in ("squat", "hinge") else 2.5
+    if step is not None:
         progression = LinearProgression(reps=low, step_kg=step)
-    elif role == "heavy" and prefs.goal == "strength" and load and low <= 10:
+    elif top_set and load:
         progression = RpeTopSet(top_reps=low, top_rpe=rpe, backoff_sets=max(0, item.sets - 1))
     else:
         progression = DoubleProgression(rep_low=low, rep_high=high, target_rpe=rpe)
     return PlannedExercise(
         template_id=template.id,
         sets=item.sets,
-        reps=low,
+        reps=reps,
         rep_low=low,
         rep_high=high,
         load_kg=load,
@@ -141,27 +152,78 @@ def prescribe(
     )
 
 
-def starting_load(start: WorkingLoad, equipment: str, profile: LoadingProfile) -> float | None:
-    """The loadable weight nearest the lifter's working load, kept within 90–105 % of it
-    where their plates allow."""
+def starting_load(
+    start: WorkingLoad,
+    low: int,
+    high: int,
+    equipment: str,
+    profile: LoadingProfile,
+    linear_step: float | None = None,
+) -> tuple[float | None, int]:
+    """Week 1's load and rep target at full strength: the loadable weight nearest the start
+    (kept within 90–105 % of it where the plates allow), one step above it when the range's top
+    was reached — unless that step is more than ~10 % of the load (light cables, small
+    dumbbells): then the same load, aiming for the top of the range first. A beginner's linear
+    lift goes on by its own step after a successful week."""
     nearest = round_load(start.kg, equipment, profile)
     if nearest is not None and nearest > start.kg * 1.05:
         lower = round_load(start.kg, equipment, profile, mode="down")
         if lower is not None and lower >= start.kg * 0.9:
-            return lower
-    return nearest
+            nearest = lower
+    if nearest is None or not start.heavier:
+        return nearest, start.reps or low
+    if linear_step is not None:
+        return next_load(start.kg + linear_step - 0.5, equipment, profile), low
+    heavier = next_load(start.kg, equipment, profile)
+    if heavier is None or heavier - start.kg > BIG_STEP * start.kg + 1e-9:
+        return nearest, high
+    return heavier, low
 
 
-def load_note(start: WorkingLoad, low: int, high: int) -> str:
-    if start.source == "matched":
-        note = (
-            f"Load from your recent working sets of {max(1, low - REP_MATCH)}–"
-            f"{high + REP_MATCH} reps (median of {start.sets})."
-        )
-    elif start.sets:
-        note = "Load from your recent e1RM: no recent sets near this rep range."
-    else:
+def next_load(kg: float, equipment: str, profile: LoadingProfile) -> float | None:
+    """The lightest loadable weight above `kg` on the lifter's kit."""
+    bump = 0.5
+    while bump < 50:
+        heavier = round_load(kg + bump, equipment, profile)
+        if heavier is None or heavier > kg + 1e-6:
+            return heavier
+        bump += 0.5
+    return None
+
+
+def load_note(
+    start: WorkingLoad,
+    low: int,
+    high: int,
+    load: float | None,
+    reps: int,
+    profile: LoadingProfile,
+    plan_comeback: Comeback,
+) -> str:
+    """Where the load comes from, in the lifter's units, and this exercise's own time off."""
+    units = profile.units
+    e = start.exposure
+    if start.source == "plan":
+        note = "Load from your last plan."
+    elif e is None:
         note = "Load from your e1RM."
-    if start.weeks_since >= 8:
-        note += f" Last trained {start.weeks_since} weeks ago, so about 90 % of then."
+    elif start.source == "e1rm":
+        note = (
+            f"Load from your e1RM in your last hard week ({format_load(e.kg, units)} × {e.reps})."
+        )
+    else:
+        done = f"Your last hard week: {e.text} at {format_load(e.kg, units)}"
+        if load is not None and load > e.kg + 1e-6:
+            note = f"{done}, the top of the range: one step heavier."
+        elif start.heavier:
+            note = f"{done}: the next step is a big one, so reps to {high} first."
+        elif reps > low:
+            note = f"{done}: same load, aim for {reps}."
+        else:
+            note = f"{done}: same load."
+    if start.held:
+        note += " Your last plan was holding it after missed reps."
+    own = start.comeback
+    if own.lighter and own.weeks_off > plan_comeback.weeks_off + 1 and own != plan_comeback:
+        note += f" {own.sentence('you last did it')}."
     return note

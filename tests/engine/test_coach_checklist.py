@@ -13,7 +13,6 @@ import json
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from statistics import median
 
 import pytest
 
@@ -225,33 +224,40 @@ def logged_sets(kind: str) -> list[Logged]:
 
 
 def rep_matched_reference(logged: list[Logged], tid: str, low: int, high: int) -> float | None:
-    """The median working load at low−2…high+2 reps over the log's last six weeks."""
-    end = max(at for at, *_ in logged)
+    """The heaviest working load at low−2…high+2 reps in the last calendar week the exercise
+    was logged (TRAINING.md, "From one block to the next": a block starts from the last
+    successful exposure, never from a multi-week median)."""
+    work = [
+        (at, kg, reps)
+        for at, template, kind, kg, reps in logged
+        if template == tid and kind != "warmup" and kg and reps
+    ]
+    if not work:
+        return None
+    last_week = max(at.astimezone(UTC).isocalendar()[:2] for at, _, _ in work)
     loads = [
         kg
-        for at, template, kind, kg, reps in logged
-        if template == tid
-        and at >= end - timedelta(weeks=6)
-        and kind != "warmup"
-        and kg
-        and reps
-        and low - 2 <= reps <= high + 2
+        for at, kg, reps in work
+        if at.astimezone(UTC).isocalendar()[:2] == last_week and low - 2 <= reps <= high + 2
     ]
-    return median(loads) if loads else None
+    return max(loads) if loads else None
 
 
 @pytest.mark.parametrize("name", [n for n, p in PROFILES.items() if p[2]])
-def test_loads_start_within_90_to_105_percent_of_recent_rep_matched_work(name: str) -> None:
+def test_loads_start_from_the_last_hard_weeks_rep_matched_work(name: str) -> None:
+    """Within 90–105 % of the last week's best rep-matched load, or one step (≤ ~10 %) above it
+    where that week reached the top of the range. (This test used to compare with a six-week
+    median, the rule that threw each block's progress away: issue 23.)"""
     plan, _prefs, profile, _rows = plan_for(name)
     logged = logged_sets(PROFILES[name][2] or "")
     checked = 0
-    for day in plan.weeks[0].days:
+    for day in plan.weeks[-2].days:  # the last hard week: full loads, after any return ramp
         for ex in day.exercises:
             reference = rep_matched_reference(
                 logged, ex.template_id, ex.rep_low or ex.reps, ex.rep_high or ex.reps
             )
-            if reference is None:
-                continue
+            if reference is None or "from your e1RM" in ex.notes:
+                continue  # no rep-matched start: that week's sets were far from this range
             equipment = CATALOGUE[ex.template_id].equipment
             # Only where the lifter's plates or dumbbells hold a load in the window at all.
             window = [
@@ -260,7 +266,8 @@ def test_loads_start_within_90_to_105_percent_of_recent_rep_matched_work(name: s
             if not any(w is not None and 0.9 <= w / reference <= 1.05 for w in window):
                 continue
             assert ex.load_kg is not None, CATALOGUE[ex.template_id].title
-            assert 0.9 <= ex.load_kg / reference <= 1.05, (
+            ceiling = 1.10 if "one step heavier" in ex.notes else 1.05
+            assert 0.9 <= ex.load_kg / reference <= ceiling, (
                 CATALOGUE[ex.template_id].title,
                 ex.load_kg,
                 reference,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.engine.e1rm import epley, load_for
-from core.engine.lifter import LifterHistory
+from core.engine.lifter import LifterHistory, Planned
 from core.models import SetRow, SetType
 
 END = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
@@ -21,35 +21,93 @@ def row(tid: str, weeks_ago: float, kg: float, reps: int, kind=SetType.NORMAL) -
     )  # fmt: skip
 
 
-def test_the_starting_load_is_the_median_of_recent_sets_at_a_similar_rep_count() -> None:
+def test_a_new_block_starts_from_the_last_hard_week_not_a_six_week_median() -> None:
+    """TRAINING.md, "From one block to the next": the best working sets of the last hard week,
+    in the new range; a six-week median (82.5 here) threw each block's progress away."""
     history = LifterHistory.from_rows(
         [
-            row("BENCH", 10, 120.0, 8),  # older than six weeks: not recent work
             row("BENCH", 5, 80.0, 8),
             row("BENCH", 3, 82.5, 9),
             row("BENCH", 1, 85.0, 10),
-            row("BENCH", 1, 100.0, 3),  # a heavy single-digit set, far from 8–12
+            row("BENCH", 1, 100.0, 3),  # a heavy triple, far from 8–12
             row("BENCH", 0, 60.0, 10, SetType.WARMUP),
         ]
     )
     start = history.working_load("BENCH", 8, 12, 8.0)
-    assert start is not None and start.source == "matched"
-    assert start.kg == 82.5 and start.sets == 3
+    assert start is not None and start.source == "last"
+    assert start.kg == 85.0 and start.reps == 11 and not start.heavier  # the climb goes on
+
+
+def test_a_load_that_made_the_top_of_the_range_starts_one_step_heavier() -> None:
+    history = LifterHistory.from_rows([row("BENCH", 0, 80.0, r) for r in (11, 11, 12)])
+    start = history.working_load("BENCH", 8, 12, 8.0)
+    assert start is not None and start.heavier and start.kg == 80.0
+
+
+def test_a_deload_week_gives_way_to_the_hard_week_before_it() -> None:
+    hard = [row("BENCH", 1, 80.0, 11) for _ in range(3)]
+    deload = [row("BENCH", 0, 72.5, 8) for _ in range(1)]
+    start = LifterHistory.from_rows(hard + deload).working_load("BENCH", 8, 12, 8.0)
+    assert start is not None and start.kg == 80.0 and start.heavier
+
+
+def test_a_load_cut_after_misses_carries_over_as_cut() -> None:
+    missed = [row("BENCH", w, 80.0, 6) for w in (4, 3, 2) for _ in range(3)]
+    cut = [row("BENCH", 1, 70.0, 8) for _ in range(3)]
+    start = LifterHistory.from_rows(missed + cut).working_load("BENCH", 8, 12, 8.0)
+    assert start is not None and start.kg == 70.0 and start.reps == 9
+
+
+def test_misses_in_the_last_hard_week_start_from_that_weeks_e1rm() -> None:
+    missed = [row("BENCH", 0, 80.0, 5) for _ in range(3)]
+    start = LifterHistory.from_rows(missed).working_load("BENCH", 8, 12, 8.0)
+    assert start is not None and start.source == "e1rm"
+    assert start.kg == pytest.approx(load_for(epley(80.0, 5), 8, 8.0)) and start.kg < 80
+
+
+def test_a_top_set_starts_from_the_current_e1rm() -> None:
+    history = LifterHistory.from_rows([row("SQUAT", 0, 100.0, 5) for _ in range(3)])
+    start = history.working_load("SQUAT", 3, 5, 8.0, top_set=True)
+    assert start is not None and start.source == "e1rm"
+    assert start.kg == pytest.approx(load_for(epley(100.0, 5), 3, 8.0))
 
 
 def test_sets_above_twelve_reps_still_give_a_load() -> None:
     history = LifterHistory.from_rows([row("RAISE", w, 8.0, 18) for w in (1, 2, 3)])
     start = history.working_load("RAISE", 12, 16, 8.0)
-    assert start is not None and start.kg == 8.0  # 18 reps is within 2 of 16
+    assert start is not None and start.kg == 8.0 and start.heavier  # past the top of 12–16
     far = history.working_load("RAISE", 3, 5, 8.0)
     assert far is not None and far.source == "e1rm"
     assert far.kg == pytest.approx(load_for(epley(8.0, 18), 3, 8.0))
 
 
-def test_an_exercise_not_trained_for_months_starts_at_ninety_percent() -> None:
-    history = LifterHistory.from_rows([row("ROW", 20, 70.0, 10), row("SQUAT", 0, 100.0, 5)])
+def test_a_load_the_last_plan_held_after_misses_is_not_stepped_over() -> None:
+    history = LifterHistory.from_rows([row("BENCH", 0, 80.0, r) for r in (12, 12, 12)])
+    history.planned["BENCH"] = Planned(kg=77.5, reps=8, misses=1)
+    start = history.working_load("BENCH", 8, 12, 8.0)
+    assert start is not None and start.kg == 77.5 and not start.heavier and start.held
+
+
+def test_time_off_counts_from_today_not_from_the_last_session() -> None:
+    rows = [row("SQUAT", 0, 100.0, 5), row("ROW", 20, 70.0, 10)]
+    history = LifterHistory.from_rows(rows, today=END + timedelta(weeks=34))
+    back = history.comeback()
+    assert (back.weeks_off, back.first_share, back.full_by) == (34, 0.7, 4)
+    assert history.working_load("SQUAT", 3, 5, 8.0).comeback == back  # type: ignore[union-attr]
+    # As of the last session there is no break at all.
+    assert not LifterHistory.from_rows(rows).comeback("SQUAT").lighter
+
+
+def test_an_exercise_rested_for_months_while_others_went_on_has_its_own_clock() -> None:
+    history = LifterHistory.from_rows(
+        [row("SQUAT", 0, 100.0, 5), row("ROW", 216, 70.0, 10), row("CURL", 3, 20.0, 10)],
+        today=END + timedelta(days=2),
+    )
     start = history.working_load("ROW", 8, 12, 8.0)
-    assert start is not None and start.kg == pytest.approx(63.0) and start.weeks_since == 20
+    assert start is not None and start.kg == 70.0  # the full load; the plan's weeks ramp it
+    assert (start.comeback.weeks_off, start.comeback.first_share) == (216, 0.7)
+    assert not history.comeback("CURL").lighter  # three weeks off one lift is rotation
+    assert not history.comeback().lighter
 
 
 def test_staples_rank_by_the_last_twelve_weeks_then_all_time() -> None:
