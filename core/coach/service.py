@@ -261,6 +261,7 @@ class Coach:
         return True
 
     async def aclose(self) -> None:
+        self._log.close()
         await self._client.close()
 
 

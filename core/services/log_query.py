@@ -7,6 +7,13 @@ query is still treated as hostile: an authorizer allows reading these three tabl
 harmless functions only (no ATTACH, PRAGMA, writes or extensions), a progress handler stops it
 after `TIME_LIMIT` seconds, SQLite's own limits cap any string and the statement's length, and
 the answer is cut at `MAX_ROWS` rows or `MAX_CHARS` characters, saying so with the total.
+
+SQLite checks the time limit only between rows, never inside one function call, so no call may
+be slow: values are capped at `MAX_VALUE` (far above anything in a training log, small enough
+that `instr` and `replace`, quadratic at worst, stay under a millisecond) and `trim(X, Y)`, whose
+built-in is |X|·|Y|, is replaced by a linear one. Queries run on their own small pool of threads,
+so a grinding query never holds a thread the rest of the bot needs, and a cached connection is
+closed only after its last query has finished, in that query's thread, never on the event loop.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +41,12 @@ TIME_LIMIT = 0.5  # seconds of SQLite work per query
 MAX_ROWS = 200
 MAX_CHARS = 12_000  # of JSON rows in one answer (≈ 3–4k tokens)
 MAX_SQL = 4_000  # characters of SQL
-MAX_VALUE = 1_000_000  # bytes in any one string or blob SQLite builds
+# Bytes in any one string or blob SQLite builds. A whole group_concat of a five-year log's dates
+# fits; an answer is cut at MAX_CHARS anyway. Per call, instr/replace cost at most ~1 ms here.
+MAX_VALUE = 16_384
+MAX_PATTERN = 500  # characters of a LIKE or GLOB pattern
 CACHED_USERS = 32
+QUERY_THREADS = 4  # queries running at once, all lifters together
 
 SCHEMA = """
 CREATE TABLE workouts (
@@ -156,9 +168,33 @@ def build_database(
     conn.execute("ANALYZE")
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL * 2)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, MAX_PATTERN)
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    for name, left, right in (("trim", True, True), ("ltrim", True, False), ("rtrim", False, True)):
+        conn.create_function(name, 2, _trimmer(left, right), deterministic=True)
     conn.set_authorizer(_authorize)
     return conn
+
+
+def _trimmer(left: bool, right: bool):
+    """SQLite's trim(X, Y) in time linear in |X| + |Y| (the built-in scans Y for every character
+    of X it removes: seconds at 64 KB, minutes at 1 MB, all inside one uninterruptible call)."""
+
+    def trim(value: Any, chars: Any) -> Any:
+        if value is None or chars is None:
+            return None
+        text = value if isinstance(value, str | bytes) else str(value)
+        drop = set(chars if isinstance(chars, str | bytes) else str(chars))
+        if isinstance(text, bytes) != isinstance(chars, bytes):
+            return text  # SQLite compares a blob with text byte by byte; none of it is in a log
+        start, end = 0, len(text)
+        while left and start < end and text[start] in drop:
+            start += 1
+        while right and end > start and text[end - 1] in drop:
+            end -= 1
+        return text[start:end]
+
+    return trim
 
 
 def _authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None, _trig: str | None):
@@ -209,6 +245,11 @@ def run_query(conn: sqlite3.Connection, sql: str, time_limit: float = TIME_LIMIT
                 "(filter by exercise or date, avoid unbounded recursion)."
             ) from None
         raise QueryError(f"SQLite: {exc}") from None
+    except sqlite3.DataError as exc:  # a value over MAX_VALUE
+        raise QueryError(
+            f"SQLite: {exc} (values are capped at {MAX_VALUE:,} bytes: aggregate, or "
+            "group_concat fewer rows)."
+        ) from None
     except (sqlite3.DatabaseError, sqlite3.Warning, sqlite3.ProgrammingError) as exc:
         raise QueryError(f"SQLite: {exc}") from None
     finally:
@@ -224,11 +265,37 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass
-class _Cached:
-    version: tuple[int, str, str]  # the log's version, units and time zone it was built with
-    conn: sqlite3.Connection
-    lock: threading.Lock
+class _Database:
+    """One lifter's query database and who is using it. It is retired when the log moves on or
+    the cache evicts it, and closed once, by whoever sees it retired with no query left on it:
+    never while a query runs (closing under a running statement can crash the interpreter) and
+    never by waiting on the event loop."""
+
+    def __init__(self, version: tuple[int, str, str], conn: sqlite3.Connection) -> None:
+        self.version = version  # the log's version, units and time zone it was built with
+        self.conn = conn
+        self.turn = threading.Lock()  # one statement at a time on the connection
+        self._book = threading.Lock()  # guards the two fields below; held only to count
+        self._users = 0
+        self._retired = False
+
+    def enter(self) -> None:
+        with self._book:
+            self._users += 1
+
+    def leave(self) -> None:
+        with self._book:
+            self._users -= 1
+            last = self._retired and self._users == 0
+        if last:
+            self.conn.close()
+
+    def retire(self, pool: ThreadPoolExecutor) -> None:
+        with self._book:
+            self._retired = True
+            idle = self._users == 0
+        if idle:
+            pool.submit(self.conn.close)
 
 
 class TrainingLog:
@@ -237,19 +304,34 @@ class TrainingLog:
     def __init__(self, store: Store, capacity: int = CACHED_USERS) -> None:
         self._store = store
         self._capacity = capacity
-        self._cache: OrderedDict[int, _Cached] = OrderedDict()
+        self._cache: OrderedDict[int, _Database] = OrderedDict()
         self._building: dict[int, asyncio.Lock] = {}
+        self._pool = ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="log-query")
 
     async def query(self, user_id: int, sql: str) -> QueryResult:
-        entry = await self._database(user_id)
+        database = await self._database(user_id)  # entered: it stays open until we leave
 
         def run() -> QueryResult:
-            with entry.lock:  # one query at a time per connection
-                return run_query(entry.conn, sql)
+            with database.turn:
+                return run_query(database.conn, sql)
 
-        return await asyncio.to_thread(run)
+        try:
+            job = self._pool.submit(run)
+        except BaseException:
+            database.leave()
+            raise
+        # Left when the statement is over (in its thread), or at once if it never started; a
+        # cancelled caller does not end a statement that is already running.
+        job.add_done_callback(lambda _job: database.leave())
+        return await asyncio.wrap_future(job)
 
-    async def _database(self, user_id: int) -> _Cached:
+    def close(self) -> None:
+        """Retire every database and stop the pool; running statements end within the limit."""
+        while self._cache:
+            self._cache.popitem()[1].retire(self._pool)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def _database(self, user_id: int) -> _Database:
         user = await self._store.users.get(user_id)
         if user is None:
             raise QueryError("No such lifter.")
@@ -257,22 +339,25 @@ class TrainingLog:
         cached = self._cache.get(user_id)
         if cached is not None and cached.version == version:
             self._cache.move_to_end(user_id)
+            cached.enter()
             return cached
         lock = self._building.setdefault(user_id, asyncio.Lock())
         async with lock:  # concurrent first questions build it once
             cached = self._cache.get(user_id)
             if cached is not None and cached.version == version:
+                cached.enter()
                 return cached
             workouts = await self._store.workouts.list(user_id)
             templates = await user_catalogue(self._store, user_id)
-            conn = await asyncio.to_thread(
-                build_database, workouts, templates, user.units, user.timezone
+            conn = await asyncio.get_running_loop().run_in_executor(
+                self._pool, build_database, workouts, templates, user.units, user.timezone
             )
-            entry = _Cached(version, conn, threading.Lock())
-            if cached is not None:
-                cached.conn.close()
-            self._cache[user_id] = entry
+            database = _Database(version, conn)
+            database.enter()
+            stale = self._cache.pop(user_id, None)
+            if stale is not None:
+                stale.retire(self._pool)
+            self._cache[user_id] = database
             while len(self._cache) > self._capacity:
-                _, old = self._cache.popitem(last=False)
-                old.conn.close()
-            return entry
+                self._cache.popitem(last=False)[1].retire(self._pool)
+            return database

@@ -4,16 +4,19 @@ size, and the bot keeps serving others while a bad query runs. Also: the cache f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from datetime import timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.coach.tools import ToolBox
 from core.models import ExerciseSet, Units, User, Workout, WorkoutExercise
 from core.services.insights import Insights
-from core.services.log_query import TIME_LIMIT, TrainingLog
+from core.services.log_query import TIME_LIMIT, QueryError, TrainingLog, build_database, run_query
 from core.services.plans import PlanService
 from tests.coach.conftest import LIFTER, OTHER
 
@@ -153,3 +156,160 @@ async def test_the_query_database_follows_the_log_and_the_lifters_units(coach_st
     lb = box_for(coach_store, LIFTER, log)  # a new turn reads the new units
     out = await rows(lb, "SELECT max(weight) FROM sets")
     assert out["units"] == "lb" and out["rows"][0][0] == pytest.approx(kg * 2.20462, abs=0.05)
+
+
+# Strings as large as a query can build: 'a' doubled `n` times by a recursive CTE (no function
+# needed), then shaped into a haystack `a`, a needle `b` and a trim set `c` (its last character
+# is the haystack's, so trim scans all of it for every character it removes).
+def _big(doublings: int, needle: int, expr: str, rows: int = 100_000) -> str:
+    return (  # hostile SQL, on purpose
+        "WITH RECURSIVE r(s, n) AS (SELECT 'a', 0 UNION ALL SELECT s || s, n + 1 FROM r "  # noqa: S608
+        f"WHERE n < {doublings}), x(a, b, c) AS (SELECT s, substr(s, 1, {needle}) || 'b', "
+        f"replace(substr(s, 1, {needle}), 'a', 'é') || 'a' FROM r WHERE n = {doublings}), "
+        f"k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < {rows}) "
+        f"SELECT count(*) FROM x, k WHERE ({expr}) IS NOT NULL"
+    )
+
+
+def _repeated(call: str, doublings: int, needle: int) -> str:
+    """As many calls as the statement's length allows, all evaluated for every row."""
+    expr = call
+    while len(_big(doublings, needle, expr + " + " + call)) <= 3_990:
+        expr += " + " + call
+    return _big(doublings, needle, expr)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # The red team's: one trim of 131,072 × 65,536 characters took 15 s in a single call.
+        _big(17, 65_536, "length(trim(a, c))", rows=1),
+        _big(17, 65_536, "instr(a, b)", rows=1),
+        _big(17, 65_536, "length(replace(a, b, 'x'))", rows=1),
+        # The worst that fits under the caps: every call as large as allowed, ~150–260 per row.
+        _repeated("length(trim(a, c))", 13, 6_000),
+        _repeated("length(ltrim(a, c))", 13, 6_000),
+        _repeated("instr(a || a, b)", 13, 4_000),
+        _repeated("length(replace(a || a, b, 'x'))", 13, 4_000),
+        _repeated("(a || a) LIKE '%a%a%a%a%a%a%a%b'", 13, 4_000),
+    ],
+    ids=["trim-1", "instr-1", "replace-1", "trim-many", "ltrim-many", "instr-many",
+         "replace-many", "like-many"],
+)  # fmt: skip
+async def test_the_costliest_string_calls_are_answered_or_refused_within_a_second(
+    two_lifters, sql: str
+) -> None:
+    box = box_for(two_lifters, LIFTER)
+    await box.run("query_training_log", {"sql": "SELECT 1"})  # the database is built
+    started = time.perf_counter()
+    output, is_error = await box.run("query_training_log", {"sql": sql})
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"{elapsed:.2f} s: {output[:200]}"
+    assert is_error and ("longer than" in output or "too big" in output), output
+
+
+async def test_trim_with_a_set_of_characters_still_trims_like_sqlite(two_lifters) -> None:
+    box = box_for(two_lifters, LIFTER)
+    out = await rows(
+        box,
+        "SELECT trim('xxhixx', 'x'), ltrim('xyhi', 'yx'), rtrim('hi  ', ' '), trim(NULL, 'x'), "
+        "trim('abc', NULL), rtrim('Squat (Barbell)', ')(Barbel '), trim(12.50, '0'), trim('  a ')",
+    )
+    assert out["rows"] == [["hi", "hi", "hi", None, None, "Squat", "12.5", "a"]]
+
+
+async def test_a_running_query_outlives_its_eviction_and_nobody_waits_for_it(two_lifters) -> None:
+    log = TrainingLog(two_lifters, capacity=1)  # the other lifter's database evicts this one
+    slow, other = box_for(two_lifters, LIFTER, log), box_for(two_lifters, OTHER, log)
+    await slow.run("query_training_log", {"sql": "SELECT 1"})
+    grind = asyncio.create_task(
+        slow.run("query_training_log", {"sql": "SELECT count(*) FROM sets a, sets b, sets c"})
+    )
+    await asyncio.sleep(0.05)
+    stalls = asyncio.create_task(_longest_stall(TIME_LIMIT))
+    started = time.perf_counter()
+    output, is_error = await other.run("query_training_log", {"sql": "SELECT count(*) FROM sets"})
+    served_in = time.perf_counter() - started
+    assert not is_error and json.loads(output)["rows"] == [[1]]
+    assert not grind.done(), "the evicted lifter's query had already ended"
+    # Closing the evicted connection on the loop waited for the grinding query (~0.45 s).
+    assert served_in < TIME_LIMIT / 3, served_in
+    assert await stalls < TIME_LIMIT / 3
+    output, is_error = await grind
+    assert is_error and "longer than" in output, output  # stopped by its limit, not by a close
+    again = await rows(slow, "SELECT count(*) FROM workouts")  # rebuilt on its next question
+    assert again["rows"][0][0] == len(await two_lifters.workouts.list(LIFTER))
+
+
+async def test_a_log_that_changes_under_a_running_query_blocks_nobody(two_lifters) -> None:
+    log = TrainingLog(two_lifters)
+    box = box_for(two_lifters, LIFTER, log)
+    await box.run("query_training_log", {"sql": "SELECT 1"})
+    before = (await rows(box, "SELECT count(*) FROM workouts"))["rows"][0][0]
+    grind = asyncio.create_task(
+        box.run("query_training_log", {"sql": "SELECT count(*) FROM sets a, sets b, sets c"})
+    )
+    await asyncio.sleep(0.05)
+    last = (await two_lifters.workouts.list(LIFTER))[-1].start_time
+    new = other_lifters_workout(last + timedelta(days=1)).model_copy(update={"id": "new-one"})
+    await two_lifters.workouts.upsert(LIFTER, [new])
+    stalls = asyncio.create_task(_longest_stall(TIME_LIMIT))
+    assert (await rows(box, "SELECT count(*) FROM workouts"))["rows"][0][0] == before + 1
+    assert not grind.done()
+    assert await stalls < TIME_LIMIT / 3
+    output, is_error = await grind
+    assert is_error and "longer than" in output, output
+
+
+async def _longest_stall(window: float, tick: float = 0.01) -> float:
+    """The longest the event loop went without running this task over `window` seconds."""
+    longest, end = 0.0, time.perf_counter() + window
+    while (now := time.perf_counter()) < end:
+        await asyncio.sleep(tick)
+        longest = max(longest, time.perf_counter() - now - tick)
+    return longest
+
+
+# Every allowed function that takes a value, with how many arguments it takes; the leaves are the
+# large strings of `_big`, small literals and a column of the lifter's log.
+_CALLS = {
+    **dict.fromkeys(("length", "lower", "upper", "trim", "ltrim", "rtrim", "typeof"), (1,)),
+    **dict.fromkeys(("abs", "sign", "floor", "ceil", "ceiling", "round", "date", "time"), (1,)),
+    **dict.fromkeys(("datetime", "julianday", "unixepoch"), (1, 2)),
+    **dict.fromkeys(("trim", "ltrim", "rtrim", "instr", "like", "glob", "ifnull"), (2,)),
+    **dict.fromkeys(("nullif", "strftime", "coalesce", "round"), (2,)),
+    **dict.fromkeys(("substr", "substring"), (2, 3)),
+    **dict.fromkeys(("replace", "iif"), (3,)),
+}
+_LEAVES = ["a", "b", "c", "'a'", "'%a%b'", "'*a*'", "1", "-3", "'2024-01-01'", "'%Y'"]
+
+
+def _expression(depth: int) -> st.SearchStrategy[str]:
+    leaf = st.sampled_from(_LEAVES)
+    if depth == 0:
+        return leaf
+
+    def call(pick: tuple[str, int]) -> st.SearchStrategy[str]:
+        name, arity = pick
+        args = st.lists(_expression(depth - 1), min_size=arity, max_size=arity)
+        return args.map(lambda values: f"{name}({', '.join(values)})")
+
+    picks = st.sampled_from([(n, a) for n, arities in _CALLS.items() for a in arities])
+    concat = st.tuples(_expression(depth - 1), _expression(depth - 1)).map(" || ".join)
+    return st.one_of(leaf, concat, picks.flatmap(call))
+
+
+@settings(max_examples=25, deadline=None)
+@given(expr=_expression(3), doublings=st.integers(8, 19), needle=st.integers(1, 8_000))
+def test_any_nesting_of_allowed_functions_on_large_strings_ends_within_a_second(
+    expr: str, doublings: int, needle: int
+) -> None:
+    conn = build_database([], {}, Units.KG, "UTC")  # the query tool's own database and guards
+    calls = f"({expr}) IS NULL"
+    while len(_big(doublings, needle, f"{calls} OR ({expr}) IS NULL")) <= 3_990:
+        calls += f" OR ({expr}) IS NULL"
+    started = time.perf_counter()
+    with contextlib.suppress(QueryError):  # refused or stopped: either is an answer
+        run_query(conn, _big(doublings, needle, calls))
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"{elapsed:.2f} s for {expr}"
