@@ -2,7 +2,8 @@
 
 A model is configuration (pydantic, validated); `advance` takes what was prescribed and what was
 done and returns next week's prescription with the reason in words. Every model has a failure
-path: repeated misses bring a deload of the load, and `deload_week` lightens a whole week.
+path: a miss holds, a run of misses brings one cut, and `deload_week` lightens a whole week.
+Loads move on the exercise's `Grid` (the lifter's steps, in their unit).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.engine.e1rm import estimate, load_for
+from core.engine.loads import format_load, to_user_units
+from core.engine.steps import Grid
 
 RoundLoad = Callable[[float], float | None]
 
@@ -97,6 +100,16 @@ class Step:
 
 RPE_HOLD_MARGIN = 1.0  # an RPE this far above the target holds the load; closer still counts
 MAX_CUT = 0.85  # no single step takes a working load below this share (a deload week excepted)
+DELOAD_SHARE = 0.9  # a deload week's loads: ~10 % lighter, on the lifter's grid
+# Spotter's deload in words: the same wherever it is explained (❓ popup, Mini App, chat).
+DELOAD_WORDS = (
+    "half the working sets, loads ~10 % lighter, reps at the bottom of the range, RPE 6–7"
+)
+
+
+def extra_reps(rep_high: int) -> int:
+    """How far a range extends when the next load step is too big to take yet (2–3 reps)."""
+    return 3 if rep_high >= 10 else 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,17 +123,24 @@ class Reading:
     sets_done: int
     hardest_rpe: float | None
 
-    @property
-    def summary(self) -> str:
-        at = f" at {self.load:g} kg" if self.load else ""
+    def summary(self, grid: Grid) -> str:
+        at = f" at {grid.text(self.load)}" if self.load else ""
         return f"{self.sets_done}×{'/'.join(map(str, self.reps))}{at}"
 
 
-def read_session(done: Sequence[DoneSet]) -> Reading:
-    """The load most working sets used (the heavier on a tie), and the sets at or above it."""
-    counts = Counter(round(s.weight_kg, 2) for s in done if s.weight_kg)
-    load = max(counts, key=lambda kg: (counts[kg], kg)) if counts else None
-    judged = [s for s in done if load is None or (s.weight_kg or 0) >= load - 1e-6]
+def read_session(done: Sequence[DoneSet], grid: Grid) -> Reading:
+    """The load most working sets used (the heavier on a tie; loads the same to the lifter
+    count as one), and the sets at or above it."""
+    groups: list[list[float]] = []
+    for s in done:
+        if s.weight_kg:
+            group = next((g for g in groups if grid.same(g[0], s.weight_kg)), None)
+            (group.append if group else lambda w: groups.append([w]))(s.weight_kg)
+    chosen = max(groups, key=lambda g: (len(g), g[0]), default=None)
+    load = Counter(chosen).most_common(1)[0][0] if chosen else None
+    judged = [
+        s for s in done if load is None or grid.same(s.weight_kg, load) or (s.weight_kg or 0) > load
+    ]
     rpes = [s.rpe for s in judged if s.rpe is not None]
     return Reading(load, tuple(s.reps for s in judged), len(done), max(rpes, default=None))
 
@@ -129,214 +149,203 @@ def advance(
     model: DoubleProgression | LinearProgression | RpeTopSet,
     current: Prescription,
     done: Sequence[DoneSet],
-    round_load: RoundLoad,
+    grid: Grid,
 ) -> Step:
-    """Run one step of `model` given the working sets done against `current`."""
+    """Run one step of `model` given the working sets done against `current`, on the
+    exercise's load grid (the lifter's steps, in their unit)."""
     if not done:
         return Step(current, "no data", "no sets logged: same prescription again")
     if isinstance(model, DoubleProgression):
-        return _double(model, current, read_session(done), round_load)
+        return _double(model, current, read_session(done, grid), grid)
     if isinstance(model, LinearProgression):
-        return _linear(model, current, read_session(done), round_load)
-    return _top_set(model, current, done, round_load)
+        return _linear(model, current, read_session(done, grid), grid)
+    return _top_set(model, current, done, grid)
 
 
-def _heavier(load: float | None, step: float, round_load: RoundLoad) -> float | None:
-    """The next loadable weight above `load` (at least one real step up)."""
+def cut_load(load: float | None, factor: float, grid: Grid) -> float | None:
+    """`load` cut by `factor` (never below MAX_CUT of it) on the grid; None when the grid has
+    no lighter load within that (then reps or sets change instead)."""
     if load is None:
         return None
-    target = round_load(load + step)
-    bump = step
-    while target is not None and target <= load + 1e-9 and bump < 50:
-        bump += step
-        target = round_load(load + bump)
-    return target
+    floor = load * MAX_CUT - 1e-6
+    for mode in ("nearest", "down"):
+        cut = grid.round(load * max(factor, MAX_CUT), mode)  # type: ignore[arg-type]
+        if cut is not None and floor <= cut and not grid.same(cut, load) and cut < load:
+            return cut
+    return None
 
 
-def _deloaded(load: float | None, factor: float, round_load: RoundLoad) -> float | None:
-    """`load` cut by `factor`, never below MAX_CUT of it in one step."""
-    if load is None:
-        return None
-    cut = round_load(load * max(factor, MAX_CUT))
-    floor = round_load(load * MAX_CUT)
-    return max(cut, floor) if cut is not None and floor is not None else cut
+def _change(before: float | None, after: float | None, grid: Grid) -> str:
+    """`+2.5 kg` / `−5 lb`: a load change as the lifter reads it."""
+    delta = to_user_units((after or 0) - (before or 0), grid.units)
+    sign = "+" if delta > 0 else "−"
+    return f"{sign}{abs(round(delta, 2)):g} {grid.units.value}"
 
 
-def _baseline(cur: Prescription, reading: Reading) -> tuple[float | None, str]:
+def _baseline(cur: Prescription, reading: Reading, grid: Grid) -> tuple[float | None, str]:
     """The load to progress from: what was actually lifted, when it differs from the plan
     (heavier success moves the baseline up, lighter work is judged at its load), and the
     first session's load for an exercise prescribed as "your pick"."""
-    if reading.load is None or (cur.load_kg is not None and abs(reading.load - cur.load_kg) < 1e-6):
+    if reading.load is None or grid.same(reading.load, cur.load_kg):
+        return cur.load_kg, ""
+    lifted = grid.round(reading.load, "down") or reading.load
+    if grid.same(lifted, cur.load_kg):  # off the grid, a hair above the plan: the plan's load
         return cur.load_kg, ""
     if cur.load_kg is None:
-        return reading.load, f"your first session at {reading.load:g} kg sets the load; "
-    return reading.load, f"lifted {reading.load:g} kg where {cur.load_kg:g} was planned; "
+        return lifted, f"your first session at {grid.text(lifted)} sets the load; "
+    return lifted, f"lifted {grid.text(lifted)}, planned {grid.text(cur.load_kg)}; "
 
 
 def _too_hard(rpe: float | None, target: float | None) -> bool:
     return rpe is not None and target is not None and rpe >= target + RPE_HOLD_MARGIN
 
 
-def _double(
-    m: DoubleProgression, cur: Prescription, reading: Reading, round_load: RoundLoad
+def _missed(
+    cur: Prescription,
+    base: float | None,
+    grid: Grid,
+    *,
+    threshold: int,
+    factor: float,
+    rep_low: int,
+    said: str,
 ) -> Step:
-    base, note = _baseline(cur, reading)
+    """A missed session (TRAINING.md, "Misses"): hold the load; the `threshold`-th miss in a
+    row brings one cut of ≤ 10 % (once per run of misses, so three bad weeks cost one cut);
+    when the grid has no such lighter load, one set fewer at the same load instead."""
+    misses = cur.misses + 1
+    held = replace(cur, load_kg=base, misses=misses)
+    if misses % threshold:
+        return Step(held, "repeat", f"{said}: a miss, same load")
+    run = f"{misses} misses in a row"
+    lighter = cut_load(base, factor, grid)
+    if lighter is not None:
+        return Step(
+            replace(held, load_kg=lighter, reps=rep_low),
+            "deload",
+            f"{said}: {run} → {_change(base, lighter, grid)} to build back",
+        )
+    if base is not None and cur.sets > 1:
+        return Step(
+            replace(held, sets=cur.sets - 1, reps=rep_low),
+            "deload",
+            f"{said}: {run}, no lighter step within 15 % → one set fewer, {rep_low} reps",
+        )
+    return Step(replace(held, reps=rep_low), "repeat", f"{said}: {run}, same load")
+
+
+def _double(m: DoubleProgression, cur: Prescription, reading: Reading, grid: Grid) -> Step:
+    base, note = _baseline(cur, reading, grid)
     at_base = replace(cur, load_kg=base)
-    reps, summary = reading.reps, reading.summary
+    reps, said = reading.reps, note + replace(reading, load=base).summary(grid)
+    # The step is too big for this load (light cables, small dumbbells): reps first.
+    top = m.rep_high + (extra_reps(m.rep_high) if grid.big_step(base) else 0)
     if min(reps) < m.rep_low:
         if base is not None and cur.load_kg is not None and base > cur.load_kg:
             return Step(
-                replace(cur, misses=cur.misses),
-                "repeat",
-                f"{summary}: heavier than planned and below {m.rep_low}; back to "
-                f"{cur.load_kg:g} kg",
+                cur, "repeat", f"{said}: heavier than planned and below {m.rep_low}, back to plan"
             )
-        misses = cur.misses + 1
-        if misses >= m.misses_before_deload:
-            lighter = _deloaded(base, m.deload_factor, round_load)
-            return Step(
-                replace(at_base, load_kg=lighter, reps=m.rep_low, misses=0),
-                "deload",
-                f"{note}{summary}: below {m.rep_low} for {misses} sessions in a row, so the load "
-                f"drops to {lighter:g} kg to build back"
-                if lighter is not None
-                else f"{summary}: below {m.rep_low} for {misses} sessions in a row",
-            )
-        return Step(
-            replace(at_base, misses=misses),
-            "repeat",
-            f"{note}{summary}: below {m.rep_low}, same load",
-        )
+        return _missed(
+            cur, base, grid, threshold=m.misses_before_deload, factor=m.deload_factor,
+            rep_low=m.rep_low, said=said,
+        )  # fmt: skip
     if reading.sets_done < cur.sets:
         return Step(
-            at_base,
+            replace(at_base, misses=0),
             "repeat",
-            f"{note}{summary}: {reading.sets_done} of {cur.sets} sets, same target again",
+            f"{said}: {reading.sets_done} of {cur.sets} sets, same target again",
         )
     if _too_hard(reading.hardest_rpe, m.target_rpe):
         return Step(
             replace(at_base, misses=0),
             "repeat",
-            f"{note}{summary} at RPE {reading.hardest_rpe:g} (target {m.target_rpe:g}): same load "
-            "until it moves easier",
+            f"{said} at RPE {reading.hardest_rpe:g} (target {m.target_rpe:g}): same load",
         )
-    if min(reps) >= m.rep_high:
+    rpe_note = f" @ RPE {reading.hardest_rpe:g}" if reading.hardest_rpe is not None else ""
+    if min(reps) >= top:
         if base is None:  # bodyweight: more reps is the only way up
             nxt = replace(cur, reps=m.rep_high, misses=0)
-            return Step(nxt, "progress", f"{summary} reached the top of {m.rep_low}–{m.rep_high}")
-        load = _heavier(base, _step_for(base), round_load)
-        rpe_note = f" at RPE {reading.hardest_rpe:g}" if reading.hardest_rpe is not None else ""
+            return Step(nxt, "progress", f"{said}: top of {m.rep_low}–{m.rep_high}")
+        load = grid.up(base)
         return Step(
             replace(at_base, load_kg=load, reps=m.rep_low, misses=0),
             "progress",
-            f"{note}{summary} reached {m.rep_high} on every set{rpe_note}: heavier, "
-            f"back to {m.rep_low}",
+            f"{said}{rpe_note}: every set at {top} → {_change(base, load, grid)}, back to "
+            f"{m.rep_low}",
         )
-    target = min(m.rep_high, max(cur.reps if not note else m.rep_low, min(reps) + 1))
+    target = min(top, max(cur.reps if not note else m.rep_low, min(reps) + 1))
     outcome = "progress" if note else "repeat"
-    return Step(
-        replace(at_base, reps=target, misses=0), outcome, f"{note}{summary}: aim for {target} reps"
-    )
+    if top > m.rep_high and min(reps) >= m.rep_high:
+        step = _change(0, grid.step_kg, grid)
+        why = f"{said}: {step} would be over 10 % → {top} reps first, then heavier"
+    else:
+        why = f"{said}: aim for {target} reps"
+    return Step(replace(at_base, reps=target, misses=0), outcome, why)
 
 
-def _step_for(load: float | None) -> float:
-    # The smallest meaningful jump; rounding to the lifter's plates decides the real one.
-    if load is None:
-        return 0.0
-    return 2.5 if load >= 20 else 1.0
-
-
-def _linear(
-    m: LinearProgression, cur: Prescription, reading: Reading, round_load: RoundLoad
-) -> Step:
-    base, note = _baseline(cur, reading)
+def _linear(m: LinearProgression, cur: Prescription, reading: Reading, grid: Grid) -> Step:
+    base, note = _baseline(cur, reading, grid)
     at_base = replace(cur, load_kg=base)
-    summary = reading.summary
+    said = note + replace(reading, load=base).summary(grid)
     hit = min(reading.reps) >= m.reps
     if hit and reading.sets_done >= cur.sets:
-        load = _heavier(base, m.step_kg, round_load)
-        added = f": {load:g} kg next" if load is not None else ""
-        return Step(
-            replace(at_base, load_kg=load, misses=0),
-            "progress",
-            f"{note}{summary} done{added}",
-        )
+        steps = max(1, round(m.step_kg / grid.step_kg)) if grid.loaded else 1
+        load = grid.up(base, steps) if base is not None else None
+        added = f" → {_change(base, load, grid)}" if load is not None else ""
+        return Step(replace(at_base, load_kg=load, misses=0), "progress", f"{said} done{added}")
     if hit:
         return Step(
-            at_base,
+            replace(at_base, misses=0),
             "repeat",
-            f"{note}{summary}: {reading.sets_done} of {cur.sets} sets, same target again",
+            f"{said}: {reading.sets_done} of {cur.sets} sets, same target again",
         )
     if base is not None and cur.load_kg is not None and base > cur.load_kg:
-        return Step(
-            cur,
-            "repeat",
-            f"{summary}: heavier than planned and short of {m.reps}; back to {cur.load_kg:g} kg",
-        )
-    misses = cur.misses + 1
-    if misses >= m.failures_before_deload:
-        lighter = _deloaded(base, m.deload_factor, round_load)
-        return Step(
-            replace(at_base, load_kg=lighter, misses=0),
-            "deload",
-            f"{note}{summary}: {misses} failed sessions in a row, so the load drops "
-            f"{round((1 - max(m.deload_factor, MAX_CUT)) * 100)}%",
-        )
-    return Step(
-        replace(at_base, misses=misses), "repeat", f"{note}{summary}: short of {m.reps}, same load"
-    )
+        return Step(cur, "repeat", f"{said}: heavier than planned and short of {m.reps}, back")
+    return _missed(
+        cur, base, grid, threshold=m.failures_before_deload, factor=m.deload_factor,
+        rep_low=m.reps, said=said,
+    )  # fmt: skip
 
 
-def _top_set(
-    m: RpeTopSet, cur: Prescription, done: Sequence[DoneSet], round_load: RoundLoad
-) -> Step:
+def _top_set(m: RpeTopSet, cur: Prescription, done: Sequence[DoneSet], grid: Grid) -> Step:
     top = max(done, key=lambda s: (s.weight_kg or 0, s.reps))
     # One estimator for the series: a top set without RPE is taken as done at the target.
     est = estimate(top.weight_kg, top.reps, top.rpe if top.rpe is not None else m.top_rpe)
     if est is None:
         return Step(cur, "no data", "the top set cannot give an e1RM: same prescription")
-    derived = round_load(load_for(est.value, m.top_reps, m.top_rpe))
+    derived = grid.round(load_for(est.value, m.top_reps, m.top_rpe))
     rpe = f" @ RPE {top.rpe:g}" if top.rpe is not None else ""
-    summary = f"top set {top.weight_kg:g} kg × {top.reps}{rpe}"
+    said = f"top set {grid.text(top.weight_kg)} × {top.reps}{rpe}"
     if cur.load_kg is None:  # "your pick": the first session sets the load
         return Step(
             replace(cur, load_kg=derived, misses=0),
             "progress",
-            f"{summary}: your first session sets the load, {derived:g} kg",
+            f"{said}: your first session sets the load, {grid.text(derived)}",
         )
-    floor = round_load(cur.load_kg * MAX_CUT)
-    if top.reps < m.top_reps:
-        misses = cur.misses + 1
-        if misses >= m.misses_before_deload:
-            lighter = _deloaded(cur.load_kg, m.deload_factor, round_load)
-            return Step(
-                replace(cur, load_kg=lighter, misses=0),
-                "deload",
-                f"{summary}: short of {m.top_reps} reps {misses} times, so {lighter:g} kg "
-                "to rebuild",
-            )
-        candidates = [x for x in (derived, floor) if x is not None]
-        load = max(candidates) if candidates else cur.load_kg
-        return Step(
-            replace(cur, load_kg=load, misses=misses),
-            "repeat",
-            f"{summary}: short of {m.top_reps}, load from today's e1RM ({load:g} kg)",
-        )
+    backoffs = [s for s in done if s is not top and not grid.same(s.weight_kg, top.weight_kg)]
+    short = [s.reps for s in backoffs if s.reps < m.top_reps]
+    if top.reps < m.top_reps or short:
+        # A bad day holds the load: no new e1RM from it on top of a cut (no stacking).
+        if short and top.reps >= m.top_reps:
+            said += f", back-offs {'/'.join(map(str, short))} of {m.top_reps}"
+        return _missed(
+            cur, cur.load_kg, grid, threshold=m.misses_before_deload, factor=m.deload_factor,
+            rep_low=m.top_reps, said=said,
+        )  # fmt: skip
     if _too_hard(top.rpe, m.top_rpe):
         return Step(
-            replace(cur, misses=0),
-            "repeat",
-            f"{summary} against RPE {m.top_rpe:g}: same load until it moves easier",
+            replace(cur, misses=0), "repeat", f"{said} against RPE {m.top_rpe:g}: same load"
         )
-    # Done as prescribed (or easier): the e1RM's load, and at least the smallest step up.
-    baseline = max(cur.load_kg, top.weight_kg or 0)
-    load = max(
-        x for x in (derived, _heavier(baseline, _step_for(baseline), round_load)) if x is not None
-    )
+    # Done as prescribed (or easier): the e1RM's load, and at least the smallest step up from
+    # what was lifted (a lighter top set is judged at its own load).
+    lifted = top.weight_kg or 0
+    baseline = cur.load_kg if grid.same(lifted, cur.load_kg) else grid.round(lifted, "down")
+    load = max(x for x in (derived, grid.up(baseline or lifted)) if x is not None)
+    e1rm = format_load(est.value, grid.units, estimate=True)
     return Step(
         replace(cur, load_kg=load, misses=0),
         "progress",
-        f"{summary} (e1RM {est.value:.1f} kg) → {m.top_reps} @ RPE {m.top_rpe:g} at {load:g} kg",
+        f"{said} (e1RM {e1rm}) → {_change(cur.load_kg, load, grid)}",
     )
 
 
@@ -345,11 +354,20 @@ def backoff_load(model: RpeTopSet, top_load: float | None, round_load: RoundLoad
     return None if top_load is None else round_load(top_load * model.backoff_share)
 
 
-def deload_week(p: Prescription, round_load: RoundLoad, load_share: float = 0.8) -> Prescription:
-    """A deload week: about half the sets, ~80% of the load (or 2–3 more reps in reserve)."""
+def deload_week(p: Prescription, round_load: RoundLoad, rep_low: int | None = None) -> Prescription:
+    """Spotter's deload week (DELOAD_WORDS): half the working sets, loads ~10 % lighter on the
+    lifter's grid, reps at the bottom of the range, RPE 6–7; never more reps at the same load
+    than `p` asked (a grid too coarse to go lighter keeps the load)."""
+    lighter = None if p.load_kg is None else round_load(p.load_kg * DELOAD_SHARE)
+    if lighter is not None and p.load_kg is not None and lighter > p.load_kg:
+        lighter = p.load_kg
+    reps = rep_low or p.reps
+    if lighter is None or p.load_kg is None or lighter >= p.load_kg - 1e-6:
+        reps = min(reps, p.reps)
     return replace(
         p,
         sets=max(1, math.ceil(p.sets / 2)),
-        load_kg=None if p.load_kg is None else round_load(p.load_kg * load_share),
-        rpe=None if p.rpe is None else max(6.0, p.rpe - 2),
+        reps=reps,
+        load_kg=lighter,
+        rpe=6.0 if p.rpe is None or p.rpe <= 8 else 7.0,
     )

@@ -10,16 +10,26 @@ step is idempotent, so a crash at any point resumes without doubling a routine o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from core import failpoints
 from core.engine.adherence import match_workouts
-from core.engine.loads import LoadingProfile, format_load, round_load
+from core.engine.loads import LoadingProfile
 from core.engine.plan import PlannedExercise, PlanWeek, TrainingPlan
-from core.engine.progression import DoneSet, Prescription, advance, deload_week
+from core.engine.progression import (
+    DELOAD_WORDS,
+    DoneSet,
+    DoubleProgression,
+    LinearProgression,
+    Prescription,
+    RpeTopSet,
+    advance,
+    deload_week,
+)
 from core.engine.records import working
+from core.engine.steps import Grid
 from core.models import ExerciseTemplate, Plan, PlanStatus, Units, Workout, utcnow
 from core.ports import Store
 from core.services.catalogue import user_catalogue
@@ -30,6 +40,7 @@ from core.services.user_lease import UserBusy, UserLeases
 log = logging.getLogger(__name__)
 
 LIVE = (PlanStatus.IN_HEVY, PlanStatus.ACTIVE)
+HISTORY = timedelta(weeks=26)  # the log that teaches each exercise's load steps
 
 
 @dataclass
@@ -96,8 +107,8 @@ class PlanLoop:
         if plan.status not in LIVE:
             return plan
         shifted = plan
-        while self._clock() >= self._window(shifted)[1] and not any(
-            (await self._matched(user_id, shifted)).values()
+        while self._clock() >= self._window(shifted)[1] and week_skipped(
+            await self._matched(user_id, shifted)
         ):
             start = (shifted.started_at or shifted.created_at) + timedelta(weeks=1)
             shifted = shifted.model_copy(
@@ -174,7 +185,9 @@ class PlanLoop:
             await self._store.plans.put(finished)
             report.finished = True
             return finished
-        upcoming, changes = next_week(training, plan.week, matched, catalogue, units)
+        _start, end = self._window(plan)
+        history = await self._store.workouts.list(user_id, end - HISTORY, end)
+        upcoming, changes = next_week(training, plan.week, matched, catalogue, units, history)
         header = f"Week {upcoming.number} of {len(training.weeks)}" + (
             " is a deload week" if upcoming.deload else ""
         )
@@ -269,19 +282,29 @@ def weekly_update(head: str, missed: list[str], changes: list[Change]) -> str:
     return "\n".join(lines)
 
 
+def week_skipped(matched: Mapping[str, Workout | None]) -> bool:
+    """Nothing logged against the week: the block shifts by a week instead of using one up
+    (TRAINING.md, "Reading a logged session"). The loop and `spotter plan next` both ask this."""
+    return not any(matched.values())
+
+
 def next_week(
     training: TrainingPlan,
     week_number: int,
     matched: Mapping[str, Workout | None],
     catalogue: Mapping[str, ExerciseTemplate],
     units: Units,
+    history: Iterable[Workout] = (),
 ) -> tuple[PlanWeek, list[Change]]:
     """Week `week_number + 1` of `training`, prescribed from what was logged in week
     `week_number` (`matched`: each day key's workout, or None), with each change and its reason.
-    Updates `training` in place and returns the week and the changes."""
+    `history` (the lifter's log) teaches each exercise's load steps. Updates `training` in place
+    and returns the week and the changes. The one week-to-week advance: the bot's loop and
+    `spotter plan next` both call it."""
     week = next(w for w in training.weeks if w.number == week_number)
     upcoming = training.weeks[week_number]  # the next week (weeks are numbered from 1)
     profile = LoadingProfile.for_units(units)
+    loads = _loads_by_exercise([*history, *(w for w in matched.values() if w is not None)])
     changes = []
     by_key = {d.key: d for d in week.days}
     for day in upcoming.days:
@@ -293,9 +316,8 @@ def next_week(
             template = catalogue.get(ex.template_id)
             equipment = template.equipment if template else "other"
             title = template.title if template else ex.template_id
-            updated, change = _progress(
-                current, ex, done_day, upcoming, equipment, profile, units, title
-            )
+            grid = Grid.learned(loads.get(ex.template_id, []), units, equipment, profile)
+            updated, change = _progress(current, ex, done_day, upcoming, grid, title)
             new_exercises.append(updated)
             if change:
                 changes.append(change)
@@ -303,9 +325,31 @@ def next_week(
     return upcoming, changes
 
 
+def _loads_by_exercise(workouts: Iterable[Workout]) -> dict[str, list[float]]:
+    """Every working load the lifter logged, per exercise template."""
+    loads: dict[str, list[float]] = {}
+    for workout in workouts:
+        for row in working(workout.set_rows()):
+            if row.weight_kg:
+                loads.setdefault(row.template_id, []).append(row.weight_kg)
+    return loads
+
+
 def _week(plan: Plan) -> PlanWeek:
     training = TrainingPlan.model_validate(plan.body)
     return next((w for w in training.weeks if w.number == plan.week), training.weeks[-1])
+
+
+def _rep_low(ex: PlannedExercise) -> int:
+    """The bottom of the exercise's rep range (its model's, else the plan's, else its reps)."""
+    model = ex.progression
+    if isinstance(model, DoubleProgression):
+        return model.rep_low
+    if isinstance(model, LinearProgression):
+        return model.reps
+    if isinstance(model, RpeTopSet):
+        return model.top_reps
+    return ex.rep_low or ex.reps
 
 
 def _progress(
@@ -313,16 +357,11 @@ def _progress(
     target: PlannedExercise,
     workout: Workout | None,
     upcoming: PlanWeek,
-    equipment: str,
-    profile: LoadingProfile,
-    units: Units,
+    grid: Grid,
     title: str,
 ) -> tuple[PlannedExercise, Change | None]:
-    """Next week's prescription for one exercise, and the change it makes (None: the same)."""
-
-    def rounder(kg: float) -> float | None:
-        return round_load(kg, equipment, profile)
-
+    """Next week's prescription for one exercise, and the change it makes with its reason
+    (None: the lifter sees the same prescription again)."""
     prescription = Prescription(
         current.sets, current.reps, current.load_kg, current.rpe, current.misses
     )
@@ -331,35 +370,32 @@ def _progress(
         for row in working(workout.set_rows()):
             if row.template_id == current.template_id and row.reps:
                 done.append(DoneSet(row.weight_kg, row.reps, row.rpe))
-    if current.progression is None or workout is None:
-        step_prescription, outcome, reason = prescription, "no data", ""
-    else:
-        step = advance(current.progression, prescription, done, rounder)
-        step_prescription, outcome, reason = step.prescription, step.outcome, step.reason
-    base = step_prescription
-    folded = upcoming.deload and outcome == "deload"
+    reason = ""
+    step = prescription
+    outcome = "no data"
+    if current.progression is not None and workout is not None:
+        moved = advance(current.progression, prescription, done, grid)
+        step, outcome, reason = moved.prescription, moved.outcome, moved.reason
+    # The block's own volume for the week, less any set the engine took off for a cut.
+    sets = max(1, target.sets + step.sets - current.sets)
+    update = {"sets": sets, "reps": step.reps, "load_kg": step.load_kg, "rpe": current.rpe}
+    notes = [reason] if step != prescription or outcome == "progress" else []
     if upcoming.deload:
-        # Reductions don't stack: a failure cut in the deload week is folded into the deload,
-        # which lightens the load the lifter was on (not the already cut one).
-        uncut = replace(step_prescription, load_kg=prescription.load_kg)
-        base = deload_week(uncut if folded else step_prescription, rounder)
-    updated = target.model_copy(
-        update={
-            "sets": base.sets if upcoming.deload else current.sets,
-            "reps": base.reps,
-            "load_kg": base.load_kg,
-            "rpe": base.rpe if upcoming.deload else current.rpe,
-            "misses": step_prescription.misses,
-        }
-    )
-    if outcome in ("progress", "deload") or (upcoming.deload and base.load_kg):
-        load = format_load(updated.load_kg, units) if updated.load_kg else "same load"
-        why = reason or "scheduled deload"
-        if folded:
-            why += "; it's the deload week, whose lighter load covers that (cuts don't stack)"
-        elif upcoming.deload:
-            why += "; deload week: half the sets, lighter"
-        target_text = f"{updated.sets}×{updated.reps} at {load}"
-        full = f"{title}: {why} → {target_text} next week"
-        return updated, Change(full, f"{title} → {target_text}")
-    return updated, None
+        # One definition of the deload, from the load the lifter was on; a failure cut the same
+        # week is not added to it: the larger reduction applies (cuts don't stack).
+        light = deload_week(replace(prescription, sets=sets), grid, _rep_low(current))
+        load = light.load_kg
+        if outcome == "deload" and step.load_kg is not None and load is not None:
+            load = min(load, step.load_kg)
+        update = {"sets": light.sets, "reps": light.reps, "load_kg": load, "rpe": light.rpe}
+        notes.append(f"deload week: {DELOAD_WORDS}")
+    elif sets != current.sets and sets - current.sets != step.sets - prescription.sets:
+        notes.append(f"the block builds: {sets} sets" if sets > current.sets else f"{sets} sets")
+    updated = target.model_copy(update={**update, "misses": step.misses})
+    seen = ("sets", "reps", "load_kg", "rpe")
+    if all(getattr(updated, k) == getattr(current, k) for k in seen):
+        return updated, None
+    load = grid.text(updated.load_kg)
+    target_text = f"{updated.sets}×{updated.reps} at {load}"
+    why = "; ".join(notes) or "the block's next week"
+    return updated, Change(f"{title}: {why} → {target_text}", f"{title} → {target_text}")

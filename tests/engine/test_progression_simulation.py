@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from core.engine.loads import LoadingProfile, round_load
 from core.engine.progression import (
     DoneSet,
     DoubleProgression,
@@ -20,13 +19,11 @@ from core.engine.progression import (
     RpeTopSet,
     advance,
 )
+from core.engine.steps import Grid
+from core.models import Units
 
 SNAPSHOTS = Path(__file__).with_name("snapshots")
-KG = LoadingProfile()
-
-
-def barbell(kg: float) -> float | None:
-    return round_load(kg, "barbell", KG)
+barbell = Grid.learned([], Units.KG, "barbell")
 
 
 # What the lifter does each week, in words and as sets (relative to what was prescribed).
