@@ -29,8 +29,10 @@ from core.engine.plan_text import describe_plan
 from core.engine.validator import validate, week_sets_per_muscle
 from core.models import ExerciseTemplate, Preferences, Units, Workout
 from core.services.csv_import import CsvImportError, parse_hevy_csv
-from core.services.plan_loop import next_week
+from core.services.plan_loop import next_week, week_skipped
 from core.services.plan_writer import routine_for
+
+WEEK = timedelta(weeks=1)
 
 
 class BadInput(Exception):
@@ -107,22 +109,27 @@ def _next(args: argparse.Namespace) -> dict[str, Any]:
     training = saved.engine_plan
     if saved.week >= len(training.weeks):
         raise BadInput(f"{args.plan}: week {saved.week} is the plan's last week")
-    start = datetime.combine(saved.started, datetime.min.time(), UTC) + timedelta(
-        weeks=saved.week - 1
-    )
-    logged = [
-        w
-        for w in _history(args.history, catalogue)
-        if start <= w.start_time < start + timedelta(weeks=1)
-    ]
+    start = datetime.combine(saved.started, datetime.min.time(), UTC) + WEEK * (saved.week - 1)
+    history = [w for w in _history(args.history, catalogue) if w.start_time < start + WEEK]
+    logged = [w for w in history if start <= w.start_time]
     week = next(w for w in training.weeks if w.number == saved.week)
     matched = match_workouts(week.days, logged)
-    upcoming, changes = next_week(training, saved.week, matched, catalogue, saved.units)
-    reasons = [c.text for c in changes]
     prefs = PlanPrefs(
         goal=training.goal, level=training.level, session_minutes=training.session_minutes,
         days_per_week=len(week.days), units=saved.units,
     )  # fmt: skip
+    if week_skipped(matched):  # the block shifts by a week, as in the bot's loop
+        started = saved.started + WEEK
+        document = plan_document(training, [week], catalogue, prefs, started, week=saved.week)
+        reason = (
+            f"Nothing logged in week {saved.week}: the block moves back a week, "
+            f"week {saved.week} again"
+        )
+        document["reasons"] = [reason]
+        document["not_logged"] = [d.name for d in week.days]
+        return {"json": document, "text": f"Week {saved.week} again: {reason}"}
+    upcoming, changes = next_week(training, saved.week, matched, catalogue, saved.units, history)
+    reasons = [c.text for c in changes]
     document = plan_document(
         training, [upcoming], catalogue, prefs, saved.started, week=saved.week + 1
     )

@@ -106,3 +106,46 @@ def test_bad_input_is_one_line_naming_the_problem(tmp_path: Path) -> None:
     assert broken.returncode == 2 and "not a Hevy export" in broken.stderr
     missing = plan(tmp_path, "--prefs", "nowhere.json")
     assert missing.returncode == 2 and "nowhere.json" in missing.stderr
+
+
+def test_plan_next_for_an_lb_lifter_in_round_pounds_and_a_skipped_week_shifts_the_block(
+    tmp_path: Path,
+) -> None:
+    # Issue 23: one week logged in round lb (80 lb = 36.287 kg) made `plan next` exit 1.
+    (tmp_path / "prefs.json").write_text(json.dumps(PREFS))
+    saved = json.loads(plan(tmp_path, "--prefs", "prefs.json", "--json").stdout)
+    started = datetime(2026, 3, 2, tzinfo=UTC)
+    saved["started"] = started.date().isoformat()
+    (tmp_path / "plan.json").write_text(json.dumps(saved))
+    day = saved["weeks"][0]["days"][0]
+    session = {
+        "title": day["name"], "description": "",
+        "start_time": (started + timedelta(days=1, hours=9)).isoformat(),
+        "end_time": (started + timedelta(days=1, hours=10)).isoformat(),
+        "exercises": [
+            {"title": e["title"], "notes": "", "superset_id": None,
+             "sets": [{"index": i, "type": "normal", "weight_kg": 80 / 2.20462, "reps": 8,
+                       "distance_meters": None, "duration_seconds": None, "rpe": 8}
+                      for i in range(3)]}
+            for e in day["exercises"]
+        ],
+    }  # fmt: skip
+    (tmp_path / "log.csv").write_text(export([session], "lb"))
+    done = plan(tmp_path, "next", "--plan", "plan.json", "--history", "log.csv", "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    loads = [s["load"] for d in out["weeks"][0]["days"] for e in d["exercises"]
+             for s in e["sets"] if s["load"] and s["type"] == "normal"]  # fmt: skip
+    assert loads and all(abs(v / 2.5 - round(v / 2.5)) < 0.01 for v in loads), loads
+    assert out["reasons"] and not any(" kg" in r for r in out["reasons"]), out["reasons"]
+
+    # A week with nothing logged moves the block back a week, as the bot's loop does.
+    saved["started"] = (started - timedelta(weeks=2)).date().isoformat()
+    (tmp_path / "plan.json").write_text(json.dumps(saved))
+    skipped = plan(tmp_path, "next", "--plan", "plan.json", "--history", "log.csv", "--json")
+    assert skipped.returncode == 0, skipped.stderr
+    again = json.loads(skipped.stdout)
+    assert (
+        again["week"] == 1 and again["started"] == (started - timedelta(weeks=1)).date().isoformat()
+    )
+    assert "moves back a week" in again["reasons"][0]

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 from core.engine.loads import LoadingProfile, format_load
 from core.engine.plan import PlannedExercise, TrainingPlan, set_loads
-from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet
+from core.engine.progression import (
+    DELOAD_WORDS,
+    DoubleProgression,
+    LinearProgression,
+    RpeTopSet,
+)
 from core.engine.validator import week_sets_per_muscle
 from core.engine.volume import BANDS
 from core.models import ExerciseTemplate, Units
@@ -107,8 +112,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     ),
     "deload": (
         "Deload",
-        "A lighter week (fewer sets, same loads) so fatigue clears and the next block starts "
-        "fresh.",
+        f"A lighter week so fatigue clears and the next block starts fresh: {DELOAD_WORDS}.",
     ),
     "warmup": (
         "Warm-up sets",

@@ -228,3 +228,15 @@ def test_a_deload_that_cannot_go_lighter_never_asks_more_reps_at_the_same_load()
     cable = Grid.learned([], Units.KG, "machine")  # 10 kg −10 % rounds back to 10 on a 5 kg stack
     light = deload_week(Prescription(3, 13, 10.0, rpe=8), cable, rep_low=14)
     assert (light.load_kg, light.reps, light.rpe) == (10.0, 13, 6)
+
+
+def test_the_deload_is_explained_in_the_same_words_in_the_popup_and_the_mini_app() -> None:
+    # TRAINING.md, "Spotter's deload (one definition, the same words wherever it is explained)".
+    from pathlib import Path
+
+    from core.engine.plan_text import GLOSSARY
+    from core.engine.progression import DELOAD_WORDS
+
+    assert DELOAD_WORDS in GLOSSARY["deload"][1]
+    page = Path(__file__).parents[2] / "bot" / "templates" / "app" / "plan.html"
+    assert DELOAD_WORDS in page.read_text()
