@@ -9,7 +9,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from core.engine.names import find_exercises
+from core.engine.names import ExerciseIndex, normalize_title
 from core.hevy.models import HevyTemplate
 from core.models import ExerciseTemplate
 
@@ -34,6 +34,9 @@ def catalogue_from_json(text: str) -> dict[str, ExerciseTemplate]:
 # A lifter's own exercise that Spotter created (from a CSV title no catalogue knows), as opposed to
 # Hevy's ids: stable per title, short enough for a Telegram button's callback data.
 LOCAL_PREFIX = "custom-"
+# The words of a title a guess reads: a lookup reads six, and leaving one out of each of eight
+# covers every title a lifter would write, at a cost that is the same for any title.
+GUESS_WORDS = 8
 MUSCLES: tuple[str, ...] = (
     "chest", "shoulders", "triceps", "biceps", "forearms", "lats", "upper_back", "traps",
     "lower_back", "abdominals", "quadriceps", "hamstrings", "glutes", "calves", "adductors",
@@ -61,11 +64,6 @@ def is_local(template_id: str) -> bool:
     return template_id.startswith(LOCAL_PREFIX)
 
 
-def normalize_title(title: str) -> str:
-    """A forgiving form of an exercise title: case, punctuation and spacing ignored."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", title.casefold()).split())
-
-
 def guess_template(title: str, kind: str) -> tuple[ExerciseTemplate, ExerciseTemplate | None]:
     """The lifter's own exercise for a title no catalogue knows, with muscles guessed from the
     closest built-in exercise (returned too, so the guess can be explained), or "other".
@@ -75,7 +73,7 @@ def guess_template(title: str, kind: str) -> tuple[ExerciseTemplate, ExerciseTem
     base = re.sub(r"\(.*?\)", " ", title)
     text = re.sub(r"\b(push|pull|chin|sit)ups?\b", r"\1 up", normalize_title(base))
     words = [w for w in text.split() if w not in ("weighted", "my", "custom")]
-    like = _closest(words)
+    like = _closest(words[:GUESS_WORDS])
     equipment = next(
         (e for word, e in _EQUIPMENT_WORDS.items() if word in title.casefold()),
         like.equipment if like else "other",
@@ -92,12 +90,17 @@ def guess_template(title: str, kind: str) -> tuple[ExerciseTemplate, ExerciseTem
     return template, like
 
 
+@cache
+def _builtin_index() -> ExerciseIndex:
+    return ExerciseIndex(builtin_catalogue().values())
+
+
 def _closest(words: list[str]) -> ExerciseTemplate | None:
     """The built-in exercise whose title covers all `words`, else (for three words or more) all
     but one of them; a single remaining word is too little to go on."""
-    builtin = builtin_catalogue().values()
     tries = [words]
     if len(words) >= 3:
         tries += [words[:i] + words[i + 1 :] for i in range(len(words))]
-    found = [m for attempt in tries for m in find_exercises(" ".join(attempt), builtin, limit=1)]
+    index = _builtin_index()
+    found = [m for attempt in tries for m in index.find(" ".join(attempt), limit=1)]
     return max(found, key=lambda m: m.score).template if found else None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -32,9 +34,42 @@ MAX_QUERY_WORDS = 6
 SIMILAR = 0.75  # a typed word this similar to a title word counts as that word
 
 
+_ASCII_GAPS = re.compile(r"[^0-9a-z]+")
+# The marks Latin, Greek and Cyrillic letters carry, and those that only dress a symbol (emoji
+# variation selectors, the keycap).
+_NOT_SPELLING = re.compile("[\u0300-\u036f\u20e3\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def title_words(text: str) -> list[str]:
+    """The words of an exercise title, in any script: case, accents, punctuation, symbols and
+    spacing ignored ("Développé couché" is "developpe couche", "Жим лёжа" is "жим лежа").
+
+    ASCII text keeps the words it always had (own exercises' ids are made from them); other
+    text is decomposed (NFKD), loses the accents of Latin, Greek and Cyrillic letters, but keeps
+    the marks other scripts spell with (Japanese dakuten, Devanagari vowel signs)."""
+    folded = text.casefold()
+    if folded.isascii():
+        return _ASCII_GAPS.sub(" ", folded).split()
+    plain = unicodedata.normalize(
+        "NFC", _NOT_SPELLING.sub("", unicodedata.normalize("NFKD", folded)).casefold()
+    )
+    kept: list[str] = []
+    for c in plain:
+        spelled = c.isalnum() or (
+            unicodedata.category(c).startswith("M") and kept and kept[-1] != " "
+        )
+        kept.append(c if spelled else " ")
+    return "".join(kept).split()
+
+
+def normalize_title(title: str) -> str:
+    """A forgiving form of an exercise title, the same for titles a lifter would call the same;
+    a title with no words at all (emoji only) is its own, spacing and case ignored."""
+    return " ".join(title_words(title)) or " ".join(title.casefold().split())
+
+
 def _words(text: str) -> list[str]:
-    words = re.sub(r"[^0-9a-z]+", " ", text.casefold()).split()
-    return " ".join(_ALIASES.get(w, w) for w in words).split()
+    return " ".join(_ALIASES.get(w, w) for w in title_words(text)).split()
 
 
 def query_words(query: str) -> list[str]:
@@ -42,14 +77,17 @@ def query_words(query: str) -> list[str]:
     return _words(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
 
 
-def _likeness(word: str, candidate: str) -> float:
-    """1 when `candidate` starts with `word`, else their similarity (0 below SIMILAR)."""
+def _likeness(word: str, candidate: str, shared: int) -> float:
+    """1 when `candidate` starts with `word`, else their similarity (0 below SIMILAR).
+
+    `shared` is how many letters the two have in common (counted with repeats), which the
+    index counts for every candidate at once, so difflib's cheap upper bounds cost nothing."""
     if candidate.startswith(word):
         return 1.0
-    matcher = difflib.SequenceMatcher(None, word, candidate)
-    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
-        return 0.0  # the cheap upper bounds already rule it out
-    ratio = matcher.ratio()
+    total = len(word) + len(candidate)
+    if 2 * min(len(word), len(candidate)) < SIMILAR * total or 2 * shared < SIMILAR * total:
+        return 0.0  # difflib's real_quick_ratio and quick_ratio
+    ratio = difflib.SequenceMatcher(None, word, candidate).ratio()
     return ratio if ratio >= SIMILAR else 0.0
 
 
@@ -57,6 +95,71 @@ def _likeness(word: str, candidate: str) -> float:
 class Match:
     template: ExerciseTemplate
     score: float
+
+
+class ExerciseIndex:
+    """A catalogue prepared once for any number of lookups: each title's words, and which
+    titles hold each distinct word, so a lookup compares what was typed with the few hundred
+    distinct words and scores only the titles holding a word like each typed one."""
+
+    CACHED_WORDS = 4096  # typed words whose likeness is remembered (bounded: input is anything)
+
+    def __init__(self, catalogue: Iterable[ExerciseTemplate]) -> None:
+        self._titled = [(template, _words(template.title)) for template in catalogue]
+        self._holding: dict[str, list[int]] = {}
+        for i, (_, title) in enumerate(self._titled):
+            for word in dict.fromkeys(title):
+                self._holding.setdefault(word, []).append(i)
+        # letter → the catalogue's words with it, and how often: the words sharing no letter
+        # with a typed one (most of them; all, for a word in another script) are never visited.
+        self._with_letter: dict[str, list[tuple[str, int]]] = {}
+        for word in self._holding:
+            for letter, n in Counter(word).items():
+                self._with_letter.setdefault(letter, []).append((word, n))
+        self._alike: dict[str, dict[str, float]] = {}
+
+    def _like(self, word: str) -> dict[str, float]:
+        """The catalogue's words like `word`, with how alike (SIMILAR or more)."""
+        alike = self._alike.get(word)
+        if alike is None:
+            if len(self._alike) >= self.CACHED_WORDS:
+                self._alike.clear()
+            shared: dict[str, int] = {}
+            for letter, n in Counter(word).items():
+                for v, k in self._with_letter.get(letter, ()):
+                    shared[v] = shared.get(v, 0) + min(n, k)
+            alike = {v: s for v, m in shared.items() if (s := _likeness(word, v, m))}
+            self._alike[word] = alike
+        return alike
+
+    def find(
+        self, query: str, usage: Mapping[str, int] | None = None, limit: int = 5
+    ) -> list[Match]:
+        """Catalogue exercises matching `query`, best first (see `find_exercises`)."""
+        usage = usage or {}
+        wanted = query_words(query)
+        if not wanted:
+            return []
+        likeness = {w: self._like(w) for w in wanted}
+        candidates: set[int] | None = None
+        for alike in likeness.values():
+            holding = {i for v in alike for i in self._holding[v]}
+            candidates = holding if candidates is None else candidates & holding
+            if not candidates:
+                return []
+        joined = " ".join(wanted)
+        scored = []
+        for i in sorted(candidates or ()):
+            template, title = self._titled[i]
+            coverage = min(max(likeness[w].get(t, 0.0) for t in title) for w in wanted)
+            exact = 1.0 if joined == " ".join(title) else 0.0
+            brevity = len(wanted) / len(title)
+            habit = min(usage.get(template.id, 0), 200) / 400
+            first = likeness[wanted[0]].get(title[0], 0.0) >= SIMILAR
+            score = coverage * 2 + exact + brevity * 0.3 + habit + (0.5 if first else 0.0)
+            scored.append(Match(template, score))
+        scored.sort(key=lambda m: (-m.score, m.template.title))
+        return scored[:limit]
 
 
 def find_exercises(
@@ -70,31 +173,10 @@ def find_exercises(
     Every word typed must start a word of the title (typos forgiven by similarity); among
     equals, the exercises the lifter actually trains (`usage`: sets per template) come first.
     Each typed word is compared once with each distinct title word of the catalogue (a few
-    hundred), not once per title, so a lookup takes milliseconds whatever is typed.
+    hundred), not once per title, so a lookup takes milliseconds whatever is typed; many
+    lookups in one catalogue share an `ExerciseIndex` instead.
     """
-    usage = usage or {}
-    wanted = query_words(query)
-    if not wanted:
-        return []
-    titled = [(template, _words(template.title)) for template in catalogue]
-    vocabulary = {word for _, title in titled for word in title}
-    likeness = {w: {v: _likeness(w, v) for v in vocabulary} for w in set(wanted)}
-    joined = " ".join(wanted)
-    scored = []
-    for template, title in titled:
-        if not title:
-            continue
-        coverage = min(max(likeness[w][t] for t in title) for w in wanted)
-        if coverage < SIMILAR:
-            continue
-        exact = 1.0 if joined == " ".join(title) else 0.0
-        brevity = len(wanted) / len(title)
-        habit = min(usage.get(template.id, 0), 200) / 400
-        first = likeness[wanted[0]][title[0]] >= SIMILAR
-        score = coverage * 2 + exact + brevity * 0.3 + habit + (0.5 if first else 0.0)
-        scored.append(Match(template, score))
-    scored.sort(key=lambda m: (-m.score, m.template.title))
-    return scored[:limit]
+    return ExerciseIndex(catalogue).find(query, usage, limit)
 
 
 def resolve_exercise(
@@ -107,7 +189,12 @@ def resolve_exercise(
         return by_id[query], []
     matches = find_exercises(query, catalogue, usage, limit=6)
     if not matches:
-        return None, []
+        if len(query) > MAX_QUERY_CHARS:
+            return None, []
+        # A title without words (emoji only) is found by itself, written the same.
+        key = normalize_title(query)
+        named = [t for t in catalogue if normalize_title(t.title) == key]
+        return (named[0], []) if len(named) == 1 else (None, named[:6])
     top = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     if top.score - runner_up >= 0.25 or len(matches) == 1:

@@ -9,7 +9,7 @@ from core.engine.catalogue import builtin_catalogue, guess_template, is_local, l
 from core.engine.loads import likely_units
 from core.engine.plan_text import GLOSSARY
 from core.models import ExerciseTemplate, HevyCredential, Units, User
-from core.services.catalogue import NotYourExercise, set_muscle, user_catalogue
+from core.services.catalogue import NotYourExercise, own_exercises, set_muscle, user_catalogue
 from core.services.csv_import import import_csv
 from core.services.insights import Insights
 from core.services.plans import PlanService
@@ -18,6 +18,35 @@ from core.units import lb_to_kg
 from tests.hevy.test_csv_import import export
 
 USER = 8
+
+
+def session(title: str, day: int, loads: list[tuple[str, float]], reps: int = 5) -> dict:
+    """An API workout on 2026-04-`day` with one set of each (exercise title, kg)."""
+    return {
+        "title": title,
+        "description": "",
+        "start_time": f"2026-04-{day:02d}T16:50:00+00:00",
+        "end_time": f"2026-04-{day:02d}T17:50:00+00:00",
+        "exercises": [
+            {
+                "title": exercise,
+                "superset_id": None,
+                "notes": "",
+                "sets": [
+                    {
+                        "index": 0,
+                        "type": "normal",
+                        "weight_kg": kg,
+                        "reps": reps,
+                        "distance_meters": None,
+                        "duration_seconds": None,
+                        "rpe": None,
+                    }
+                ],
+            }
+            for exercise, kg in loads
+        ],
+    }
 
 
 @pytest.mark.parametrize(
@@ -54,34 +83,8 @@ def test_every_plan_term_fits_a_telegram_alert() -> None:
 async def test_an_export_without_a_link_maps_plans_and_keeps_own_exercises(sqlite_store) -> None:
     store = sqlite_store
     await store.users.put(User(id=USER, chat_id=USER, units=Units.LB))
-    workouts = [
-        {
-            "title": "Push",
-            "description": "",
-            "start_time": f"2026-04-{day:02d}T16:50:00+00:00",
-            "end_time": f"2026-04-{day:02d}T17:50:00+00:00",
-            "exercises": [
-                {
-                    "title": title,
-                    "superset_id": None,
-                    "notes": "",
-                    "sets": [
-                        {
-                            "index": 0,
-                            "type": "normal",
-                            "weight_kg": lb_to_kg(w),
-                            "reps": 8,
-                            "distance_meters": None,
-                            "duration_seconds": None,
-                            "rpe": None,
-                        }
-                    ],
-                }
-                for title, w in (("Bench Press (Barbell)", 135), ("Spoto Press", 115))
-            ],
-        }
-        for day in (6, 8, 10)
-    ]
+    loads = [("Bench Press (Barbell)", lb_to_kg(135)), ("Spoto Press", lb_to_kg(115))]
+    workouts = [session("Push", day, loads, reps=8) for day in (6, 8, 10)]
     result = await import_csv(store, USER, export(workouts, "lb"), "UTC")
     assert result.unmapped == {"Spoto Press": 3}, "the bundled catalogue maps the bench press"
     spoto = local_id("Spoto Press")
@@ -133,3 +136,67 @@ async def test_an_export_without_a_link_maps_plans_and_keeps_own_exercises(sqlit
 def test_own_ids_fit_telegram_callback_data() -> None:
     own = ExerciseTemplate(id=local_id("x" * 500), title="x" * 500)
     assert len(f"mus:{own.id}:lower_back".encode()) <= 64
+
+
+@pytest.mark.parametrize(
+    ("title", "stored_id"),
+    [
+        ("Spoto Press", "custom-eef686699281"),
+        ("weighted decline pushups", "custom-eb8e3bee7152"),
+        ("Bench Press - Close Grip (Barbell)", "custom-e86ffbe446ae"),
+        ("  Hollow_Body   ROCKS!! ", "custom-f5c0933cf1a6"),
+    ],
+)
+def test_ascii_titles_keep_the_ids_their_own_exercises_were_stored_under(
+    title: str, stored_id: str
+) -> None:
+    assert local_id(title) == stored_id
+
+
+WORLD_TITLES = [
+    "Присед со штангой",
+    "Жим лёжа",
+    "Становая тяга",
+    "Πιέσεις στήθους",
+    "Κωπηλατική",
+    "スクワット",
+    "ベンチプレス",
+    "Développé couché",
+    "Sentadilla búlgara",
+    "💪",
+    "🔥🔥",
+]
+
+
+def test_titles_in_any_script_are_each_their_own_exercise() -> None:
+    assert len({local_id(t) for t in WORLD_TITLES}) == len(WORLD_TITLES)
+    # The same title written another way is still the same exercise.
+    assert local_id("ЖИМ ЛЕЖА") == local_id("Жим лёжа")
+    assert local_id("developpe couche") == local_id("Développé Couché")
+    assert local_id("ﾍﾞﾝﾁﾌﾟﾚｽ") == local_id("ベンチプレス")  # half-width katakana
+    assert local_id("💪 ") == local_id("💪") != local_id("🔥🔥")
+
+
+async def test_an_import_of_titles_in_any_script_keeps_them_apart_and_finds_each_by_name(
+    store,
+) -> None:
+    await store.users.put(User(id=USER))
+    workouts = [
+        session("Тренировка", day, [(t, 40 + n + day) for n, t in enumerate(WORLD_TITLES)])
+        for day in (6, 8, 10)
+    ]
+    result = await import_csv(store, USER, export(workouts, "kg"), "UTC")
+    assert [t.title for t, _ in result.created] == WORLD_TITLES
+    insights = Insights(store)
+    for n, title in enumerate(WORLD_TITLES):
+        progress = await insights.progress(USER, title)
+        assert progress.template.title == title
+        assert progress.records is not None
+        assert progress.records.heaviest.weight_kg == 50 + n  # its own sets, no one else's
+    assert (await insights.progress(USER, "присед")).template.title == "Присед со штангой"
+    assert (await insights.progress(USER, "ベンチ")).template.title == "ベンチプレス"
+    assert (await insights.progress(USER, "developpe")).template.title == "Développé couché"
+
+    again = await import_csv(store, USER, export(workouts, "kg"), "UTC")
+    assert again.created == [], "a second import maps every title onto its own exercise"
+    assert len(own_exercises(await store.templates.list(USER))) == len(WORLD_TITLES)
