@@ -5,6 +5,9 @@ an API sync. Exercises are named, not id'd: titles map to the lifter's catalogue
 built-in exercises are bundled, so no Hevy link is needed) exactly, then by a normalized form; a
 title that maps to nothing becomes the lifter's own exercise, its muscles guessed from the
 closest built-in one, and is reported, never dropped. A file with any bad row imports nothing.
+
+What one file costs is bounded whatever it holds: titles are short, a file makes at most
+MAX_NEW_EXERCISES exercises, and each guess reads a few words of its title.
 """
 
 from __future__ import annotations
@@ -33,6 +36,13 @@ MAX_KM = 1000.0
 MAX_REPS = 1000
 MAX_SECONDS = 7 * 24 * 3600
 MAX_INDEX = 10_000
+MAX_TITLE_CHARS = 100  # Hevy's own titles are under 50 characters
+# Far more exercises than any lifter names (a real log: about 80 titles, a handful unknown); a
+# file naming more is not a training log, and guessing muscles for each has a cost.
+MAX_NEW_EXERCISES = 500
+# Dates a training log can hold; beyond them a cell is a typo (and year 1 or 9999 in a time zone
+# overflows the datetime range).
+MIN_YEAR, MAX_YEAR = 1900, 2100
 _COMMON = [
     "title",
     "start_time",
@@ -96,23 +106,22 @@ def parse_hevy_csv(text: str, templates: Iterable[ExerciseTemplate], timezone: s
     tz = ZoneInfo(timezone)
     matcher = TitleMatcher(templates)
     unmapped: dict[str, int] = {}
+    new: dict[str, str] = {}  # own exercise id → its title as first written
     sessions: dict[tuple[str, str, str], dict] = {}
     try:
         for row in reader:
             line = reader.line_num
             if None in row or any(v is None for v in row.values()):
                 raise CsvImportError(f"line {line}: the row has a different number of columns")
-            _read_row(row, line, units, tz, matcher, unmapped, sessions)
+            _read_row(row, line, units, tz, matcher, unmapped, new, sessions)
     except csv.Error as exc:
         raise CsvImportError(f"line {reader.line_num}: {exc}") from None
     if not sessions:
         raise CsvImportError("the file has a header but no sets")
     workouts = [_workout(key, data) for key, data in sessions.items()]
     workouts.sort(key=lambda w: w.start_time)
-    titles: dict[str, str] = {}
-    for title in unmapped:  # one exercise per normalized title, named as first written
-        titles.setdefault(local_id(title), title)
-    created = [guess_template(title, _kind(tid, workouts)) for tid, title in titles.items()]
+    kinds = _kinds(workouts)
+    created = [guess_template(title, kinds[tid]) for tid, title in new.items()]
     return CsvImport(workouts=workouts, units=units, unmapped=unmapped, created=created)
 
 
@@ -150,11 +159,17 @@ def _read_row(
     tz: ZoneInfo,
     matcher: TitleMatcher,
     unmapped: dict[str, int],
+    new: dict[str, str],
     sessions: dict[tuple[str, str, str], dict],
 ) -> None:
     title = row["exercise_title"].strip()
     if not title:
         raise CsvImportError(f"line {line}: exercise_title is empty")
+    if len(title) > MAX_TITLE_CHARS:
+        raise CsvImportError(
+            f"line {line}: exercise_title {title[:32]!r}… is longer than "
+            f"{MAX_TITLE_CHARS} characters"
+        )
     start = _time(row["start_time"], tz, line, "start_time")
     end = _time(row["end_time"], tz, line, "end_time") if row["end_time"].strip() else None
     set_type = row["set_type"].strip() or "normal"
@@ -164,6 +179,12 @@ def _read_row(
     if template_id is None:
         unmapped[title] = unmapped.get(title, 0) + 1
         template_id = local_id(title)
+        new.setdefault(template_id, title)  # one exercise per normalized title
+        if len(new) > MAX_NEW_EXERCISES:
+            raise CsvImportError(
+                f"line {line}: the file names more than {MAX_NEW_EXERCISES} exercises I don't "
+                f"know, and I make at most {MAX_NEW_EXERCISES} new ones from one file"
+            )
     if units == "kg":
         weight = _number(row["weight_kg"], line, "weight_kg", MAX_KG)
         distance = _number(row["distance_km"], line, "distance_km", MAX_KM)
@@ -232,9 +253,14 @@ def _time(value: str, tz: ZoneInfo, line: int, column: str) -> datetime:
     text = value.strip()
     for fmt in _DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).replace(tzinfo=tz)
+            moment = datetime.strptime(text, fmt)
         except ValueError:
             continue
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:
+            raise CsvImportError(
+                f"line {line}: {column} {text!r} is not between {MIN_YEAR} and {MAX_YEAR}"
+            )
+        return moment.replace(tzinfo=tz)
     raise CsvImportError(f"line {line}: {column} {text!r} is not a date like '8 Apr 2026, 16:50'")
 
 
@@ -264,15 +290,16 @@ def _number(
     return number
 
 
-def _kind(template_id: str, workouts: list[Workout]) -> str:
-    """How an exercise was logged, from its sets: with weight, reps only, time or distance."""
-    sets = [
-        s for w in workouts for e in w.exercises if e.template_id == template_id for s in e.sets
-    ]
-    if any(s.weight_kg for s in sets):
-        return "weight_reps"
-    if any(s.reps for s in sets):
-        return "reps_only"
-    if any(s.distance_m for s in sets):
-        return "distance_duration"
-    return "duration"
+_KINDS = ("duration", "distance_duration", "reps_only", "weight_reps")  # weakest first
+
+
+def _kinds(workouts: list[Workout]) -> dict[str, str]:
+    """How each exercise was logged, from its sets (one pass over them): with weight, reps
+    only, distance or time; one set with weight makes it weighted, and so on down."""
+    kinds: dict[str, int] = {}
+    for w in workouts:
+        for e in w.exercises:
+            for s in e.sets:
+                kind = 3 if s.weight_kg else 2 if s.reps else 1 if s.distance_m else 0
+                kinds[e.template_id] = max(kind, kinds.get(e.template_id, 0))
+    return {template_id: _KINDS[kind] for template_id, kind in kinds.items()}

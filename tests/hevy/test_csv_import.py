@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -120,6 +121,7 @@ async def test_csv_of_the_snapshot_yields_the_same_sets_as_the_api_sync(
     synced = comparable(await store.workouts.sets(USER))
 
     other = USER + 1
+    await store.users.put(User(id=other))
     await store.templates.replace_all(other, await store.templates.list(USER))
     raw = json.loads((snapshot / "workouts.json").read_text())
     result = await import_csv(store, other, export(raw, units), "UTC")
@@ -130,6 +132,7 @@ async def test_csv_of_the_snapshot_yields_the_same_sets_as_the_api_sync(
 
 
 async def test_reimporting_the_same_file_replaces_instead_of_doubling(store: Store) -> None:
+    await store.users.put(User(id=USER))
     templates = [ExerciseTemplate(id="79D0BB3A", title="Bench Press (Barbell)")]
     await store.templates.replace_all(USER, templates)
     text = SAMPLE
@@ -255,3 +258,59 @@ def test_any_notes_and_numbers_round_trip(
         or True
     )
     assert s.weight_kg == weight and s.reps == reps
+
+
+@pytest.mark.parametrize(
+    ("timezone", "date", "column"),
+    [
+        ("Asia/Tokyo", "1 Jan 0001, 00:30", "start_time"),
+        ("America/New_York", "31 Dec 9999, 23:30", "start_time"),
+        ("UTC", "31 Dec 9999, 23:30", "end_time"),
+    ],
+)
+def test_dates_beyond_any_training_log_are_refused_with_their_line(
+    timezone: str, date: str, column: str
+) -> None:
+    old = "8 Apr 2026, 16:50" if column == "start_time" else "8 Apr 2026, 17:55"
+    text = SAMPLE.replace(old, date, 1)
+    with pytest.raises(CsvImportError, match=f"line 2: {column} '{date}' is not between 1900"):
+        parse_hevy_csv(text, [], timezone)
+
+
+def rows(titles: list[str]) -> str:
+    """A one-workout export with one set of each title."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    writer.writerow(KG_HEADER)
+    for title in titles:
+        writer.writerow(["T", "1 Jan 2026, 10:00", "1 Jan 2026, 11:00", "", title, "", "", 0,
+                         "normal", 60, 5, "", "", ""])  # fmt: skip
+    return out.getvalue()
+
+
+def nonsense(seed: int, words: int) -> str:
+    """A title of `words` made-up words no catalogue knows."""
+    letters = "bcdfghjklmnpqrstvwxz"
+    return " ".join(
+        "".join(letters[(seed * 7 + w * 13 + i * 3) % 20] for i in range(3 + (seed + w) % 5))
+        + f"{seed}"
+        for w in range(words)
+    )
+
+
+async def test_a_hostile_file_is_answered_in_seconds_and_says_why(store: Store) -> None:
+    await store.users.put(User(id=USER))
+    # 8,000 titles no catalogue knows in half a megabyte: 146 s of guessing before.
+    started = time.perf_counter()
+    with pytest.raises(CsvImportError, match="more than 500 exercises I don't know"):
+        await import_csv(store, USER, rows([nonsense(n, 3) for n in range(8000)]), "UTC")
+    # One title of 3,000 words: 20 s and 107 MB before.
+    with pytest.raises(CsvImportError, match="line 2: exercise_title .* longer than 100"):
+        await import_csv(store, USER, rows([nonsense(1, 3000)]), "UTC")
+    assert await store.workouts.count(USER) == 0
+    # The most a file may make: 500 new exercises, each with as many words as fit.
+    most = [nonsense(n, 50)[:100] for n in range(500)]
+    result = await import_csv(store, USER, rows(most), "UTC")
+    elapsed = time.perf_counter() - started
+    assert len(result.created) == 500 and await store.workouts.count(USER) == 1
+    assert elapsed < 5, f"{elapsed:.1f} s"
