@@ -79,6 +79,9 @@ class Grid:
     step: float  # in the lifter's units
     minimum: float  # in the lifter's units
     loaded: bool = True
+    # A bar always takes its smallest plate pair (a coach adds it even to an empty bar); only
+    # stacks, dumbbells and bells have steps too big to take at light loads.
+    reps_first: bool = True
 
     @classmethod
     def learned(
@@ -92,7 +95,7 @@ class Grid:
         kit = profile or LoadingProfile.for_units(units)
         step = round(to_user_units(load_step(loads_kg, units, equipment, kit), units), 2)
         minimum = kit.bar if equipment == "barbell" else step
-        return cls(units, step, minimum, equipment not in UNLOADED)
+        return cls(units, step, minimum, equipment not in UNLOADED, equipment != "barbell")
 
     @property
     def step_kg(self) -> float:
@@ -135,7 +138,7 @@ class Grid:
     def big_step(self, kg: float | None) -> bool:
         """Whether one step up from `kg` is more than ~10 % of it (light cables, small
         dumbbells): then reps or sets progress first."""
-        if not kg or not self.loaded:
+        if not kg or not self.loaded or not self.reps_first:
             return False
         return self.step_kg > BIG_STEP * kg + 1e-9
 

@@ -67,3 +67,9 @@ def test_every_rounded_load_is_on_the_grid_the_step_learned(
     shown = load if units == Units.KG else load * 2.20462
     assert abs(shown / grid.step - round(shown / grid.step)) < 1e-6
     assert grid.up(load) is not None and grid.up(load) > load
+
+
+def test_a_bar_always_takes_its_plate_pair_even_when_it_is_over_10_percent() -> None:
+    # The reps-first rule is for light cables and small dumbbells, not an empty bar.
+    assert not Grid.learned([], Units.KG, "barbell").big_step(20.0)
+    assert Grid.learned([], Units.KG, "dumbbell").big_step(10.0)
