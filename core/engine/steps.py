@@ -95,6 +95,8 @@ class Grid:
         kit = profile or LoadingProfile.for_units(units)
         step = round(to_user_units(load_step(loads_kg, units, equipment, kit), units), 2)
         minimum = kit.bar if equipment == "barbell" else step
+        # The bar must be on the grid too (loads of 130 and 140 lb on a 45 lb bar step by 5).
+        step = math.gcd(round(step * _GRID), round(minimum * _GRID)) / _GRID
         return cls(units, step, minimum, equipment not in UNLOADED, equipment != "barbell")
 
     @property
