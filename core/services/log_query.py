@@ -11,7 +11,7 @@ the answer is cut at `MAX_ROWS` rows or `MAX_CHARS` characters, saying so with t
 SQLite checks the time limit only between rows, never inside one function call, so no call may
 be slow: values are capped at `MAX_VALUE` (far above anything in a training log, small enough
 that `instr` and `replace`, quadratic at worst, stay under a millisecond) and `trim(X, Y)`, whose
-built-in is |X|·|Y|, is replaced by a linear one. Queries run on their own small pool of threads,
+built-in is |X|·|Y| and far slower, is refused. Queries run on their own small pool of threads,
 so a grinding query never holds a thread the rest of the bot needs, and a cached connection is
 closed only after its last query has finished, in that query's thread, never on the event loop.
 """
@@ -170,31 +170,17 @@ def build_database(
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL * 2)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, MAX_PATTERN)
     conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
-    for name, left, right in (("trim", True, True), ("ltrim", True, False), ("rtrim", False, True)):
-        conn.create_function(name, 2, _trimmer(left, right), deterministic=True)
+    for name in ("trim", "ltrim", "rtrim"):
+        conn.create_function(name, 2, _refuse_trim_set, deterministic=True)
     conn.set_authorizer(_authorize)
     return conn
 
 
-def _trimmer(left: bool, right: bool):
-    """SQLite's trim(X, Y) in time linear in |X| + |Y| (the built-in scans Y for every character
-    of X it removes: seconds at 64 KB, minutes at 1 MB, all inside one uninterruptible call)."""
-
-    def trim(value: Any, chars: Any) -> Any:
-        if value is None or chars is None:
-            return None
-        text = value if isinstance(value, str | bytes) else str(value)
-        drop = set(chars if isinstance(chars, str | bytes) else str(chars))
-        if isinstance(text, bytes) != isinstance(chars, bytes):
-            return text  # SQLite compares a blob with text byte by byte; none of it is in a log
-        start, end = 0, len(text)
-        while left and start < end and text[start] in drop:
-            start += 1
-        while right and end > start and text[end - 1] in drop:
-            end -= 1
-        return text[start:end]
-
-    return trim
+def _refuse_trim_set(_value: Any, _chars: Any) -> None:
+    """trim(X, Y): its built-in scans Y for every character of X it removes (|X|·|Y| in one
+    uninterruptible call: seconds at 64 KB), and a Python stand-in would hold the interpreter
+    lock the bot's own thread needs. trim(X) (spaces) and replace() cover a training log."""
+    raise ValueError("trim(X, Y) is refused")
 
 
 def _authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None, _trig: str | None):
@@ -243,6 +229,11 @@ def run_query(conn: sqlite3.Connection, sql: str, time_limit: float = TIME_LIMIT
             raise QueryError(
                 f"The query ran longer than {time_limit:g} s and was stopped: narrow it "
                 "(filter by exercise or date, avoid unbounded recursion)."
+            ) from None
+        if "user-defined function" in str(exc):  # the only ones are the trim(X, Y) refusals
+            raise QueryError(
+                "trim(X, Y), ltrim(X, Y) and rtrim(X, Y) are not available: use trim(X) for "
+                "spaces or replace(X, Y, '')."
             ) from None
         raise QueryError(f"SQLite: {exc}") from None
     except sqlite3.DataError as exc:  # a value over MAX_VALUE
