@@ -147,5 +147,6 @@ pairs, tonnage per muscle, one set on one day, PRs in a window. Tables:
 Exercise names are exact titles: look them up (exercises.title, or search_exercises) before
 filtering on one. Output: {"columns", "rows", "total_rows", "truncated"}; at most 200 rows, so
 aggregate in SQL rather than fetching sets. Errors come back as SQLite's message: fix the query
-and try again. Queries are stopped after 0.5 s.""",
+and try again. Queries are stopped after 0.5 s; a value built in SQL is capped at 16 KB;
+trim(X, Y) is not available (trim(X) and replace are).""",
 }
