@@ -14,6 +14,7 @@ from core.models import ExerciseTemplate
 from core.services.catalogue import set_muscle
 from core.services.csv_import import CsvImport, CsvImportError, import_csv
 from core.services.export import export_document, export_filename
+from core.services.user_lease import UserBusy, UserGone
 
 MAX_CSV_BYTES = 20 * 1024 * 1024
 MAX_LISTED = 10  # own exercises listed (with a button each) after an import
@@ -40,14 +41,9 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = await (await doc.get_file()).download_as_bytearray()
     try:
         text = bytes(data).decode("utf-8-sig")
-        result = await import_csv(rt.store, user.id, text, user.timezone)
-    except UnicodeDecodeError:
-        await update.message.reply_text(
-            "I couldn't read that file as text (UTF-8). Nothing was imported."
-        )
-        return
-    except CsvImportError as exc:
-        await update.message.reply_text(f"Nothing was imported: {exc}.")
+        result = await import_csv(rt.store, user.id, text, user.timezone, rt.leases)
+    except (UnicodeDecodeError, CsvImportError, UserGone, UserBusy) as exc:
+        await update.message.reply_text(not_imported(exc))
         return
     switch = None
     text = imported_text(result)
@@ -67,6 +63,17 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(
             own_exercises_text(result.created), reply_markup=muscle_buttons(result.created)
         )
+
+
+def not_imported(exc: Exception) -> str:
+    """Why nothing of a file was imported, in one sentence for the lifter."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "I couldn't read that file as text (UTF-8). Nothing was imported."
+    if isinstance(exc, UserGone):  # a /delete while the file was read: it stays deleted
+        return "Nothing was imported: your data was deleted while I was reading the file."
+    if isinstance(exc, UserBusy):
+        return f"{exc.user_message} Nothing was imported."
+    return f"Nothing was imported: {exc}."
 
 
 def imported_text(result: CsvImport) -> str:

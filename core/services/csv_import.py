@@ -7,7 +7,9 @@ title that maps to nothing becomes the lifter's own exercise, its muscles guesse
 closest built-in one, and is reported, never dropped. A file with any bad row imports nothing.
 
 What one file costs is bounded whatever it holds: titles are short, a file makes at most
-MAX_NEW_EXERCISES exercises, and each guess reads a few words of its title.
+MAX_NEW_EXERCISES exercises, and each guess reads a few words of its title. Storing takes the
+user's lease and stops when the lifter deleted their data meanwhile (`UserGone`), so a `/delete`
+during an import leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from core.errors import SpotterError
 from core.models import ExerciseSet, ExerciseTemplate, SetType, Workout, WorkoutExercise
 from core.ports import Store
 from core.services.catalogue import add_own, user_catalogue
+from core.services.user_lease import UserLeases, ensure_user
 from core.units import LB_PER_KG, lb_to_kg
 
 MILE_M = 1609.344
@@ -43,6 +46,7 @@ MAX_NEW_EXERCISES = 500
 # Dates a training log can hold; beyond them a cell is a typo (and year 1 or 9999 in a time zone
 # overflows the datetime range).
 MIN_YEAR, MAX_YEAR = 1900, 2100
+IMPORT_WAIT_SECONDS = 20.0  # how long storing an import waits for a sync of the same user
 _COMMON = [
     "title",
     "start_time",
@@ -125,13 +129,29 @@ def parse_hevy_csv(text: str, templates: Iterable[ExerciseTemplate], timezone: s
     return CsvImport(workouts=workouts, units=units, unmapped=unmapped, created=created)
 
 
-async def import_csv(store: Store, user_id: int, text: str, timezone: str) -> CsvImport:
-    """Parse the whole file (in a worker thread: a 20 MB file takes seconds), then store it in
-    one call; a bad file stores nothing."""
+async def import_csv(
+    store: Store,
+    user_id: int,
+    text: str,
+    timezone: str,
+    leases: UserLeases | None = None,
+    wait: float = IMPORT_WAIT_SECONDS,
+) -> CsvImport:
+    """Parse the whole file (in a worker thread: a 20 MB file takes seconds), then store it
+    under the user's lease; a bad file stores nothing.
+
+    UserGone when the lifter's data was deleted before the import was stored (erasure takes the
+    lease after the import lets go of it, and clears what landed); UserBusy when a sync or a
+    plan write keeps the lease for longer than `wait`."""
     catalogue = await user_catalogue(store, user_id)
     parsed = await asyncio.to_thread(parse_hevy_csv, text, catalogue.values(), timezone)
-    await add_own(store, user_id, [template for template, _ in parsed.created])
-    await store.workouts.upsert(user_id, parsed.workouts)
+    async with (leases or UserLeases(store)).hold(user_id, wait=wait):
+        await ensure_user(store, user_id)
+        await add_own(store, user_id, [template for template, _ in parsed.created])
+        await ensure_user(store, user_id)
+        await store.workouts.upsert(user_id, parsed.workouts)
+        # Deleted while storing: the erasure waiting for this lease clears it all; say so.
+        await ensure_user(store, user_id)
     return parsed
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import csv
 import io
 import json
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,8 +21,11 @@ from core.engine.catalogue import local_id
 from core.hevy.models import HevyTemplate
 from core.models import ExerciseTemplate, SetRow, User
 from core.ports import Store
+from core.services import csv_import
 from core.services.csv_import import CsvImportError, import_csv, parse_hevy_csv
+from core.services.erasure import Erasure
 from core.services.sync import SyncService
+from core.services.user_lease import UserGone, UserLeases
 from core.units import LB_PER_KG
 from sandbox.seed import load_snapshot
 from sandbox.server import RunningSandbox
@@ -305,7 +311,7 @@ async def test_a_hostile_file_is_answered_in_seconds_and_says_why(store: Store) 
     with pytest.raises(CsvImportError, match="more than 500 exercises I don't know"):
         await import_csv(store, USER, rows([nonsense(n, 3) for n in range(8000)]), "UTC")
     # One title of 3,000 words: 20 s and 107 MB before.
-    with pytest.raises(CsvImportError, match="line 2: exercise_title .* longer than 100"):
+    with pytest.raises(CsvImportError, match=r"line 2: exercise_title .* longer than 100"):
         await import_csv(store, USER, rows([nonsense(1, 3000)]), "UTC")
     assert await store.workouts.count(USER) == 0
     # The most a file may make: 500 new exercises, each with as many words as fit.
@@ -314,3 +320,68 @@ async def test_a_hostile_file_is_answered_in_seconds_and_says_why(store: Store) 
     elapsed = time.perf_counter() - started
     assert len(result.created) == 500 and await store.workouts.count(USER) == 1
     assert elapsed < 5, f"{elapsed:.1f} s"
+
+
+def pause_after_parsing(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, ...]:
+    """Imports wait, once their file is parsed (in the worker thread), until the second event
+    is set; the first is set when a file is parsed."""
+    parsed, resume = threading.Event(), threading.Event()
+
+    def slow_parse(*args):
+        result = parse_hevy_csv(*args)
+        parsed.set()
+        resume.wait(10)
+        return result
+
+    monkeypatch.setattr(csv_import, "parse_hevy_csv", slow_parse)
+    return parsed, resume
+
+
+async def test_delete_during_an_import_leaves_nothing_for_that_user(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Mini App's delete while the file is parsed: nothing of it is stored afterwards."""
+    await store.users.put(User(id=USER))
+    parsed, erased = pause_after_parsing(monkeypatch)
+    importing = asyncio.create_task(
+        import_csv(store, USER, rows([f"Spoto Press {n}" for n in range(30)]), "UTC")
+    )
+    await asyncio.to_thread(parsed.wait, 10)
+    await Erasure(store, UserLeases(store)).erase(USER)
+    erased.set()
+    with pytest.raises(UserGone):
+        await importing
+    assert await store.users.get(USER) is None
+    assert await store.workouts.count(USER) == 0
+    assert await store.templates.list(USER) == []
+
+
+async def test_delete_while_an_import_is_stored_leaves_nothing_for_that_user(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The delete lands between the import's two writes: it waits for the import's lease,
+    erases again, and the import says the data is gone instead of "Imported"."""
+    await store.users.put(User(id=USER))
+    erasing: list[asyncio.Task] = []
+    first_pass = asyncio.Event()
+    upsert, erase_user = store.workouts.upsert, store.erase_user
+
+    async def erase_once(user_id: int) -> None:
+        await erase_user(user_id)
+        first_pass.set()
+
+    async def upsert_after_a_delete(user_id, workouts):
+        # Another request's task (a fresh context: it does not share the import's lease).
+        erase = Erasure(store, UserLeases(store)).erase(USER)
+        erasing.append(asyncio.create_task(erase, context=contextvars.Context()))
+        await first_pass.wait()  # the erasure's first pass; its second waits for the lease
+        await upsert(user_id, workouts)
+
+    monkeypatch.setattr(store, "erase_user", erase_once)
+    monkeypatch.setattr(store.workouts, "upsert", upsert_after_a_delete)
+    with pytest.raises(UserGone):
+        await import_csv(store, USER, rows([f"Spoto Press {n}" for n in range(30)]), "UTC")
+    await erasing[0]
+    assert await store.users.get(USER) is None
+    assert await store.workouts.count(USER) == 0
+    assert await store.templates.list(USER) == []
