@@ -1,9 +1,9 @@
 """One lease per user: whatever writes a lifter's Hevy account or their copy of it holds it.
 
 Sync (the scheduled round, `/sync`, the backfill after linking), plan writes (approval, the
-weekly advance) and erasure all take `user:<id>` in the store, so across any number of processes
-only one of them works on a user at a time: no page fetched twice, no second Spotter folder, no
-workouts written back after `/delete`.
+weekly advance), storing a CSV import and erasure all take `user:<id>` in the store, so across
+any number of processes only one of them works on a user at a time: no page fetched twice, no
+second Spotter folder, no workouts written back after `/delete`.
 
 The lease is renewed while held, so a long backfill keeps it, and a dead process's lease expires
 after `ttl` seconds. Holding is reentrant within one task (a sync that advances the plan does not
