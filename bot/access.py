@@ -17,16 +17,14 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import metrics
 from bot.handlers import runtime
-from bot.throttle import SlidingWindow
+from bot.throttle import SLOW_DOWN, lifter_actions
 from core.errors import SpotterError
 from core.models import Role, TokenPurpose, UserStatus, utcnow
 from core.services.linking import admit
 
 log = logging.getLogger(__name__)
 
-UPDATES_PER_MINUTE = 30  # commands, messages and button taps per user
 _refused: OrderedDict[int, None] = OrderedDict()
-_updates = SlidingWindow(UPDATES_PER_MINUTE, 60.0)
 
 
 def _remember_refusal(user_id: int) -> bool:
@@ -69,11 +67,9 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 f"link; your Telegram id is {tg_user.id}.",
             )
         raise ApplicationHandlerStop
-    if not _updates.allow(tg_user.id):
-        if _updates.first_refusal(tg_user.id):
-            await context.bot.send_message(
-                chat.id, "That's a lot at once; give me a minute, then carry on."
-            )
+    if not lifter_actions.allow(tg_user.id):  # shared with the Mini App's actions
+        if lifter_actions.first_refusal(tg_user.id):
+            await context.bot.send_message(chat.id, SLOW_DOWN)
         if update.callback_query is not None:
             await update.callback_query.answer()
         raise ApplicationHandlerStop

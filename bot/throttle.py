@@ -1,12 +1,24 @@
-"""Sliding-window rate limits, per key: Telegram users in the access gate and the coach, client
-addresses on the login page. In memory and per process: a limit protects this process's
-resources and the operator's Claude bill, not a global quota."""
+"""Sliding-window rate limits, per key. In memory and per process: a limit protects this
+process's resources and the operator's Claude bill, not a global quota.
+
+- A lifter's actions: one budget for their commands, messages and button taps in the chat
+  (the access gate) and their actions in the Mini App, so neither door doubles it.
+- The coach's turns: a tighter limit of their own (bot/handlers/chat.py).
+- The web app's doors (Mini App sessions, login pages): a request that proves what it is for
+  (signed launch data names a Telegram user; a login page's link is live) counts against that
+  user or link; one that proves nothing counts against its client address. Behind a proxy
+  every client may share one address, so junk must never spend a real lifter's budget; the
+  credentials themselves (HMAC signatures, 256-bit tokens) are what makes guessing hopeless.
+"""
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict, deque
 from collections.abc import Hashable
+
+UPDATES_PER_MINUTE = 30  # a lifter's commands, messages, button taps and Mini App actions
+SLOW_DOWN = "That's a lot at once; give me a minute, then carry on."
 
 
 class SlidingWindow:
@@ -40,3 +52,6 @@ class SlidingWindow:
             return False
         self._told.add(key)
         return True
+
+
+lifter_actions = SlidingWindow(UPDATES_PER_MINUTE, 60.0)

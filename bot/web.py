@@ -92,7 +92,10 @@ def _from_inside(request: Request) -> bool:
 
 
 def build_web(runtime: Runtime, application: Application, *, webhook: bool = False) -> Starlette:
-    limiter = SlidingWindow(limit=20, window=60.0)  # login-page requests per address
+    # Login-page requests per live link, or per client address for links that are not (see
+    # bot/throttle.py: junk for other tokens must not lock a lifter out of their own link).
+    limiter = SlidingWindow(limit=20, window=60.0)
+    too_many = '<p class="error">Too many attempts; wait a minute and try again.</p>'
 
     async def healthz(request: Request) -> Response:
         try:
@@ -109,21 +112,21 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
         return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     async def link(request: Request) -> Response:
-        address = request.client.host if request.client else "?"
-        if not limiter.allow(address):
-            return _page(
-                '<p class="error">Too many attempts; wait a minute and try again.</p>', 429
-            )
         token = request.path_params["token"]
         try:
             await runtime.links.peek(token, TokenPurpose.LINK)
         except LinkRefused:
+            address = request.client.host if request.client else "?"
+            if not limiter.allow(("address", address)):
+                return _page(too_many, 429)
             return _page(
                 '<p class="error">This link is no longer valid '
                 "(used, expired, or never issued).</p>"
                 "<p>Send /connect to Spotter in Telegram for a new one.</p>",
                 410,
             )
+        if not limiter.allow(("link", token)):
+            return _page(too_many, 429)
         if request.method == "GET":
             return _page(FORM.format(error=""))
         body = await bounded_body(request, MAX_FORM_BYTES)
@@ -158,11 +161,10 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
                 FORM.format(error=f'<p class="error" role="alert">{html.escape(message)}</p>'), 503
             )
         user = await runtime.store.users.get(user_id)
+        # The chat hears from a background task: Telegram refusing a message (a 429) cannot
+        # turn this page into an error once the key is stored and the link used up.
         if user is not None and user.chat_id is not None:
-            await application.bot.send_message(
-                user.chat_id, f"Linked as {info.name}. Reading your log…"
-            )
-            start_backfill(application, user_id, user.chat_id)
+            start_backfill(application, user_id, user.chat_id, info.name)
         return _page(
             f'<p class="ok">Linked as {html.escape(info.name)}.</p>'
             "<p>You can close this page; Spotter is reading your log "

@@ -57,10 +57,9 @@ async def pasted_key(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     except HevyError as exc:
         await context.bot.send_message(update.effective_chat.id, exc.user_message)
         return
-    await context.bot.send_message(
-        update.effective_chat.id, f"Linked as {info.name}. Reading your log…"
+    start_backfill(
+        context.application, update.effective_user.id, update.effective_chat.id, info.name
     )
-    start_backfill(context.application, update.effective_user.id, update.effective_chat.id)
 
 
 async def disconnect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -23,20 +23,29 @@ async def sync_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await run_sync(context.application, update.effective_user.id, update.effective_chat.id)
 
 
-def start_backfill(application: Application, user_id: int, chat_id: int) -> None:
-    """Sync in the background (after linking), so the chat stays responsive; from then on the
-    scheduler keeps the user in sync."""
+def start_backfill(application: Application, user_id: int, chat_id: int, linked_as: str) -> None:
+    """Say the link worked and sync in the background (after linking), so the chat and the
+    login page stay responsive; from then on the scheduler keeps the user in sync."""
     from bot.jobs import schedule_user
 
-    application.create_task(_first_sync(application, user_id, chat_id), name=f"sync-{user_id}")
+    application.create_task(
+        _first_sync(application, user_id, chat_id, linked_as), name=f"sync-{user_id}"
+    )
     schedule_user(application, user_id)
 
 
-async def _first_sync(application: Application, user_id: int, chat_id: int) -> None:
-    """The sync after linking, then the setup for a lifter who has not had it: now their log can
-    propose their units."""
+async def _first_sync(application: Application, user_id: int, chat_id: int, linked_as: str) -> None:
+    """The confirmation, the sync after linking, then the setup for a lifter who has not had it:
+    now their log can propose their units. The key is stored already, so a confirmation that
+    Telegram refuses (a 429, say) is logged and the sync goes on; its own message follows."""
     from bot.handlers import onboarding
 
+    try:
+        await application.bot.send_message(chat_id, f"Linked as {linked_as}. Reading your log…")
+    except TelegramError as exc:
+        log.warning(
+            "could not confirm a link in chat", extra={"user_id": user_id, "error": repr(exc)}
+        )
     await run_sync(application, user_id, chat_id)
     if not (await application.bot_data["runtime"].insights.user(user_id)).set_up:
         await onboarding.begin(

@@ -5,7 +5,7 @@ Telegram opens `{PUBLIC_URL}/app/` with `tgWebAppData=<initData>` in the URL fra
 posts that string here; it is checked exactly as Telegram documents it (HMAC-SHA256 with the key
 `HMAC_SHA256("WebAppData", bot_token)` over the sorted `key=value` lines without `hash`,
 compared in constant time, `auth_date` at most a day old), and the user must be one the bot
-admits (an admin, or a known lifter whose account is active). The answer is a JWT bound to the
+admits (a known lifter, active or an admin). The answer is a JWT bound to the
 Telegram user id, valid for an hour, signed with a key derived from the bot token: data
 endpoints take it as a bearer token, so initData itself is never replayable against them.
 
@@ -67,11 +67,15 @@ def user_from_init_data(init_data: str, bot_token: str, now: datetime) -> int:
 
 
 async def admitted(store: Store, admins: list[int], user_id: int) -> bool:
-    """The bot's own gate: admins, and known lifters whose account is active."""
-    if user_id in admins:
-        return True
+    """The bot's own gate: lifters the bot knows, when they are admins or active.
+
+    An admin listed in `SPOTTER_ADMINS` who never sent /start is not known yet: accounts are
+    made in the chat (with the chat to write to, the role and the setup), so the Mini App sends
+    them there first rather than make a half account of its own."""
     user = await store.users.get(user_id)
-    return user is not None and user.status == UserStatus.ACTIVE
+    if user is None:
+        return False
+    return user_id in admins or user.status == UserStatus.ACTIVE
 
 
 def _session_key(bot_token: str) -> bytes:

@@ -39,7 +39,7 @@ from bot.miniapp.auth import (
 )
 from bot.miniapp.common import Asking, Context, FormError, NotFound, Params
 from bot.runtime import Runtime
-from bot.throttle import SlidingWindow
+from bot.throttle import SLOW_DOWN, SlidingWindow, lifter_actions
 from core.models import utcnow
 from core.services.linking import LinkRefused
 
@@ -83,10 +83,21 @@ def render(name: str, context: Context) -> str:
 
 
 def routes(runtime: Runtime, application: Application) -> list[Route | Mount]:
-    attempts = SlidingWindow(limit=30, window=60.0)  # session requests per address
+    # Session requests per Telegram user, or per client address for those that prove no user
+    # (see bot/throttle.py: junk behind a shared proxy address must not lock a lifter out).
+    attempts = SlidingWindow(limit=30, window=60.0)
 
     def refuse(reason: str) -> Response:
         return JSONResponse({"error": reason}, status_code=401, headers=NO_STORE)
+
+    def too_many(reason: str = SLOW_DOWN) -> Response:
+        return JSONResponse({"error": reason}, status_code=429, headers=NO_STORE)
+
+    def refuse_unproven(request: Request, reason: str) -> Response:
+        address = request.client.host if request.client else "?"
+        if not attempts.allow(("address", address)):
+            return too_many("too many attempts; wait a minute")
+        return refuse(reason)
 
     def bot_token() -> str:
         token = runtime.settings.telegram_bot_token
@@ -95,9 +106,6 @@ def routes(runtime: Runtime, application: Application) -> list[Route | Mount]:
         return token.get_secret_value()
 
     async def session(request: Request) -> Response:
-        address = request.client.host if request.client else "?"
-        if not attempts.allow(address):
-            return JSONResponse({"error": "too many attempts"}, status_code=429, headers=NO_STORE)
         raw = await bounded_body(request, MAX_INIT_DATA + 100)
         try:
             body = json.loads(raw or b"{}") if raw is not None else {}
@@ -111,9 +119,13 @@ def routes(runtime: Runtime, application: Application) -> list[Route | Mount]:
                 init_data = str(body.get("init_data", ""))
                 user_id = user_from_init_data(init_data, bot_token(), utcnow())
         except Rejected as exc:
-            return refuse(str(exc))
+            return refuse_unproven(request, str(exc))
         except LinkRefused:
-            return refuse("this link was used or has expired: send /web for a new one")
+            return refuse_unproven(
+                request, "this link was used or has expired: send /web for a new one"
+            )
+        if not attempts.allow(("user", user_id)):
+            return too_many("too many attempts; wait a minute")
         if not await admitted(runtime.store, runtime.settings.spotter_admins, user_id):
             return refuse("open Spotter in Telegram and send /start first")
         await remember_zone(runtime.store, user_id, str(body.get("tz", ""))[:64])
@@ -164,6 +176,8 @@ def routes(runtime: Runtime, application: Application) -> list[Route | Mount]:
         action = ACTIONS.get(request.path_params["action"])
         if action is None:
             return JSONResponse({"error": "no such action"}, status_code=404)
+        if not lifter_actions.allow(who.user_id):  # the chat's budget: one per lifter
+            return too_many()
         raw = await bounded_body(request, MAX_FORM_BYTES)
         try:
             body = json.loads(raw) if raw else None
