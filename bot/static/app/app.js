@@ -53,10 +53,15 @@
   }
 
   // --- the session --------------------------------------------------------------------------
-  function outside() {
+  function outside(reason) {
     document.getElementById("page").hidden = true;
     document.getElementById("tabs").hidden = true;
     document.getElementById("outside").hidden = false;
+    if (typeof reason === "string" && reason) { // the server's why ("send /start first")
+      var why = document.getElementById("outside-reason");
+      why.textContent = reason.charAt(0).toUpperCase() + reason.slice(1) + ".";
+      why.hidden = false;
+    }
   }
 
   function startSession() {
@@ -70,7 +75,13 @@
     return fetch("/app/api/session", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
     })
-      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (r) {
+        if (r.ok) { return r.json(); }
+        return r.json().then(
+          function (answer) { return Promise.reject(answer.error || r.status); },
+          function () { return Promise.reject(r.status); }
+        );
+      })
       .then(function (session) {
         token = session.token;
         sessionStorage.setItem("spotter-session", token);
