@@ -312,7 +312,9 @@ def _ramped(
             continue
         equipment = catalogue[ex.template_id].equipment
         lighter = round_load(ex.load_kg * share, equipment, profile)
-        exercises.append(ex.model_copy(update={"load_kg": min(lighter or ex.load_kg, ex.load_kg)}))
+        load = min(lighter or ex.load_kg, ex.load_kg)
+        note = f"{ex.notes} This week ~{round(share * 100)} % of it after the time off."
+        exercises.append(ex.model_copy(update={"load_kg": load, "notes": note.strip()}))
     return day.model_copy(update={"exercises": exercises})
 
 

@@ -19,6 +19,7 @@ from typing import Literal
 
 from core.engine.breaks import FULL, Comeback, comeback
 from core.engine.e1rm import epley, load_for
+from core.engine.plan import TrainingPlan
 from core.engine.records import working
 from core.models import SetRow
 
@@ -116,6 +117,15 @@ class LifterHistory:
     def from_e1rms(cls, e1rms: Mapping[str, float]) -> LifterHistory:
         """A history known only by e1RMs (what a coach tells Spotter, or a test)."""
         return cls(all_sets=Counter(dict.fromkeys(e1rms, 1)), e1rms=dict(e1rms))
+
+    def after(self, previous: TrainingPlan, week: int) -> LifterHistory:
+        """This history with the previous plan's last hard week up to `week` as evidence."""
+        hard = [w for w in previous.weeks if not w.deload and w.number <= week]
+        if hard:
+            for day in hard[-1].days:
+                for ex in day.exercises:
+                    self.planned[ex.template_id] = Planned(ex.load_kg, ex.reps, ex.misses)
+        return self
 
     def trained(self, template_id: str) -> bool:
         return self.all_sets[template_id] > 0 or template_id in self.planned

@@ -213,7 +213,7 @@ def load_note(
         )
     else:
         done = f"Your last hard week: {e.text} at {format_load(e.kg, units)}"
-        if load is not None and load > e.kg + 1e-6:
+        if start.heavier and load is not None and load > e.kg * 1.01:
             note = f"{done}, the top of the range: one step heavier."
         elif start.heavier:
             note = f"{done}: the next step is a big one, so reps to {high} first."

@@ -269,9 +269,10 @@ class Insights:
         return await self._store.workouts.get(user_id, workout_id)
 
     async def lifter_history(self, user_id: int) -> LifterHistory:
-        """The lifter's log as plans read it: staples and recent working loads."""
+        """The lifter's log as plans read it today: staples, each exercise's last hard week and
+        the time off since."""
         rows: list[SetRow] = await self._store.workouts.sets(user_id)
-        return await asyncio.to_thread(LifterHistory.from_rows, rows)
+        return await asyncio.to_thread(LifterHistory.from_rows, rows, utcnow())
 
 
 def _undominated(prs: list[RepPR]) -> list[RepPR]:
