@@ -210,6 +210,25 @@ class PlanStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+def plan_settings(user: User) -> str:
+    """The settings a plan is built for, as one comparable string: a draft made under other
+    units, days, minutes, equipment, injuries (or goal, level, focus, weekdays) is stale."""
+    p = user.preferences
+    return "|".join(
+        [
+            user.units.value,
+            p.goal,
+            p.level,
+            str(p.days_per_week),
+            str(p.session_minutes),
+            ",".join(sorted(p.equipment)),
+            ",".join(sorted(p.injuries)),
+            ",".join(sorted(p.focus_muscles)),
+            ",".join(map(str, sorted(p.training_days))),
+        ]
+    )
+
+
 class Plan(Model):
     """A block of training; `body` is the engine's plan document.
 
@@ -230,6 +249,8 @@ class Plan(Model):
     last_change: str = ""  # the week's update as the chat gets it (at most 8 lines)
     last_change_details: list[str] = Field(default_factory=list)  # every change, with its reason
     skipped_weeks: int = 0  # whole weeks with nothing logged: the block moved on by as many
+    settings: str = ""  # the lifter's settings a draft was made under (`plan_settings`)
+    preview_message_id: int | None = None  # the chat message with the draft's buttons
     created_at: Timestamp = Field(default_factory=utcnow)
     updated_at: Timestamp = Field(default_factory=utcnow)
 

@@ -8,12 +8,15 @@ exercises, /export, /delete).
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import urlencode
 
 from telegram import InlineKeyboardButton, WebAppInfo
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.runtime import Runtime
+from core.models import Plan
 
 
 def callback_parts(data: str | None, n: int) -> list[str]:
@@ -36,3 +39,17 @@ def app_button(context: ContextTypes.DEFAULT_TYPE, label: str, page: str, **para
         return None
     query = urlencode({"page": page, **params})
     return InlineKeyboardButton(label, web_app=WebAppInfo(f"{public}/app/?{query}"))
+
+
+async def drop_stale_drafts(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int
+) -> Plan | None:
+    """Drafts made under settings the lifter has changed since are superseded and their
+    preview loses its buttons; returns the newest draft that still fits (None: none does)."""
+    stale, fresh = await runtime(context).plans.supersede_stale(user_id)
+    for plan in stale:
+        if plan.preview_message_id is not None:
+            # Already without buttons, or too old to edit: a tap on it is refused anyway.
+            with contextlib.suppress(BadRequest):
+                await context.bot.edit_message_reply_markup(chat_id, plan.preview_message_id)
+    return fresh

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.handlers import app_button, callback_parts, onboarding, runtime
+from bot.handlers import app_button, callback_parts, drop_stale_drafts, onboarding, runtime
 from bot.plan_edits import EXAMPLES
 from bot.render import escape, split_html
 from bot.reports import today_text
 from core.engine.plan_text import GLOSSARY, WEEKDAY, prescription, terms_used, volume_line
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
-from core.models import PlanStatus, Units, utcnow
-from core.services.plans import LIVE, Proposal
+from core.models import Plan, PlanStatus, Units, utcnow
+from core.services.plan_writer import StaleDraft
+from core.services.plans import LIVE, Proposal, is_stale
+from core.services.user_lease import UserBusy
 
 log = logging.getLogger(__name__)
 
@@ -89,12 +92,14 @@ async def show_proposal(
     for text in messages[:-1]:
         await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
     app = app_button(context, "📋 See it week by week", "plan", plan=proposal.plan.id)
-    await context.bot.send_message(
+    sent = await context.bot.send_message(
         chat_id,
         messages[-1],
         parse_mode=ParseMode.HTML,
         reply_markup=_buttons(proposal.plan.id, app, linked, terms_used(proposal.training)),
     )
+    # Remembered so that the buttons can go when new settings make this draft stale.
+    await rt.plans.remember_preview(user.id, proposal.plan.id, sent.message_id)
 
 
 def preview_messages(proposal: Proposal, catalogue, units: Units) -> list[str]:
@@ -151,7 +156,7 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                 plan.model_copy(update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()})
             )
         await query.answer("Cancelled.")
-        await query.edit_message_reply_markup(None)
+        await _drop_buttons(query)
         return
     if action == "change":
         await query.answer()
@@ -167,10 +172,32 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if action != "approve":
         await query.answer("That button is out of date; send /plan again.")
         return
+    if is_stale(plan, await rt.insights.user(user_id)):
+        await query.answer()
+        await _drop_buttons(query)
+        await superseded(context, update.effective_chat.id, user_id)
+        return
+    if plan.status == PlanStatus.CANCELLED:
+        await query.answer("That plan was cancelled; send /plan for a fresh one.", show_alert=True)
+        await _drop_buttons(query)
+        return
+    if plan.status != PlanStatus.DRAFT:  # a double tap, or the other device was quicker
+        await query.answer(_already(plan))
+        await _drop_buttons(query)
+        return
     await query.answer("Approving…")
-    await query.edit_message_reply_markup(None)
+    await _drop_buttons(query)
     try:
         written = await rt.plan_writer.approve(user_id, plan_id)
+    except StaleDraft:  # the settings changed between the tap and the write
+        await superseded(context, update.effective_chat.id, user_id)
+        return
+    except UserBusy as exc:
+        # Another process holds the lease: if it is writing this very plan, say so.
+        now = await rt.store.plans.get(user_id, plan_id)
+        text = exc.user_message if now is None or now.status == PlanStatus.DRAFT else _already(now)
+        await context.bot.send_message(update.effective_chat.id, text)
+        return
     except (HevyError, SpotterError) as exc:
         log.warning("plan write failed", extra={"user_id": user_id, "error": str(exc)})
         await context.bot.send_message(
@@ -178,6 +205,9 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             (getattr(exc, "user_message", None) or "Writing to Hevy failed.")
             + " Press /plan again to retry; nothing is duplicated.",
         )
+        return
+    if written.already:
+        await context.bot.send_message(update.effective_chat.id, _already(written.plan))
         return
     days = len(written.routines)
     if not days:
@@ -193,6 +223,41 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         f"Done: {days} routines are in your Spotter folder in Hevy. Start a session from one of "
         "them and I'll move the plan forward as you log.",
     )
+
+
+def _already(plan: Plan) -> str:
+    if plan.status in (PlanStatus.IN_HEVY, PlanStatus.ACTIVE):
+        return "Already approved: it's in your Spotter folder in Hevy."
+    return "Already approved: it's being written to Hevy now."
+
+
+async def _drop_buttons(query: CallbackQuery) -> None:
+    """Take a message's buttons away; a second tap finds them gone already, which is fine."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def superseded(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> None:
+    """A draft made under settings changed since was tapped: drafts like it lose their buttons,
+    and the lifter gets the newer plan (or /plan when there is none yet). Nothing is written."""
+    rt = runtime(context)
+    fresh = await drop_stale_drafts(context, chat_id, user_id)
+    if fresh is None:
+        await context.bot.send_message(
+            chat_id,
+            "Your settings changed after this plan was made, so it's out of date and nothing "
+            "went to Hevy: send /plan for one that fits them.",
+        )
+        return
+    await context.bot.send_message(
+        chat_id,
+        "Your settings changed after this plan was made, so nothing went to Hevy: a newer plan "
+        "fits them, here it is.",
+    )
+    await show_proposal(context, chat_id, await rt.plans.proposal(user_id, fresh))
 
 
 async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,7 +8,7 @@ from datetime import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.handlers import app_button, callback_parts, runtime
+from bot.handlers import app_button, callback_parts, drop_stale_drafts, runtime
 from bot.jobs import schedule_reminder
 from core.models import Units, User, time_zone, utcnow
 
@@ -96,6 +96,7 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await rt.store.users.put(user)
         if field == "reminder":
             await schedule_reminder(context.application, user.id)
+        await drop_stale_drafts(context, update.effective_chat.id, user.id)
     await query.answer()
     await query.edit_message_text(summary(user), reply_markup=keyboard(user, menu))
 

@@ -27,6 +27,7 @@ from core.engine.validator import validate
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
 from core.models import Plan, PlanStatus, Units, utcnow
+from core.services.plan_writer import StaleDraft
 from core.services.plans import LIVE
 
 FOCUS = ("chest", "back", "shoulders", "quads", "hamstrings", "glutes", "biceps", "triceps")
@@ -137,9 +138,20 @@ async def approve(asking: Asking, body: dict) -> Context:
     plan = await _plan(asking, body)
     try:
         written = await asking.runtime.plan_writer.approve(asking.user_id, plan.id)
+    except StaleDraft:
+        fresh = await asking.runtime.plans.supersede_stale(asking.user_id)
+        newer = fresh[1]
+        if newer is None:
+            raise FormError(
+                "Your settings changed after this plan was made, so nothing went to Hevy: ask "
+                "for a new plan below."
+            ) from None
+        return go("plan", f"{StaleDraft.user_message} Here it is.", plan=newer.id)
     except (HevyError, SpotterError) as exc:
         message = getattr(exc, "user_message", None) or "Writing to Hevy failed."
         raise FormError(f"{message} Try again; nothing is duplicated.") from None
+    if written.already:
+        return go("plan", "Already approved: it's in your Spotter folder in Hevy.")
     if not written.routines:
         return go("plan", "Approved. With no Hevy link it lives here: Today shows each session.")
     return go("plan", f"Done: {len(written.routines)} routines are in your Spotter folder in Hevy.")

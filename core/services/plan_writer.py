@@ -21,6 +21,7 @@ from core.ports import Store
 from core.services.catalogue import user_catalogue
 from core.services.hevy_accounts import HevyAccounts
 from core.services.hevy_writes import HevyWriter, WriteResult
+from core.services.plans import is_stale
 from core.services.user_lease import UserLeases, ensure_user
 
 ROUTINE_PREFIX = "Spotter · "
@@ -32,10 +33,17 @@ class PlanNotFound(SpotterError):
     user_message = "That plan is gone; send /plan for a fresh one."
 
 
+class StaleDraft(SpotterError):
+    """The draft was made under settings the lifter has changed since: it is not written."""
+
+    user_message = "Your settings changed after this plan was made, so a newer plan replaces it."
+
+
 @dataclass
 class Written:
     plan: Plan
     routines: dict[str, WriteResult]
+    already: bool = False  # approved before (a double tap, another process): nothing written
 
     @property
     def recreated(self) -> list[str]:
@@ -128,6 +136,11 @@ class PlanWriter:
         plan = await self._store.plans.get(user_id, plan_id)
         if plan is None or plan.status in (PlanStatus.CANCELLED, PlanStatus.FINISHED):
             raise PlanNotFound(f"plan {plan_id} of user {user_id}")
+        if plan.status in (PlanStatus.IN_HEVY, PlanStatus.ACTIVE):
+            return Written(plan, {}, already=True)  # written already: a second tap changes nothing
+        user = await self._store.users.get(user_id)
+        if user is not None and is_stale(plan, user):
+            raise StaleDraft(f"plan {plan_id} of user {user_id} was made under other settings")
         if plan.status == PlanStatus.DRAFT:
             plan = plan.model_copy(update={"status": PlanStatus.APPROVED, "updated_at": utcnow()})
             await self._store.plans.put(plan)

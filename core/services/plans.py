@@ -23,7 +23,15 @@ from core.engine.plan_text import describe_plan
 from core.engine.validator import Violation, errors, validate, week_sets_per_muscle
 from core.engine.volume import MuscleVolume
 from core.errors import SpotterError
-from core.models import ExerciseTemplate, Plan, PlanStatus, Preferences
+from core.models import (
+    ExerciseTemplate,
+    Plan,
+    PlanStatus,
+    Preferences,
+    User,
+    plan_settings,
+    utcnow,
+)
 from core.ports import Store
 from core.services.insights import Insights
 
@@ -87,6 +95,9 @@ class PlanService:
         profile = LoadingProfile.for_units(user.units)
         try:
             history = await self._insights.lifter_history(user_id)
+            previous = await self.current(user_id) or await self._finished(user_id)
+            if previous is not None:  # its last prescriptions are evidence too
+                history = history.after(TrainingPlan.model_validate(previous.body), previous.week)
             training = await asyncio.to_thread(
                 generate_plan, prefs, catalogue, profile, history, split
             )
@@ -117,18 +128,55 @@ class PlanService:
             return catalogue
         return {k: t for k, t in catalogue.items() if not is_local(k)}
 
+    async def _finished(self, user_id: int) -> Plan | None:
+        plans = await self._store.plans.list(user_id)
+        return next((p for p in plans if p.status == PlanStatus.FINISHED), None)
+
     async def _store_draft(
         self, user_id: int, training: TrainingPlan, prefs: Preferences, profile: LoadingProfile
     ) -> Proposal:
+        user = await self._insights.user(user_id)
         plan = Plan(
             id=uuid.uuid4().hex,
             user_id=user_id,
             status=PlanStatus.DRAFT,
             title=training.title,
             body=training.model_dump(mode="json"),
+            settings=plan_settings(user),
         )
         await self._store.plans.put(plan)
         return await self._proposal(user_id, plan, training, prefs, profile)
+
+    async def supersede_stale(self, user_id: int) -> tuple[list[Plan], Plan | None]:
+        """Drafts made under settings the lifter has since changed, now cancelled, and the
+        newest draft that still fits them (None: there is none; /plan makes one)."""
+        user = await self._insights.user(user_id)
+        stale, fresh = [], None
+        for plan in await self._store.plans.list(user_id):
+            if plan.status != PlanStatus.DRAFT:
+                continue
+            if is_stale(plan, user):
+                cancelled = plan.model_copy(
+                    update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()}
+                )
+                await self._store.plans.put(cancelled)
+                stale.append(cancelled)
+            elif fresh is None:
+                fresh = plan
+        return stale, fresh
+
+    async def remember_preview(self, user_id: int, plan_id: str, message_id: int) -> None:
+        """The chat message that carries a draft's buttons (they go when it turns stale)."""
+        plan = await self._store.plans.get(user_id, plan_id)
+        if plan is not None and plan.status == PlanStatus.DRAFT:
+            await self._store.plans.put(plan.model_copy(update={"preview_message_id": message_id}))
+
+    async def proposal(self, user_id: int, plan: Plan) -> Proposal:
+        """A stored draft as a proposal the lifter can approve (its preview and checks)."""
+        user = await self._insights.user(user_id)
+        training = TrainingPlan.model_validate(plan.body)
+        profile = LoadingProfile.for_units(user.units)
+        return await self._proposal(user_id, plan, training, user.preferences, profile)
 
     async def draft_since(self, user_id: int, since: datetime) -> Proposal | None:
         """The newest draft stored at or after `since` (one the coach just made), as a
@@ -136,10 +184,7 @@ class PlanService:
         plan = await self.current(user_id, include_drafts=True)
         if plan is None or plan.status != PlanStatus.DRAFT or plan.created_at < since:
             return None
-        user = await self._insights.user(user_id)
-        training = TrainingPlan.model_validate(plan.body)
-        profile = LoadingProfile.for_units(user.units)
-        return await self._proposal(user_id, plan, training, user.preferences, profile)
+        return await self.proposal(user_id, plan)
 
     async def _proposal(
         self,
@@ -227,6 +272,16 @@ class PlanService:
         weekday = today.isoweekday()
         upcoming = [d for d in days if (d.weekday or 8) >= weekday]
         return plan, (upcoming or days)[0]
+
+
+def is_stale(plan: Plan, user: User) -> bool:
+    """A draft made under settings the lifter has changed since (units, days, minutes,
+    equipment, injuries…): approving it would write the old settings' plan."""
+    return (
+        plan.status in (PlanStatus.DRAFT, PlanStatus.CANCELLED)  # cancelled: superseded already
+        and bool(plan.settings)
+        and plan.settings != plan_settings(user)
+    )
 
 
 def _since_start(days: list[PlanDay], plan: Plan, monday: date, timezone: str) -> list[PlanDay]:
