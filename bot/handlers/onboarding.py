@@ -59,7 +59,7 @@ async def begin(
 ) -> None:
     """Send the setup's first question (with `intro` above it)."""
     rt = application.bot_data["runtime"]
-    user = await rt.insights.user(user_id)
+    user = await adopt_log_units(rt.store, await rt.insights.user(user_id))
     keyboard = await _keyboard(rt, user, STEPS[0], language)
     await application.bot.send_message(
         chat_id, f"{intro}\n\n{question(STEPS[0])}", reply_markup=keyboard
@@ -96,6 +96,8 @@ async def setup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             await send_plan(context, update.effective_chat.id, user.id)
         return
     following = STEPS[STEPS.index(step) + 1] if done_with_step else step
+    if following == "units":  # linked since the setup began: the log may say lb by now
+        user = await adopt_log_units(rt.store, user)
     await query.edit_message_text(
         question(following), reply_markup=await _keyboard(rt, user, following, language)
     )
@@ -191,6 +193,19 @@ def _current(user: User, step: str) -> str:
         "tz": user.timezone,
         "reminder": p.reminder_time.strftime("%H:%M") if p.reminder_time else "off",
     }[step]
+
+
+async def adopt_log_units(store: Store, user: User) -> User:
+    """A lifter still in the setup gets the units their log shows, selected: skipping the
+    question (or the rest of the setup) keeps lb for an lb log instead of the kg default."""
+    if user.set_up:
+        return user
+    proposed = await log_units(store, user.id)
+    if proposed is None or proposed == user.units:
+        return user
+    user = user.model_copy(update={"units": proposed, "updated_at": utcnow()})
+    await store.users.put(user)
+    return user
 
 
 async def log_units(store: Store, user_id: int) -> Units | None:

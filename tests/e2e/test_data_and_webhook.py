@@ -58,7 +58,8 @@ async def test_import_export_settings_and_delete(stack) -> None:
         tg.press(USER, shown, f"ob:{step}:skip")
     units = await tg.wait_for(lambda c: "ob:units:skip" in str(c.params.get("reply_markup")))
     labels = [b["text"] for row in units.params["reply_markup"]["inline_keyboard"] for b in row]
-    assert "lb (your log)" in labels
+    # Selected, not only proposed: a lifter who skips it keeps the log's lb (issue 23).
+    assert "• lb (your log)" in labels
     tg.press(USER, units, "ob:units:rest")
     await tg.wait_for(lambda c: "All set. Your plan follows." in c.params.get("text", ""))
     preview = await tg.wait_for(lambda c: "plan:approve:" in str(c.params.get("reply_markup")), 30)
