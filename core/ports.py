@@ -166,8 +166,9 @@ class LoginTokenRepo(Protocol):
         ...
 
     async def purge_expired(self, now: datetime) -> int: ...
-    async def revoke(self, purpose: TokenPurpose) -> int:
-        """Delete every token of `purpose`, used or not; returns how many."""
+    async def revoke(self, purpose: TokenPurpose, user_id: int | None = None) -> int:
+        """Delete every token of `purpose` (only `user_id`'s when given), used or not; returns
+        how many."""
         ...
 
 

@@ -68,10 +68,15 @@ class LinkService:
         return Issued(token, now + ttl)
 
     async def login_link(self, user_id: int) -> Issued:
+        """A new login link for `user_id`; the ones asked for before it stop working, so a
+        lifter (or a flood of relinks) never has more than one live."""
+        await self._store.login_tokens.revoke(TokenPurpose.LINK, user_id)
         return await self.issue(TokenPurpose.LINK, user_id, LINK_TTL)
 
     async def web_link(self, user_id: int) -> Issued:
-        """A one-time link that opens the Mini App's pages in a browser as `user_id`."""
+        """A one-time link that opens the Mini App's pages in a browser as `user_id` (the one
+        asked for before it stops working)."""
+        await self._store.login_tokens.revoke(TokenPurpose.WEB, user_id)
         return await self.issue(TokenPurpose.WEB, user_id, WEB_TTL)
 
     async def redeem_web(self, token: str, now: datetime | None = None) -> int:

@@ -71,6 +71,9 @@ class MongoLoginTokens(Repo):
         result = await self._db.login_tokens.delete_many({"expires_at": {"$lte": now}})
         return result.deleted_count
 
-    async def revoke(self, purpose: TokenPurpose) -> int:
-        result = await self._db.login_tokens.delete_many({"purpose": purpose.value})
+    async def revoke(self, purpose: TokenPurpose, user_id: int | None = None) -> int:
+        query: dict[str, object] = {"purpose": purpose.value}
+        if user_id is not None:
+            query["user_id"] = user_id
+        result = await self._db.login_tokens.delete_many(query)
         return result.deleted_count

@@ -104,7 +104,11 @@ class SqliteLoginTokens(Repo):
             "DELETE FROM login_tokens WHERE expires_at <= ?", (now.timestamp(),)
         )
 
-    async def revoke(self, purpose: TokenPurpose) -> int:
+    async def revoke(self, purpose: TokenPurpose, user_id: int | None = None) -> int:
+        if user_id is None:
+            return await self._db.execute(
+                "DELETE FROM login_tokens WHERE purpose = ?", (purpose.value,)
+            )
         return await self._db.execute(
-            "DELETE FROM login_tokens WHERE purpose = ?", (purpose.value,)
+            "DELETE FROM login_tokens WHERE purpose = ? AND user_id = ?", (purpose.value, user_id)
         )

@@ -72,6 +72,25 @@ async def test_expired_forged_and_wrong_purpose_tokens_are_refused(
         await links.redeem(login.token, TokenPurpose.INVITE, ANN)  # nor the other way round
 
 
+async def test_a_new_login_link_retires_the_ones_before_it_and_no_one_elses(
+    links: LinkService, sandbox
+) -> None:
+    key = sandbox.state.add_account().api_key
+    bobs = await links.login_link(BOB)
+    first = await links.login_link(ANN)
+    for _ in range(30):  # a flood of relinks leaves one live link, not thirty
+        await links.login_link(ANN)
+    last = await links.login_link(ANN)
+    web_first, web_last = await links.web_link(ANN), await links.web_link(ANN)
+    with pytest.raises(LinkRefused):
+        await links.complete_login(first.token, key)
+    with pytest.raises(LinkRefused):
+        await links.redeem_web(web_first.token)
+    assert await links.redeem_web(web_last.token) == ANN
+    assert (await links.complete_login(last.token, key))[0] == ANN
+    assert (await links.complete_login(bobs.token, key))[0] == BOB  # another lifter's still works
+
+
 async def test_a_wrong_key_does_not_use_up_the_link(
     links: LinkService, store: Store, sandbox
 ) -> None:
