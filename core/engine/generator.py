@@ -29,10 +29,7 @@ from core.engine.loads import LoadingProfile, round_load
 from core.engine.movements import Pattern, pattern_of
 from core.engine.plan import PlanDay, PlanWeek, TrainingPlan
 from core.engine.prescription import bodyweight_only, prescribe, ramp, rep_range, rest_range
-from core.engine.progression import (
-    Prescription,
-    deload_week,
-)
+from core.engine.progression import DELOAD_WORDS, Prescription, deload_week
 from core.engine.splits import (
     DAYS,
     SPLIT_NAMES,
@@ -145,8 +142,7 @@ def generate_plan(
         PlanWeek(number=weeks, deload=True, days=[_deload(d, catalogue, profile) for d in full])
     )
     notes = [
-        f"{weeks - 1} training weeks, then a deload week "
-        "(about half the sets at ~80% of the load).",
+        f"{weeks - 1} training weeks, then a deload week ({DELOAD_WORDS}).",
     ]
     if back.lighter:
         notes.insert(0, back.sentence() + ".")
