@@ -8,7 +8,7 @@ import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,8 +59,20 @@ def extra_env() -> dict[str, str]:
     return {"SPOTTER_ACCESS": "open"}
 
 
+Prepare = Callable[[RunningSandbox, dict[str, str]], Awaitable[None]]
+
+
 @pytest.fixture
-async def stack(tmp_path: Path, shared: Path, claude_script, extra_env) -> AsyncIterator[Stack]:
+def before_start() -> Prepare | None:
+    """Override in a test module to set the world up before `spotter run` starts: it gets the
+    Hevy sandbox and the process's environment (its DATABASE_URL to seed, say)."""
+    return None
+
+
+@pytest.fixture
+async def stack(
+    tmp_path: Path, shared: Path, claude_script, extra_env, before_start: Prepare | None
+) -> AsyncIterator[Stack]:
     telegram = FakeTelegram()
     claude = FakeClaude(claude_script)
     state = SandboxState()
@@ -86,6 +98,8 @@ async def stack(tmp_path: Path, shared: Path, claude_script, extra_env) -> Async
                 **extra_env,
             }
         )
+        if before_start is not None:
+            await before_start(hevy, env)
         with log.open("wb") as sink:
             process = await asyncio.create_subprocess_exec(
                 str(SPOTTER), "run", cwd=tmp_path, env=env, stdout=sink, stderr=sink
