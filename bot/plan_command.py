@@ -1,8 +1,9 @@
 """`spotter plan`: the plan engine from the command line, without Telegram.
 
-`spotter plan --prefs PREFS.json [--history EXPORT.csv] [--catalogue TEMPLATES.json] [--json]`
-prints a plan; `spotter plan next --plan PLAN.json --history EXPORT.csv [--json]` prints the
-following week's prescription from what was logged, with each change's reason. The numbers are
+`spotter plan --prefs PREFS.json [--history EXPORT.csv] [--catalogue TEMPLATES.json]
+[--today YYYY-MM-DD] [--json]` prints a plan starting `--today` (time off counts to it);
+`spotter plan next --plan PLAN.json --history EXPORT.csv [--json]` prints the following week's
+prescription from what was logged, with each change's reason. The numbers are
 the same engine's as in the chat: the generator, the validator, the progression and the routine
 sets that would be written into Hevy. Bad input exits 2 with one line naming the problem.
 """
@@ -69,6 +70,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalogue", type=Path, help="Hevy exercise_templates JSON array")
     parser.add_argument("--plan", type=Path, help="PLAN.json printed by `spotter plan --json`")
     parser.add_argument("--json", action="store_true", help="print JSON for machines")
+    parser.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        help="YYYY-MM-DD: the day the plan starts; time off counts to it (default: today)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,8 +101,11 @@ def _new(args: argparse.Namespace) -> dict[str, Any]:
     workouts = _history(args.history, catalogue) if args.history else []
     rows = [row for w in workouts for row in w.set_rows()]
     profile = LoadingProfile.for_units(prefs.units)
-    training = generate_plan(prefs, catalogue, profile, LifterHistory.from_rows(rows))
-    started = datetime.now(UTC).date()
+    started = args.today or datetime.now(UTC).date()
+    # Time off counts from the day the plan starts, not from the log's last session.
+    today = datetime.combine(started, datetime.min.time(), UTC)
+    history = LifterHistory.from_rows(rows, today=today)
+    training = generate_plan(prefs, catalogue, profile, history)
     document = plan_document(training, training.weeks, catalogue, prefs, started, week=1)
     return {"json": document, "text": describe_plan(training, catalogue, prefs.units)}
 

@@ -23,10 +23,15 @@ def test_a_plan_from_preferences_and_a_real_history_as_json(tmp_path: Path, snap
     (tmp_path / "prefs.json").write_text(json.dumps(PREFS))
     raw = json.loads((snapshot / "workouts.json").read_text())
     (tmp_path / "export.csv").write_text(export(raw, "lb"))
-    done = plan(tmp_path, "--prefs", "prefs.json", "--history", "export.csv", "--json")
+    # The snapshot's last session is 2026-05-23: a plan two days later, no time off.
+    done = plan(
+        tmp_path, "--prefs", "prefs.json", "--history", "export.csv", "--today", "2026-05-25",
+        "--json",
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert [w["number"] for w in out["weeks"]] == [1, 2, 3, 4, 5] and out["weeks"][-1]["deload"]
+    assert out["started"] == "2026-05-25" and not any("since your last" in n for n in out["notes"])
     day = out["weeks"][0]["days"][0]
     assert day["name"] and day["estimated_minutes"] > 0
     exercise = day["exercises"][0]
