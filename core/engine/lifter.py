@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from core.engine.breaks import FULL, Comeback, comeback
-from core.engine.e1rm import epley, load_for
+from core.engine.e1rm import epley, estimate, load_for
 from core.engine.plan import TrainingPlan
 from core.engine.records import working
 from core.models import SetRow
@@ -208,6 +208,10 @@ def _from_exposure(
 ) -> WorkingLoad:
     """The new range's start from the last hard week: the same load with the climb going on,
     one step heavier from the range's top, or the e1RM's load far from these reps."""
+    if top_set and (top := estimate(e.kg, e.reps, e.rpe if e.rpe is not None else rpe)):
+        # One estimator for the series, as the weekly advance reads a top set (RTS, the target
+        # RPE when none was logged): the same top set gives back the same load, not ~6 % less.
+        return WorkingLoad(load_for(top.value, low, rpe), "e1rm", False, None, e, back)
     if top_set or not low - 1 <= e.typical <= high + REP_MATCH:
         return WorkingLoad(load_for(e.e1rm, low, rpe), "e1rm", False, None, e, back)
     if e.rpe is not None and e.rpe >= rpe + RPE_HOLD:  # hard work: the same load, same reps
