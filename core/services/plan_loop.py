@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from core import failpoints
@@ -20,6 +20,7 @@ from core.engine.loads import LoadingProfile
 from core.engine.plan import PlannedExercise, PlanWeek, TrainingPlan
 from core.engine.progression import (
     DELOAD_WORDS,
+    RPE_HOLD_MARGIN,
     DoneSet,
     DoubleProgression,
     LinearProgression,
@@ -307,6 +308,7 @@ def next_week(
     loads = _loads_by_exercise([*history, *(w for w in matched.values() if w is not None)])
     changes = []
     by_key = {d.key: d for d in week.days}
+    first = {d.key: d for d in training.weeks[0].days}  # never rewritten: the plan as made
     for day in upcoming.days:
         done_day = matched.get(day.key)
         source = by_key.get(day.key, day)
@@ -317,7 +319,22 @@ def next_week(
             equipment = template.equipment if template else "other"
             title = template.title if template else ex.template_id
             grid = Grid.learned(loads.get(ex.template_id, []), units, equipment, profile)
-            updated, change = _progress(current, ex, done_day, upcoming, grid, title)
+            start = next(
+                (e for e in first.get(day.key, day).exercises if e.template_id == ex.template_id),
+                None,
+            )
+            # Back after time off, the plan's own weeks climb from week 1's lighter loads to
+            # full (TRAINING.md, "Return from a break"): that climb is next week's floor.
+            ramp = (
+                ex.load_kg
+                if not upcoming.deload
+                and start is not None
+                and start.load_kg
+                and ex.load_kg
+                and ex.load_kg > start.load_kg + 1e-6
+                else None
+            )
+            updated, change = _progress(current, ex, done_day, upcoming, grid, title, ramp)
             new_exercises.append(updated)
             if change:
                 changes.append(change)
@@ -359,9 +376,11 @@ def _progress(
     upcoming: PlanWeek,
     grid: Grid,
     title: str,
+    ramp: float | None = None,
 ) -> tuple[PlannedExercise, Change | None]:
     """Next week's prescription for one exercise, and the change it makes with its reason
-    (None: the lifter sees the same prescription again)."""
+    (None: the lifter sees the same prescription again). `ramp`: the plan's load for next week
+    while coming back from time off, taken when the week went well."""
     prescription = Prescription(
         current.sets, current.reps, current.load_kg, current.rpe, current.misses
     )
@@ -380,10 +399,24 @@ def _progress(
     sets = max(1, target.sets + step.sets - current.sets)
     update = {"sets": sets, "reps": step.reps, "load_kg": step.load_kg, "rpe": current.rpe}
     notes = [reason] if step != prescription or outcome == "progress" else []
+    rpes = [s.rpe for s in done if s.rpe is not None]
+    eased = not (current.rpe and rpes and max(rpes) >= current.rpe + RPE_HOLD_MARGIN)
+    if (
+        ramp is not None
+        and done
+        and step.misses == 0
+        and eased
+        and step.load_kg is not None
+        and ramp > step.load_kg + 1e-6
+    ):
+        update |= {"load_kg": ramp, "reps": target.reps}
+        back = f"back from time off, the ramp goes on: {grid.text(ramp)}"
+        notes = [f"{reason}; {back}" if reason else back]
     if upcoming.deload:
-        # One definition of the deload, from the load the lifter was on; a failure cut the same
-        # week is not added to it: the larger reduction applies (cuts don't stack).
-        light = deload_week(replace(prescription, sets=sets), grid, _rep_low(current))
+        # One definition of the deload, from the load and sets the lifter was on (not the
+        # plan's deload week, which is halved already); a failure cut the same week is not
+        # added to it: the larger reduction applies (cuts don't stack).
+        light = deload_week(prescription, grid, _rep_low(current))
         load = light.load_kg
         if outcome == "deload" and step.load_kg is not None and load is not None:
             load = min(load, step.load_kg)
