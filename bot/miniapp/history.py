@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.miniapp.common import Asking, Context, NotFound, Params, day_label, trained_exercises
 from core.engine.loads import format_load, to_user_units
+from core.engine.set_labels import set_labels
 from core.engine.volume import tonnage
 from core.models import SetType, Units, Workout
 
@@ -35,25 +36,26 @@ async def workout(asking: Asking, params: Params) -> Context:
     if found is None:
         raise NotFound("no such workout")
     end = found.end_time
+    # The sets that were new bests, each once: the engine judges them against every earlier set.
     prs = {
-        (p.template_id, p.weight_kg, p.reps)
+        (p.exercise_index, p.set_index)
         for p in await rt.insights.rep_prs(user.id, found.start_time, end)
         if p.workout_id == found.id and p.previous_kg is not None
     }
     exercises = []
     for ex in found.exercises:
         sets = []
-        for s in ex.sets:
+        for s, label in zip(ex.sets, set_labels(x.type for x in ex.sets), strict=True):
             load = "" if s.weight_kg is None else format_load(s.weight_kg, user.units)
             what = " × ".join(x for x in (load, f"{s.reps}" if s.reps is not None else "") if x)
             if s.duration_s and not what:
                 what = f"{s.duration_s // 60}:{s.duration_s % 60:02d}"
             sets.append(
                 {
-                    "kind": "W" if s.type == SetType.WARMUP else str(s.index + 1),
+                    "kind": label,
                     "what": what or "—",
                     "rpe": f"RPE {s.rpe:g}" if s.rpe is not None else "",
-                    "pr": (ex.template_id, s.weight_kg, s.reps) in prs,
+                    "pr": (ex.index, s.index) in prs,
                 }
             )
         exercises.append({"title": ex.title or ex.template_id, "notes": ex.notes, "sets": sets})

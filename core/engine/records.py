@@ -99,35 +99,57 @@ def all_time_prs(rows: Iterable[SetRow], formula: Formula = "auto") -> dict[str,
 
 @dataclass(frozen=True, slots=True)
 class RepPR:
-    """A heavier load than ever before at exactly `reps` reps."""
+    """A new best: a set heavier than every earlier working set of the exercise with at least as
+    many reps, the lifter's earlier sets in the same workout included."""
 
     template_id: str
     reps: int
     weight_kg: float
-    previous_kg: float | None  # None: the first time at this rep count
+    previous_kg: float | None  # None: a first (no earlier workout had this many reps), no record
     at: datetime
     workout_id: str
+    exercise_index: int = 0  # which set of the workout it was
+    set_index: int = 0
 
 
 def rep_prs(rows: Iterable[SetRow]) -> list[RepPR]:
-    """Every rep-PR in date order (so the ones set in a given week are a filter away)."""
-    best: dict[tuple[str, int], float] = {}
+    """Every new best in training order (so the ones set in a given week are a filter away).
+
+    A set is one when it beats the heaviest earlier set with as many reps or more: a set that
+    only equals a best (the second and third 80 lb × 12) or that an earlier set covers (60 × 11
+    after 60 × 12) is not. `previous_kg` is that heaviest earlier set; None when no earlier
+    workout had this many reps (a first: an exercise's first session is a baseline)."""
+    heaviest: dict[str, dict[int, float]] = {}  # exercise → reps → heaviest at exactly those
+    before: dict[str, dict[int, float]] = {}  # the same, up to the current workout
+    current: dict[str, str] = {}  # the workout each exercise was last seen in
     found = []
     for row in sorted(working(rows), key=lambda r: (r.start_time, r.exercise_index, r.set_index)):
         if not row.weight_kg or not row.reps:
             continue
-        key = (row.template_id, row.reps)
-        previous = best.get(key)
-        if previous is None or row.weight_kg > previous + 1e-9:
-            best[key] = row.weight_kg
+        tid = row.template_id
+        held = heaviest.setdefault(tid, {})
+        if current.get(tid) != row.workout_id:
+            current[tid] = row.workout_id
+            before[tid] = dict(held)
+        best = _heaviest_for(held, row.reps)
+        if best is None or row.weight_kg > best + 1e-9:
+            earlier = _heaviest_for(before[tid], row.reps)
             found.append(
                 RepPR(
-                    template_id=row.template_id,
+                    template_id=tid,
                     reps=row.reps,
                     weight_kg=row.weight_kg,
-                    previous_kg=previous,
+                    previous_kg=None if earlier is None else best,
                     at=row.start_time,
                     workout_id=row.workout_id,
+                    exercise_index=row.exercise_index,
+                    set_index=row.set_index,
                 )
             )
+        held[row.reps] = max(held.get(row.reps, 0.0), row.weight_kg)
     return found
+
+
+def _heaviest_for(held: dict[int, float], reps: int) -> float | None:
+    """The heaviest load lifted for `reps` reps or more, if ever."""
+    return max((kg for n, kg in held.items() if n >= reps), default=None)

@@ -95,16 +95,17 @@ def test_best_e1rm_all_time_per_exercise(raw, rows) -> None:
 
 
 def test_rep_prs_set_in_one_week(raw, rows) -> None:
-    best: dict[tuple[str, int], float] = {}
+    # A new best: heavier than every earlier set of the exercise with as many reps or more.
+    done: dict[str, list[tuple[int, float]]] = defaultdict(list)
     by_week: dict[str, list[tuple[str, int, float]]] = defaultdict(list)
     for w, e, s in raw_sets(raw):
         if not s["weight_kg"] or not s["reps"]:
             continue
-        key = (e["exercise_template_id"], s["reps"])
-        if key not in best or s["weight_kg"] > best[key]:
-            best[key] = s["weight_kg"]
+        tid, reps, kg = e["exercise_template_id"], s["reps"], s["weight_kg"]
+        if all(kg > held for n, held in done[tid] if n >= reps):
             year, week, _ = datetime.fromisoformat(w["start_time"]).isocalendar()
-            by_week[f"{year}-W{week:02d}"].append((*key, s["weight_kg"]))
+            by_week[f"{year}-W{week:02d}"].append((tid, reps, kg))
+        done[tid].append((reps, kg))
     # A week late in the log, when rep-PRs are rarer than in the first weeks.
     week = sorted(by_week)[-5]
     found = [
