@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from core import failpoints
 from core.engine.adherence import match_workouts
-from core.engine.loads import LoadingProfile
-from core.engine.plan import PlannedExercise, PlanWeek, TrainingPlan
+from core.engine.loads import LoadingProfile, format_load
+from core.engine.plan import PlannedExercise, PlanWeek, TrainingPlan, set_loads
 from core.engine.progression import (
     DELOAD_WORDS,
     RPE_HOLD_MARGIN,
@@ -265,6 +265,16 @@ class Change:
     short: str  # "Bench Press (Barbell) → 3×6 at 82.5 kg"
 
 
+def target_text(ex: PlannedExercise, equipment: str, profile: LoadingProfile) -> str:
+    """A week's prescription set by set as Hevy gets it (`routine_for`): `3×6 at 140 lb`, or
+    `1×5 at 100 lb + 2×5 at 90 lb` for a top set and its back-offs."""
+    loads = set_loads(ex, equipment, profile)
+    if len(loads) > 1 and loads[1] != loads[0]:
+        top, backoff = (format_load(load, profile.units) for load in loads[:2])
+        return f"1×{ex.reps} at {top} + {len(loads) - 1}×{ex.reps} at {backoff}"
+    return f"{ex.sets}×{ex.reps} at {format_load(ex.load_kg, profile.units)}"
+
+
 def weekly_update(head: str, missed: list[str], changes: list[Change]) -> str:
     """The chat's weekly update in at most UPDATE_LINES lines: every change with its reason
     when they fit, else the first ones in short and where the rest are."""
@@ -334,7 +344,9 @@ def next_week(
                 and ex.load_kg > start.load_kg + 1e-6
                 else None
             )
-            updated, change = _progress(current, ex, done_day, upcoming, grid, title, ramp)
+            updated, change = _progress(
+                current, ex, done_day, upcoming, grid, title, ramp, kit=(equipment, profile)
+            )
             new_exercises.append(updated)
             if change:
                 changes.append(change)
@@ -377,10 +389,13 @@ def _progress(
     grid: Grid,
     title: str,
     ramp: float | None = None,
+    *,
+    kit: tuple[str, LoadingProfile],
 ) -> tuple[PlannedExercise, Change | None]:
     """Next week's prescription for one exercise, and the change it makes with its reason
     (None: the lifter sees the same prescription again). `ramp`: the plan's load for next week
-    while coming back from time off, taken when the week went well."""
+    while coming back from time off, taken when the week went well. `kit` (equipment, profile)
+    words the target set by set as Hevy gets it."""
     prescription = Prescription(
         current.sets, current.reps, current.load_kg, current.rpe, current.misses
     )
@@ -428,7 +443,6 @@ def _progress(
     seen = ("sets", "reps", "load_kg", "rpe")
     if all(getattr(updated, k) == getattr(current, k) for k in seen):
         return updated, None
-    load = grid.text(updated.load_kg)
-    target_text = f"{updated.sets}×{updated.reps} at {load}"
+    target = target_text(updated, *kit)
     why = "; ".join(notes) or "the block's next week"
-    return updated, Change(f"{title}: {why} → {target_text}", f"{title} → {target_text}")
+    return updated, Change(f"{title}: {why} → {target}", f"{title} → {target}")

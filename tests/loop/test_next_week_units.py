@@ -13,6 +13,7 @@ from core.engine.plan import PlanDay, PlannedExercise, PlanWeek, TrainingPlan
 from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet
 from core.models import ExerciseSet, ExerciseTemplate, Units, Workout, WorkoutExercise
 from core.services.plan_loop import next_week
+from core.services.plan_writer import routine_for
 from core.units import LB_PER_KG
 
 KIT = {"bar": "barbell", "db": "dumbbell", "cable": "machine"}
@@ -80,3 +81,29 @@ def test_any_round_week_advances_and_lands_every_target_on_the_lifters_grid(
         assert ex.load_kg is not None and on_grid(ex.load_kg, units), (ex, units)
     other = "kg" if units == Units.LB else "lb"
     assert all(f" {other}" not in c.text for c in changes), "reasons in the lifter's unit"
+
+
+def test_a_top_sets_change_names_its_back_offs_as_hevy_gets_them() -> None:
+    """95 lb × 5 @ RPE 7 with back-offs at 85: next week's top set is 100 lb and its back-offs
+    90 lb in Hevy, and the chat says so (it used to say "3×5 at 100 lb")."""
+    press = RpeTopSet(top_reps=5, top_rpe=8, backoff_sets=2)
+    day = PlanDay(key="d1", name="Day", exercises=[
+        PlannedExercise(template_id="bar", sets=3, reps=5, load_kg=95 / LB_PER_KG, rpe=8,
+                        progression=press)])  # fmt: skip
+    training = TrainingPlan(
+        title="t", split="full_body",
+        weeks=[PlanWeek(number=1, days=[day]), PlanWeek(number=2, days=[day.model_copy()])],
+    )  # fmt: skip
+    logged = [(95, 7.0), (85, None), (85, None)]
+    workout = Workout(id="w", start_time=datetime(2026, 3, 3, tzinfo=UTC), exercises=[
+        WorkoutExercise(index=0, template_id="bar", sets=[
+            ExerciseSet(index=i, weight_kg=lb / LB_PER_KG, reps=5, rpe=rpe)
+            for i, (lb, rpe) in enumerate(logged)])])  # fmt: skip
+
+    upcoming, (change,) = next_week(training, 1, {"d1": workout}, CATALOGUE, Units.LB, [workout])
+
+    (routine,) = routine_for(upcoming.days[0], "Week 2", None, CATALOGUE, Units.LB).exercises
+    in_hevy = [round(s.weight_kg * LB_PER_KG, 6) for s in routine.sets]
+    assert in_hevy == [100, 90, 90]
+    assert change.text.endswith("→ 1×5 at 100 lb + 2×5 at 90 lb"), change.text
+    assert change.short == "bar → 1×5 at 100 lb + 2×5 at 90 lb"
