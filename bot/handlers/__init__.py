@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from urllib.parse import urlencode
 
-from telegram import InlineKeyboardButton, WebAppInfo
+from telegram import Bot, InlineKeyboardButton, WebAppInfo
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -42,14 +42,15 @@ def app_button(context: ContextTypes.DEFAULT_TYPE, label: str, page: str, **para
 
 
 async def drop_stale_drafts(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int
+    bot: Bot, rt: Runtime, chat_id: int | None, user_id: int
 ) -> Plan | None:
-    """Drafts made under settings the lifter has changed since are superseded and their
-    preview loses its buttons; returns the newest draft that still fits (None: none does)."""
-    stale, fresh = await runtime(context).plans.supersede_stale(user_id)
+    """Drafts made under settings the lifter has changed since (in the chat or the Mini App)
+    are superseded and their preview loses its buttons; returns the newest draft that still
+    fits (None: none does)."""
+    stale, fresh = await rt.plans.supersede_stale(user_id)
     for plan in stale:
-        if plan.preview_message_id is not None:
+        if chat_id is not None and plan.preview_message_id is not None:
             # Already without buttons, or too old to edit: a tap on it is refused anyway.
             with contextlib.suppress(BadRequest):
-                await context.bot.edit_message_reply_markup(chat_id, plan.preview_message_id)
+                await bot.edit_message_reply_markup(chat_id, plan.preview_message_id)
     return fresh

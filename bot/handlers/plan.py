@@ -244,7 +244,7 @@ async def superseded(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: 
     """A draft made under settings changed since was tapped: drafts like it lose their buttons,
     and the lifter gets the newer plan (or /plan when there is none yet). Nothing is written."""
     rt = runtime(context)
-    fresh = await drop_stale_drafts(context, chat_id, user_id)
+    fresh = await drop_stale_drafts(context.bot, runtime(context), chat_id, user_id)
     if fresh is None:
         await context.bot.send_message(
             chat_id,

@@ -96,7 +96,7 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await rt.store.users.put(user)
         if field == "reminder":
             await schedule_reminder(context.application, user.id)
-        await drop_stale_drafts(context, update.effective_chat.id, user.id)
+        await drop_stale_drafts(context.bot, runtime(context), update.effective_chat.id, user.id)
     await query.answer()
     await query.edit_message_text(summary(user), reply_markup=keyboard(user, menu))
 

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from bot.handlers import drop_stale_drafts
 from bot.handlers.settings import EQUIPMENT, INJURIES
 from bot.miniapp.common import (
     Asking,
@@ -27,8 +28,8 @@ from core.engine.validator import validate
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
 from core.models import Plan, PlanStatus, Units, utcnow
-from core.services.plan_writer import StaleDraft
-from core.services.plans import LIVE
+from core.services.plan_writer import PlanNotFound, StaleDraft
+from core.services.plans import LIVE, is_stale
 
 FOCUS = ("chest", "back", "shoulders", "quads", "hamstrings", "glutes", "biceps", "triceps")
 STATUS = {
@@ -37,6 +38,9 @@ STATUS = {
     PlanStatus.IN_HEVY: "in Hevy",
     PlanStatus.ACTIVE: "in Hevy, under way",
 }
+
+
+GONE = "That plan is gone; ask for a new one below."
 
 
 class PlanForm(TrainingForm):
@@ -49,7 +53,8 @@ async def page(asking: Asking, params: Params) -> Context:
     rt, user = asking.runtime, asking.user
     plans = await rt.store.plans.list(user.id)
     live = next((p for p in plans if p.status in LIVE), None)
-    draft = next((p for p in plans if p.status == PlanStatus.DRAFT), None)
+    # A draft made under settings changed since (say, by the coach) is not offered.
+    draft = next((p for p in plans if p.status == PlanStatus.DRAFT and not is_stale(p, user)), None)
     wanted = params.get("plan")
     if wanted:
         shown = next((p for p in plans if p.id == wanted), None)
@@ -123,6 +128,7 @@ async def request(asking: Asking, body: dict) -> Context:
     prefs = user.preferences.model_copy(update=form.model_dump())
     changed = {"preferences": prefs, "set_up": True, "updated_at": utcnow()}
     await rt.store.users.put(user.model_copy(update=changed))
+    await drop_stale_drafts(asking.application.bot, rt, user.chat_id, user.id)
     try:
         proposal = await rt.plans.propose(user.id)
     except SpotterError as exc:
@@ -135,12 +141,16 @@ async def request(asking: Asking, body: dict) -> Context:
 async def approve(asking: Asking, body: dict) -> Context:
     """Write the plan into Hevy through the chat button's service (idempotent: a second tap
     updates the same routines)."""
-    plan = await _plan(asking, body)
     try:
-        written = await asking.runtime.plan_writer.approve(asking.user_id, plan.id)
+        written = await asking.runtime.plan_writer.approve(
+            asking.user_id, str(body.get("plan", ""))
+        )
+    except PlanNotFound:
+        raise FormError(GONE) from None
     except StaleDraft:
-        fresh = await asking.runtime.plans.supersede_stale(asking.user_id)
-        newer = fresh[1]
+        newer = await drop_stale_drafts(
+            asking.application.bot, asking.runtime, asking.user.chat_id, asking.user_id
+        )
         if newer is None:
             raise FormError(
                 "Your settings changed after this plan was made, so nothing went to Hevy: ask "
@@ -170,5 +180,5 @@ async def _plan(asking: Asking, body: dict) -> Plan:
     plan_id = str(body.get("plan", ""))
     plan = await asking.runtime.store.plans.get(asking.user_id, plan_id) if plan_id else None
     if plan is None or plan.status in (PlanStatus.CANCELLED, PlanStatus.FINISHED):
-        raise FormError("That plan is gone; ask for a new one below.")
+        raise FormError(GONE)
     return plan

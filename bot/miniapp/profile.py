@@ -9,6 +9,7 @@ from datetime import time
 
 from pydantic import Field, field_validator
 
+from bot.handlers import drop_stale_drafts
 from bot.handlers.data import erase_everything
 from bot.handlers.settings import EQUIPMENT, INJURIES
 from bot.jobs import schedule_reminder
@@ -80,6 +81,7 @@ async def save(asking: Asking, body: dict) -> Context:
     )
     await rt.store.users.put(changed)
     await schedule_reminder(asking.application, user.id)
+    await drop_stale_drafts(asking.application.bot, rt, user.chat_id, user.id)
     return go("profile", "Saved.")
 
 

@@ -134,13 +134,16 @@ class PlanWriter:
 
     async def _approve(self, user_id: int, plan_id: str) -> Written:
         plan = await self._store.plans.get(user_id, plan_id)
-        if plan is None or plan.status in (PlanStatus.CANCELLED, PlanStatus.FINISHED):
+        if plan is None:
             raise PlanNotFound(f"plan {plan_id} of user {user_id}")
         if plan.status in (PlanStatus.IN_HEVY, PlanStatus.ACTIVE):
             return Written(plan, {}, already=True)  # written already: a second tap changes nothing
         user = await self._store.users.get(user_id)
+        # Before "gone": a draft superseded by a settings change says why it cannot be approved.
         if user is not None and is_stale(plan, user):
             raise StaleDraft(f"plan {plan_id} of user {user_id} was made under other settings")
+        if plan.status in (PlanStatus.CANCELLED, PlanStatus.FINISHED):
+            raise PlanNotFound(f"plan {plan_id} of user {user_id}")
         if plan.status == PlanStatus.DRAFT:
             plan = plan.model_copy(update={"status": PlanStatus.APPROVED, "updated_at": utcnow()})
             await self._store.plans.put(plan)

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from core.units import LB_PER_KG
 from sandbox.generator import Lifter
 from sandbox.seed import load_generated
 from tests.e2e.conftest import skip_setup
+from tests.e2e.test_miniapp import session_for
 
 USER = 5151
 
@@ -90,3 +93,39 @@ def approve_data_or_none(call) -> str | None:
         return approve_data(call)
     except (KeyError, IndexError, TypeError):
         return None
+
+
+async def test_a_profile_saved_in_the_mini_app_supersedes_the_drafts_made_before_it(stack) -> None:
+    tg = stack.telegram
+    owner = await session_for(stack, USER)
+    form = {"goal": "general", "level": "intermediate", "days_per_week": "3",
+            "session_minutes": "45", "equipment": ["barbell", "dumbbell", "machine"]}  # fmt: skip
+    asked = await stack.post("/app/api/plan", headers=owner, json=form)
+    assert asked.status_code == 200, asked.text
+    app_draft = asked.json()["params"]["plan"]
+    tg.send_text(USER, "/plan")
+    chat_draft = await tg.wait_for(
+        lambda c: "plan:approve:" in str(c.params.get("reply_markup")), 30
+    )
+    await asyncio.sleep(0.5)  # the bot notes the preview's message id right after sending it
+
+    before = len(tg.calls)
+    saved = await stack.post(
+        "/app/api/profile",
+        headers=owner,
+        json={**form, "units": "lb", "timezone": "Europe/Berlin", "reminder": ""},
+    )
+    assert saved.status_code == 200, saved.text
+    await tg.wait_for(  # the chat draft's buttons go
+        lambda c: (
+            c.method == "editMessageReplyMarkup"
+            and not c.params.get("reply_markup")
+            and tg.calls.index(c) >= before
+        )
+    )
+
+    page = await stack.get("/app/page/plan", headers=owner)
+    assert 'data-action="approve"' not in page.text, "a kg draft is still offered to an lb lifter"
+    for plan_id in (app_draft, approve_data(chat_draft).rsplit(":", 1)[-1]):
+        tapped = await stack.post("/app/api/approve", headers=owner, json={"plan": plan_id})
+        assert tapped.status_code == 400 and "nothing went to Hevy" in tapped.json()["error"]
