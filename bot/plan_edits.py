@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 
 from bot.handlers.settings import changed
-from core.engine.names import resolve_exercise
 from core.engine.plan import TrainingPlan
 from core.models import utcnow
 from core.ports import Store
@@ -58,10 +57,12 @@ async def apply_edit(
     planned = {e.template_id for d in first.days for e in d.exercises if e.template_id in catalogue}
     # The one to replace is looked for among the plan's exercises ("squat" is the squat in the
     # plan, not one of six squats in the catalogue); its replacement in the whole catalogue.
-    old, choices = resolve_exercise(edit.old, [catalogue[i] for i in sorted(planned)])
-    if old is None:
-        if choices:
-            return "Which one? " + "; ".join(t.title for t in choices)
+    # Both resolve as every name does: the lifter's logged exercises first.
+    try:
+        old = await insights.resolve(user_id, edit.old, among=planned)
+    except UnknownExercise as exc:
+        if exc.choices:
+            return "Which one? " + "; ".join(t.title for t in exc.choices)
         return f"Nothing called “{edit.old}” is in the plan."
     try:
         new = await insights.resolve(user_id, edit.new)

@@ -63,9 +63,11 @@ async def send_progress(update: Update, context: ContextTypes.DEFAULT_TYPE, quer
     rows = await rt.store.workouts.sets(user.id, template_id=report.template.id)
     series = await asyncio.to_thread(exposures, rows, report.template.id)
     if not series:
-        await context.bot.send_message(
-            chat_id, f"No sets of {report.template.title} with a load yet."
+        title = report.template.title
+        said = (
+            f"No sets of {title} with a load yet." if rows else f"You haven't logged {title} yet."
         )
+        await context.bot.send_message(chat_id, said)
         return
     first, last = series[0], series[-1]
     best = max(series, key=lambda e: e.e1rm)

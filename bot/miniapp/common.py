@@ -13,6 +13,7 @@ from telegram.ext import Application
 
 from bot.handlers.settings import EQUIPMENT, INJURIES
 from bot.runtime import Runtime
+from core.engine.names import most_trained
 from core.engine.periods import local
 from core.errors import SpotterError
 from core.models import Preferences, User
@@ -55,14 +56,18 @@ def day_label(moment: datetime, tz: str) -> str:
 
 
 async def trained_exercises(asking: Asking) -> list[dict]:
-    """The exercises the lifter has logged, most working sets first: the filter's choices."""
+    """The exercises the lifter has logged, most trained first (sessions, recent ones weighing
+    more: the order names resolve in): the pickers' choices."""
     rt = asking.runtime
-    counts = await rt.store.workouts.working_set_counts(asking.user_id)
+    trained = await rt.insights.trained(asking.user_id)
     catalogue = await rt.insights.catalogue(asking.user_id)
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     return [
-        {"id": tid, "title": catalogue[tid].title if tid in catalogue else tid, "sets": n}
-        for tid, n in ranked
+        {
+            "id": tid,
+            "title": catalogue[tid].title if tid in catalogue else tid,
+            "sessions": trained[tid].sessions,
+        }
+        for tid in most_trained(trained)
     ]
 
 

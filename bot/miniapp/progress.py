@@ -18,12 +18,8 @@ VOLUME_WEEKS = 8
 
 async def page(asking: Asking, params: Params) -> Context:
     rt, user = asking.runtime, asking.user
+    # The most trained lift lately comes first and is shown: the order names resolve in.
     choices = await trained_exercises(asking)
-    # The lifts trained in most sessions lately come first (and the first is shown): a main
-    # lift, rather than the accessory with the most sets over the years.
-    lately = [r.template_id for r, _ in (await rt.insights.pr_report(user.id, utcnow())).lifts]
-    rank = {tid: i for i, tid in enumerate(lately)}
-    choices.sort(key=lambda c: rank.get(c["id"], len(rank)))
     chosen = params.get("exercise") or (choices[0]["id"] if choices else "")
     if chosen and chosen not in {c["id"] for c in choices}:
         raise NotFound("no such exercise in your log")

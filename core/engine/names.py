@@ -1,4 +1,9 @@
-"""Finding exercises by what a lifter types: "bench" is their Bench Press (Barbell)."""
+"""Finding exercises by what a lifter types: "bench" is their Bench Press (Barbell).
+
+Names resolve among the exercises the lifter has logged first (ranked by sessions, recent ones
+weighing more), then the catalogue: "chin up" is the Chin Up (Weighted) they did 58 times, not
+the built-in Chin Up they never did. Every caller (the chat, the coach's tools, the Mini App,
+plan edits) goes through `find_exercises` / `resolve_exercise`, fed with `Trained` figures."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from core.models import ExerciseTemplate
 
@@ -91,10 +97,42 @@ def _likeness(word: str, candidate: str, shared: int) -> float:
     return ratio if ratio >= SIMILAR else 0.0
 
 
+EXACT, LEADING, CONTAINED = 3, 2, 1  # the same words; the first one first; somewhere
+HALF_LIFE_DAYS = 180  # a session this much older than the lifter's latest counts half
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     template: ExerciseTemplate
-    score: float
+    score: float  # how well the title fits what was typed
+    fit: int = CONTAINED
+    as_typed: bool = True  # every word as typed (False: some only alike, a typo)
+
+
+@dataclass(frozen=True, slots=True)
+class Trained:
+    """How much and how lately the lifter has done one exercise (working sets)."""
+
+    sessions: int
+    last: datetime
+
+
+def habit(trained: Mapping[str, Trained]) -> dict[str, float]:
+    """Each logged exercise's weight: its sessions, halved for every HALF_LIFE_DAYS its last one
+    lies before the lifter's latest (so a lift dropped a year ago yields to today's)."""
+    if not trained:
+        return {}
+    latest = max(t.last for t in trained.values())
+    return {
+        tid: t.sessions * 0.5 ** ((latest - t.last).total_seconds() / 86400 / HALF_LIFE_DAYS)
+        for tid, t in trained.items()
+    }
+
+
+def most_trained(trained: Mapping[str, Trained]) -> list[str]:
+    """The logged exercises' ids, the most trained (by `habit`) first."""
+    weight = habit(trained)
+    return sorted(weight, key=lambda tid: (-weight[tid], tid))
 
 
 class ExerciseIndex:
@@ -132,11 +170,8 @@ class ExerciseIndex:
             self._alike[word] = alike
         return alike
 
-    def find(
-        self, query: str, usage: Mapping[str, int] | None = None, limit: int = 5
-    ) -> list[Match]:
-        """Catalogue exercises matching `query`, best first (see `find_exercises`)."""
-        usage = usage or {}
+    def find(self, query: str, limit: int | None = 5) -> list[Match]:
+        """Catalogue exercises matching `query`, by how well their titles fit it."""
         wanted = query_words(query)
         if not wanted:
             return []
@@ -152,12 +187,12 @@ class ExerciseIndex:
         for i in sorted(candidates or ()):
             template, title = self._titled[i]
             coverage = min(max(likeness[w].get(t, 0.0) for t in title) for w in wanted)
-            exact = 1.0 if joined == " ".join(title) else 0.0
+            exact = joined == " ".join(title)
             brevity = len(wanted) / len(title)
-            habit = min(usage.get(template.id, 0), 200) / 400
             first = likeness[wanted[0]].get(title[0], 0.0) >= SIMILAR
-            score = coverage * 2 + exact + brevity * 0.3 + habit + (0.5 if first else 0.0)
-            scored.append(Match(template, score))
+            score = coverage * 2 + exact + brevity * 0.3 + (0.5 if first else 0.0)
+            fit = EXACT if exact else LEADING if first else CONTAINED
+            scored.append(Match(template, score, fit, coverage == 1))
         scored.sort(key=lambda m: (-m.score, m.template.title))
         return scored[:limit]
 
@@ -165,38 +200,80 @@ class ExerciseIndex:
 def find_exercises(
     query: str,
     catalogue: Iterable[ExerciseTemplate],
-    usage: Mapping[str, int] | None = None,
+    trained: Mapping[str, Trained] | None = None,
     limit: int = 5,
 ) -> list[Match]:
-    """Catalogue exercises matching `query`, best first.
+    """Exercises matching `query`: the lifter's logged ones first, most trained first (see
+    `habit`), then the rest of the catalogue, best fitting title first.
 
-    Every word typed must start a word of the title (typos forgiven by similarity); among
-    equals, the exercises the lifter actually trains (`usage`: sets per template) come first.
-    Each typed word is compared once with each distinct title word of the catalogue (a few
-    hundred), not once per title, so a lookup takes milliseconds whatever is typed; many
-    lookups in one catalogue share an `ExerciseIndex` instead.
-    """
-    return ExerciseIndex(catalogue).find(query, usage, limit)
+    Every word typed must start a word of the title (typos forgiven by similarity). Each typed
+    word is compared once with each distinct title word of the catalogue (a few hundred), not
+    once per title, so a lookup takes milliseconds whatever is typed."""
+    trained = trained or {}
+    weight = habit(trained)
+    matches = ExerciseIndex(catalogue).find(query, limit=None)
+    if any(m.as_typed for m in matches):  # a typo is forgiven only when nothing else fits:
+        matches = [m for m in matches if m.as_typed]  # "pulldown" is no "pushdown" then
+    own = sorted(
+        (m for m in matches if m.template.id in weight),
+        key=lambda m: (-weight[m.template.id], -m.score, m.template.title),
+    )
+    return [*own, *(m for m in matches if m.template.id not in weight)][:limit]
 
 
 def resolve_exercise(
-    query: str, catalogue: Iterable[ExerciseTemplate], usage: Mapping[str, int] | None = None
+    query: str, catalogue: Iterable[ExerciseTemplate], trained: Mapping[str, Trained] | None = None
 ) -> tuple[ExerciseTemplate | None, list[ExerciseTemplate]]:
-    """The one exercise `query` means, or None and the candidates to choose from."""
+    """The one exercise `query` means, or None and the candidates to choose from.
+
+    When it matches exercises the lifter has logged, it means one of those: the one they
+    named exactly, or the one that beats each other one (fits the words as well and is trained
+    DOMINANT times as much, or fits better and is trained at least 1/DOMINANT as much: "bench"
+    is the Bench Press (Barbell) beside an Incline Bench trained about as often); else they
+    choose, most trained first. Only when nothing logged matches does the catalogue
+    answer, by the best fitting title."""
     catalogue = list(catalogue)
+    trained = trained or {}
     by_id = {t.id: t for t in catalogue}
     if len(query) <= MAX_QUERY_CHARS and query in by_id:
         return by_id[query], []
-    matches = find_exercises(query, catalogue, usage, limit=6)
+    matches = find_exercises(query, catalogue, trained, limit=len(catalogue))
+    own = [m for m in matches if m.template.id in trained]
+    if own:
+        return _among_own(own, habit(trained))
     if not matches:
         if len(query) > MAX_QUERY_CHARS:
             return None, []
         # A title without words (emoji only) is found by itself, written the same.
         key = normalize_title(query)
         named = [t for t in catalogue if normalize_title(t.title) == key]
-        return (named[0], []) if len(named) == 1 else (None, named[:6])
+        return (named[0], []) if len(named) == 1 else (None, named[:CHOICES])
     top = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
     if top.score - runner_up >= 0.25 or len(matches) == 1:
         return top.template, []
-    return None, [m.template for m in matches]
+    return None, [m.template for m in matches[:CHOICES]]
+
+
+CHOICES = 6  # candidates offered when a name is unclear (one button each)
+DOMINANT = 2.5  # how much more trained a logged exercise must be to be meant by a shared name
+
+
+def _among_own(
+    own: list[Match], weight: Mapping[str, float]
+) -> tuple[ExerciseTemplate | None, list[ExerciseTemplate]]:
+    """Which of the logged exercises matching a name it means (`own`: most trained first)."""
+    exact = [m for m in own if m.fit == EXACT]
+    if len(exact) == 1:
+        return exact[0].template, []
+
+    def beats(one: Match, other: Match) -> bool:
+        mine, theirs = weight[one.template.id], weight[other.template.id]
+        if one.fit == other.fit:
+            return mine >= DOMINANT * theirs
+        return one.fit > other.fit and DOMINANT * mine >= theirs
+
+    for one in own:
+        if all(beats(one, other) for other in own if other is not one):
+            return one.template, []
+    return None, [m.template for m in own[:CHOICES]]

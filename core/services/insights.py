@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from core.engine.e1rm import Formula
 from core.engine.lifter import LifterHistory
-from core.engine.names import find_exercises, resolve_exercise
+from core.engine.names import Trained, find_exercises, resolve_exercise
 from core.engine.patterns import detect_stall
 from core.engine.periods import Bucket, week_window
 from core.engine.records import (
@@ -90,19 +90,25 @@ class _Derived:
     rep_prs: list[RepPR]  # every rep-PR, in date order
     first_seen: dict[str, datetime]  # each exercise's first working set
     last_at: datetime | None  # the last working set logged
+    trained: dict[str, Trained]  # each exercise's sessions and last one: what names resolve to
 
 
 def _derive(version: int, rows: list[SetRow]) -> _Derived:
     work = working(rows)
     first_seen: dict[str, datetime] = {}
+    sessions: dict[str, set[str]] = {}
+    last: dict[str, datetime] = {}
     for row in work:
         first_seen.setdefault(row.template_id, row.start_time)
+        sessions.setdefault(row.template_id, set()).add(row.workout_id)
+        last[row.template_id] = max(last.get(row.template_id, row.start_time), row.start_time)
     return _Derived(
         version,
         all_time_prs(work),
         rep_prs(work),
         first_seen,
         work[-1].start_time if work else None,
+        {tid: Trained(len(ids), last[tid]) for tid, ids in sessions.items()},
     )
 
 
@@ -146,21 +152,30 @@ class Insights:
     async def catalogue(self, user_id: int) -> dict[str, ExerciseTemplate]:
         return await user_catalogue(self._store, user_id)
 
-    async def usage(self, user_id: int) -> Counter[str]:
-        """Working sets logged per exercise: what this lifter actually trains."""
-        return Counter(await self._store.workouts.working_set_counts(user_id))
+    async def trained(self, user_id: int) -> dict[str, Trained]:
+        """Per exercise the lifter has logged: sessions with working sets, and the last one."""
+        return (await self._records_and_prs(user_id)).trained
 
     async def find(self, user_id: int, query: str, limit: int = 10) -> list[ExerciseTemplate]:
+        """Exercises matching `query`: the lifter's logged ones first, then the catalogue."""
         catalogue = await self.catalogue(user_id)
-        usage = await self.usage(user_id)
-        found = await asyncio.to_thread(find_exercises, query, catalogue.values(), usage, limit)
+        trained = await self.trained(user_id)
+        found = await asyncio.to_thread(find_exercises, query, catalogue.values(), trained, limit)
         return [m.template for m in found]
 
-    async def resolve(self, user_id: int, query: str) -> ExerciseTemplate:
-        """The exercise `query` names (UnknownExercise with the choices when it is unclear)."""
+    async def resolve(
+        self, user_id: int, query: str, among: set[str] | None = None
+    ) -> ExerciseTemplate:
+        """The exercise `query` names, among the lifter's logged exercises first, then the
+        catalogue (or only the exercises `among`, e.g. a plan's); UnknownExercise with the
+        choices when it is unclear."""
         catalogue = await self.catalogue(user_id)
-        usage = await self.usage(user_id)
-        found, choices = await asyncio.to_thread(resolve_exercise, query, catalogue.values(), usage)
+        if among is not None:
+            catalogue = {tid: t for tid, t in catalogue.items() if tid in among}
+        trained = await self.trained(user_id)
+        found, choices = await asyncio.to_thread(
+            resolve_exercise, query, catalogue.values(), trained
+        )
         if found is None:
             raise UnknownExercise(query, choices)
         return found

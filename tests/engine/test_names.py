@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
-from core.engine.names import find_exercises, query_words, resolve_exercise
+from core.engine.names import Trained, find_exercises, query_words, resolve_exercise
 
 
 def test_bench_means_the_bench_press_the_lifter_trains(catalogue) -> None:
-    usage = {"79D0BB3A": 300}
-    found, choices = resolve_exercise("bench", catalogue.values(), usage)
+    trained = {"79D0BB3A": Trained(100, datetime(2026, 5, 1, tzinfo=UTC))}
+    found, choices = resolve_exercise("bench", catalogue.values(), trained)
     assert found is not None and found.title == "Bench Press (Barbell)" and choices == []
 
 

@@ -24,6 +24,7 @@ from core.coach.tools.inputs import (
     Window,
     WorkoutInput,
 )
+from core.engine.names import most_trained
 from core.engine.periods import day_start, week_start
 from core.models import utcnow
 
@@ -234,10 +235,15 @@ class HistoryTools(ToolsBase):
 
     async def _search(self, args: SearchInput) -> dict[str, Any]:
         catalogue = await self._insights.catalogue(self.user_id)
+        trained = await self._insights.trained(self.user_id)
         if args.query:
             found = await self._insights.find(self.user_id, args.query, limit=SEARCH_MATCHES)
-        else:
-            found = sorted(catalogue.values(), key=lambda t: t.title)
+        else:  # the lifter's own exercises first, as a name search ranks them
+            own = [catalogue[tid] for tid in most_trained(trained) if tid in catalogue]
+            rest = sorted(
+                (t for t in catalogue.values() if t.id not in trained), key=lambda t: t.title
+            )
+            found = [*own, *rest]
         if args.muscle:
             found = [
                 t
@@ -254,6 +260,7 @@ class HistoryTools(ToolsBase):
                 "secondary": t.secondary_muscle_groups,
                 "equipment": t.equipment,
                 "custom": t.is_custom,
+                "sessions": trained[t.id].sessions if t.id in trained else 0,
             }
             for t in found
         ]

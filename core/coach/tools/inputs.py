@@ -114,7 +114,7 @@ DESCRIPTIONS = {
     "get_workout": "One workout in full: every set exactly as recorded.",
     "search_exercises": (
         "Search the lifter's Hevy exercise catalogue (built-in and custom) by name, muscle or "
-        "equipment."
+        "equipment. The exercises they have logged come first, most trained first (`sessions`)."
     ),
     "current_plan": "The plan in force (or the newest draft) and this week's adherence.",
     "propose_plan": (
