@@ -122,15 +122,21 @@ async def test_a_long_answer_says_it_was_cut_and_how_many_rows_there_are(coach_s
     assert small["truncated"] is False and small["total_rows"] == 3 and "hint" not in small
 
 
+async def grinding(box: ToolBox) -> asyncio.Task:
+    """A query that runs into the time limit, started and running."""
+    task = asyncio.create_task(
+        box.run("query_training_log", {"sql": "SELECT count(*) FROM sets a, sets b, sets c"})
+    )
+    await asyncio.sleep(0.05)
+    return task
+
+
 async def test_the_bot_keeps_serving_while_a_bad_query_grinds(two_lifters) -> None:
     log = TrainingLog(two_lifters)
     slow, other = box_for(two_lifters, LIFTER, log), box_for(two_lifters, OTHER, log)
     await slow.run("query_training_log", {"sql": "SELECT 1"})
     await other.run("query_training_log", {"sql": "SELECT 1"})
-    grind = asyncio.create_task(
-        slow.run("query_training_log", {"sql": "SELECT count(*) FROM sets a, sets b, sets c"})
-    )
-    await asyncio.sleep(0.05)
+    grind = await grinding(slow)
     started = time.perf_counter()
     output, is_error = await other.run("query_training_log", {"sql": "SELECT count(*) FROM sets"})
     served_in = time.perf_counter() - started
@@ -227,10 +233,7 @@ async def test_a_running_query_outlives_its_eviction_and_nobody_waits_for_it(two
     log = TrainingLog(two_lifters, capacity=1)  # the other lifter's database evicts this one
     slow, other = box_for(two_lifters, LIFTER, log), box_for(two_lifters, OTHER, log)
     await slow.run("query_training_log", {"sql": "SELECT 1"})
-    grind = asyncio.create_task(
-        slow.run("query_training_log", {"sql": "SELECT count(*) FROM sets a, sets b, sets c"})
-    )
-    await asyncio.sleep(0.05)
+    grind = await grinding(slow)
     stalls = asyncio.create_task(_longest_stall(TIME_LIMIT))
     started = time.perf_counter()
     output, is_error = await other.run("query_training_log", {"sql": "SELECT count(*) FROM sets"})
@@ -251,10 +254,7 @@ async def test_a_log_that_changes_under_a_running_query_blocks_nobody(two_lifter
     box = box_for(two_lifters, LIFTER, log)
     await box.run("query_training_log", {"sql": "SELECT 1"})
     before = (await rows(box, "SELECT count(*) FROM workouts"))["rows"][0][0]
-    grind = asyncio.create_task(
-        box.run("query_training_log", {"sql": "SELECT count(*) FROM sets a, sets b, sets c"})
-    )
-    await asyncio.sleep(0.05)
+    grind = await grinding(box)
     last = (await two_lifters.workouts.list(LIFTER))[-1].start_time
     new = other_lifters_workout(last + timedelta(days=1)).model_copy(update={"id": "new-one"})
     await two_lifters.workouts.upsert(LIFTER, [new])
