@@ -54,6 +54,14 @@ _RULES: dict[str, tuple[str, tuple[str, ...]]] = {
         "loaded wrist extension",
         ("front squat", "wrist curl", "push up", "clean"),
     ),
+    "hip": (
+        "deep loaded hip flexion",
+        ("squat", "lunge", "step up", "deadlift", "good morning", "hip thrust", "pistol"),
+    ),
+    "ankle": (
+        "loaded ankle bending and impact",
+        ("squat", "lunge", "step up", "calf raise", "jump", "pistol"),
+    ),
 }
 # Titles a rule's fragments would catch that are the adaptation the rule recommends.
 _EXCEPT: dict[str, tuple[str, ...]] = {"knee": ("box squat",)}
@@ -92,6 +100,8 @@ _ALIASES = {
     "elbows": "elbow",
     "tennis elbow": "elbow",
     "wrists": "wrist",
+    "hips": "hip",
+    "ankles": "ankle",
 }
 
 
