@@ -1,12 +1,16 @@
 # Spotter in one container: `spotter run` (bot, web app, scheduler) as a non-root user.
 FROM python:3.13-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+# Dependencies first, exactly as the lock pins them (hashes checked), so a code change
+# rebuilds only the last layer. `make lock` refreshes requirements.lock.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --prefix=/install --require-hashes --no-deps -r requirements.lock
+COPY pyproject.toml README.md LICENSE ./
 COPY bot ./bot
 COPY core ./core
 COPY storage ./storage
 COPY sandbox ./sandbox
-RUN pip install --no-cache-dir --prefix=/install .
+RUN pip install --no-cache-dir --prefix=/install --no-deps .
 
 FROM python:3.13-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -81,3 +81,46 @@ def test_dockerfile_copies_every_package_the_wheel_ships() -> None:
         assert package in copied and (REPO / package).is_dir()
     for source in copied - {"--from=build"}:
         assert (REPO / source).exists(), f"COPY {source}: no such path"
+
+
+def lock_pins(name: str) -> dict[str, str]:
+    """`package: version` for every pin of a lock file (names normalised as pip does)."""
+    pins = {}
+    for line in (REPO / name).read_text().splitlines():
+        if match := re.match(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", line):
+            pins[re.sub(r"[-_.]+", "-", match[1]).lower()] = match[2]
+    return pins
+
+
+def test_the_locks_pin_every_declared_dependency_within_its_range() -> None:
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    app, dev = lock_pins("requirements.lock"), lock_pins("requirements-dev.lock")
+    for text in project["dependencies"]:
+        requirement = Requirement(text)
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        assert name in app, f"{name} is missing from requirements.lock: run make lock"
+        assert requirement.specifier.contains(app[name]), f"{name}=={app[name]} vs {text}"
+    for text in project["optional-dependencies"]["dev"]:
+        requirement = Requirement(text)
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        assert requirement.specifier.contains(dev[name]), f"{name}=={dev[name]} vs {text}"
+    # The image runs what the suite ran: the app's lock is the dev lock less the dev tools.
+    assert {name: dev[name] for name in app} == app
+    assert "apscheduler" in app, "PTB's job-queue extra brings it"
+
+
+def test_every_install_is_from_the_lock_with_hashes() -> None:
+    installs = [
+        arg for op, arg in dockerfile_instructions() if op == "RUN" and "pip install" in arg
+    ]
+    assert "--require-hashes" in installs[0] and "-r requirements.lock" in installs[0]
+    assert all("--no-deps" in arg for arg in installs), "the package itself adds nothing unpinned"
+    makefile = (REPO / "Makefile").read_text()
+    stamp = re.search(r"^\$\(STAMP\):(.*)$", makefile, re.M)[1]
+    assert "$(LOCK)" in stamp, "the venv is rebuilt when the lock changes"
+    assert "--require-hashes --no-deps -r $(LOCK)" in makefile
+    assert re.search(r"^lock:", makefile, re.M), "make lock refreshes the lock files"
+    assert "make test" in (REPO / ".ci" / "run").read_text()
+    assert (REPO / "LICENSE").read_text().startswith("MIT License")
