@@ -112,7 +112,7 @@ async def test_a_lifter_sees_their_week_and_a_forged_launch_sees_the_door(
             await door.goto(launch_url(stack.web, forged))
             await door.wait_for_selector("#outside:not([hidden])", timeout=10_000)
             assert "Open Spotter from Telegram" in await door.inner_text("body")
-            assert await door.is_hidden("#page")
+            assert await door.is_hidden("#page") and await door.is_hidden("#tabs")
             await shoot(door, tmp_path, "open-from-telegram")
         finally:
             await browser.close()
