@@ -23,7 +23,18 @@ from telegram.ext import (
 
 from bot import metrics
 from bot.access import gate
-from bot.handlers import chat, data, link, onboarding, plan, progress, settings, start, sync
+from bot.handlers import (
+    chat,
+    checkin,
+    data,
+    link,
+    onboarding,
+    plan,
+    progress,
+    settings,
+    start,
+    sync,
+)
 from bot.jobs import schedule_all
 from bot.ratelimit import PreviewAwareRateLimiter
 from bot.runtime import Runtime, build_runtime
@@ -77,6 +88,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("delete", data.delete))
     app.add_handler(CallbackQueryHandler(plan.plan_button, pattern=r"^plan:"))
     app.add_handler(CallbackQueryHandler(plan.term_button, pattern=r"^term:"))
+    app.add_handler(CallbackQueryHandler(checkin.checkin_button, pattern=r"^ck:"))
     app.add_handler(CallbackQueryHandler(progress.progress_choice, pattern=r"^progress:"))
     app.add_handler(CallbackQueryHandler(settings.settings_button, pattern=r"^set:"))
     app.add_handler(CallbackQueryHandler(onboarding.setup_button, pattern=r"^ob:"))

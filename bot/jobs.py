@@ -18,13 +18,14 @@ from telegram.error import Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, ContextTypes
 
 from bot import metrics
-from core.engine.plan import TrainingPlan
+from bot.readiness import answer_of, checkin_markup, checkin_text, local_today
 from core.models import OutboxMessage, utcnow
 from core.services.outbox import Blocked, MaybeSent, RetryLater, Send
 
 log = logging.getLogger(__name__)
 
 DELIVERY_SECONDS = 1.0
+CHECKIN_ONCE_SECONDS = 36 * 3600  # a day's check-in is sent once, in any time zone
 
 
 def _kwargs(grace: int) -> dict:
@@ -151,22 +152,26 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def remind(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """On a training day, queue the reminder (once per day, whatever restarts happen)."""
+    """On a training day, the readiness check-in: today's session and the taps that fit it to
+    the day (once per day, whatever restarts or how many processes)."""
     rt = context.application.bot_data["runtime"]
     user_id = context.job.data
     user = await rt.store.users.get(user_id)
-    plan = await rt.plans.current(user_id) if user else None
-    if user is None or plan is None or user.chat_id is None:
+    if user is None or user.chat_id is None:
         return
-    today = utcnow().astimezone(ZoneInfo(user.timezone)).date()
-    training = TrainingPlan.model_validate(plan.body)
-    week = next((w for w in training.weeks if w.number == plan.week), training.weeks[0])
-    day = next((d for d in week.days if d.weekday == today.isoweekday()), None)
-    if day is None:
+    today = local_today(user)
+    found = await rt.checkins.training_day(user_id, today)
+    if found is None:
         return
-    await rt.outbox.enqueue(
-        user_id,
-        user.chat_id,
-        f"Today: {day.name}. It's in Hevy; /today shows the loads.",
-        f"reminder:{user_id}:{today.isoformat()}",
-    )
+    # The lease is the once-a-day record: never released, it lapses after the day.
+    once = f"checkin:{user_id}:{today.isoformat()}"
+    if not await rt.store.leases.claim(once, rt.rounds.owner, CHECKIN_ONCE_SECONDS, utcnow()):
+        return
+    try:
+        await context.bot.send_message(
+            user.chat_id,
+            checkin_text(found.day.name),
+            reply_markup=checkin_markup(today, answer_of(found.fitted)),
+        )
+    except Forbidden:
+        log.info("check-in not sent: the bot is blocked", extra={"user_id": user_id})

@@ -15,6 +15,7 @@ from core.crypto import KeyVault, load_or_create_key_file, parse_master_keys
 from core.errors import ConfigError
 from core.hevy.client import HevyConnector
 from core.ports import Store
+from core.services.checkin import CheckIns
 from core.services.erasure import Erasure
 from core.services.hevy_accounts import HevyAccounts
 from core.services.hevy_writes import HevyWriter
@@ -55,6 +56,7 @@ class Runtime:
     rounds: Rounds | None = None
     leases: UserLeases | None = None
     erasure: Erasure | None = None
+    checkins: CheckIns | None = None
     _closers: list = field(default_factory=list)
 
     async def aclose(self) -> None:
@@ -126,6 +128,7 @@ async def build_runtime(settings: Settings, *, services: bool = False, observer=
         runtime.sync = SyncService(store, leases=runtime.leases, after_change=runtime.insights.warm)
         runtime.plans = PlanService(store, runtime.insights)
         runtime.plan_writer = PlanWriter(store, runtime.accounts, HevyWriter(store), runtime.leases)
+        runtime.checkins = CheckIns(store, runtime.accounts, HevyWriter(store), runtime.leases)
         runtime.links = LinkService(store, runtime.accounts)
         runtime.outbox = Outbox(store)
         runtime.loop = PlanLoop(store, runtime.plan_writer, runtime.outbox)

@@ -6,7 +6,7 @@ user's units happens once, at display or input.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -229,6 +229,20 @@ def plan_settings(user: User) -> str:
     )
 
 
+class TodaySession(Model):
+    """One training day's session as the readiness check-in fitted it (the plan's week stays
+    as written): what Hevy got and /today shows that day, and what progression reads that
+    day's log against."""
+
+    on: date
+    week: int
+    day_key: str
+    answer: str  # "half,tired" / "all,hurts:knee": the taps, for the chat and the logs
+    summary: str  # "4 of 6 lifts, ~8 % lighter" (the engine's words)
+    day: dict[str, Any]  # the fitted PlanDay
+    created_at: Timestamp = Field(default_factory=utcnow)
+
+
 class Plan(Model):
     """A block of training; `body` is the engine's plan document.
 
@@ -251,6 +265,7 @@ class Plan(Model):
     skipped_weeks: int = 0  # whole weeks with nothing logged: the block moved on by as many
     settings: str = ""  # the lifter's settings a draft was made under (`plan_settings`)
     preview_message_id: int | None = None  # the chat message with the draft's buttons
+    today: list[TodaySession] = Field(default_factory=list)  # this week's check-in sessions
     created_at: Timestamp = Field(default_factory=utcnow)
     updated_at: Timestamp = Field(default_factory=utcnow)
 

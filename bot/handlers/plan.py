@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot import readiness as checkin
 from bot.handlers import app_button, callback_parts, drop_stale_drafts, onboarding, runtime
 from bot.plan_edits import EXAMPLES
 from bot.render import escape, split_html
@@ -264,11 +265,23 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The next planned session, with loads in the lifter's units."""
     rt = runtime(context)
     user = await rt.insights.user(update.effective_user.id)
+    catalogue = await rt.insights.catalogue(user.id)
+    on = checkin.local_today(user)
+    training = await rt.checkins.training_day(user.id, on)
+    if training is not None:
+        # A training day: the session as it stands today, and the check-in's taps.
+        fitted = training.fitted
+        said = f"Today: {fitted.summary}." if fitted else None
+        await update.message.reply_text(today_text(training.session, catalogue, user.units))
+        await update.message.reply_text(
+            checkin.checkin_text(training.day.name, said),
+            reply_markup=checkin.checkin_markup(on, checkin.answer_of(fitted)),
+        )
+        return
     found = await rt.plans.next_session(user.id, utcnow().date())
     if found is None:
         await update.message.reply_text("No plan yet: send /plan and I'll build one.")
         return
-    catalogue = await rt.insights.catalogue(user.id)
     await update.message.reply_text(today_text(found[1], catalogue, user.units))
 
 

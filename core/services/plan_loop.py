@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from core import failpoints
 from core.engine.adherence import match_workouts
 from core.engine.loads import LoadingProfile, format_load
-from core.engine.plan import PlannedExercise, PlanWeek, TrainingPlan, set_loads
+from core.engine.plan import PlanDay, PlannedExercise, PlanWeek, TrainingPlan, set_loads
 from core.engine.progression import (
     DELOAD_WORDS,
     RPE_HOLD_MARGIN,
@@ -188,7 +188,10 @@ class PlanLoop:
             return finished
         _start, end = self._window(plan)
         history = await self._store.workouts.list(user_id, end - HISTORY, end)
-        upcoming, changes = next_week(training, plan.week, matched, catalogue, units, history)
+        fitted = fitted_days(plan)
+        upcoming, changes = next_week(
+            training, plan.week, matched, catalogue, units, history, fitted
+        )
         header = f"Week {upcoming.number} of {len(training.weeks)}" + (
             " is a deload week" if upcoming.deload else ""
         )
@@ -306,16 +309,19 @@ def next_week(
     catalogue: Mapping[str, ExerciseTemplate],
     units: Units,
     history: Iterable[Workout] = (),
+    fitted: Mapping[str, PlanDay] | None = None,
 ) -> tuple[PlanWeek, list[Change]]:
     """Week `week_number + 1` of `training`, prescribed from what was logged in week
     `week_number` (`matched`: each day key's workout, or None), with each change and its reason.
-    `history` (the lifter's log) teaches each exercise's load steps. Updates `training` in place
+    `history` (the lifter's log) teaches each exercise's load steps. `fitted`: the sessions the
+    readiness check-in fitted to the day, by day key: a day's log is read against what was
+    prescribed that day, not as a miss of the plan. Updates `training` in place
     and returns the week and the changes. The one week-to-week advance: the bot's loop and
     `spotter plan next` both call it."""
     week = next(w for w in training.weeks if w.number == week_number)
     upcoming = training.weeks[week_number]  # the next week (weeks are numbered from 1)
     profile = LoadingProfile.for_units(units)
-    loads = _loads_by_exercise([*history, *(w for w in matched.values() if w is not None)])
+    loads = loads_by_exercise([*history, *(w for w in matched.values() if w is not None)])
     changes = []
     by_key = {d.key: d for d in week.days}
     first = {d.key: d for d in training.weeks[0].days}  # never rewritten: the plan as made
@@ -344,9 +350,25 @@ def next_week(
                 and ex.load_kg > start.load_kg + 1e-6
                 else None
             )
-            updated, change = _progress(
-                current, ex, done_day, upcoming, grid, title, ramp, kit=(equipment, profile)
-            )
+            today = (fitted or {}).get(day.key)
+            if today is None:
+                updated, change = _progress(
+                    current, ex, done_day, upcoming, grid, title, ramp, kit=(equipment, profile)
+                )
+            else:
+                # Left out or swapped today: nothing to read, the prescription holds (no miss).
+                asked = next((e for e in today.exercises if e.template_id == ex.template_id), None)
+                updated, change = _progress(
+                    asked or current,
+                    ex,
+                    done_day if asked is not None else None,
+                    upcoming,
+                    grid,
+                    title,
+                    ramp,
+                    kit=(equipment, profile),
+                    planned=current,
+                )
             new_exercises.append(updated)
             if change:
                 changes.append(change)
@@ -354,7 +376,7 @@ def next_week(
     return upcoming, changes
 
 
-def _loads_by_exercise(workouts: Iterable[Workout]) -> dict[str, list[float]]:
+def loads_by_exercise(workouts: Iterable[Workout]) -> dict[str, list[float]]:
     """Every working load the lifter logged, per exercise template."""
     loads: dict[str, list[float]] = {}
     for workout in workouts:
@@ -362,6 +384,11 @@ def _loads_by_exercise(workouts: Iterable[Workout]) -> dict[str, list[float]]:
             if row.weight_kg:
                 loads.setdefault(row.template_id, []).append(row.weight_kg)
     return loads
+
+
+def fitted_days(plan: Plan) -> dict[str, PlanDay]:
+    """The plan's current week's sessions as the readiness check-in fitted them, by day key."""
+    return {t.day_key: PlanDay.model_validate(t.day) for t in plan.today if t.week == plan.week}
 
 
 def _week(plan: Plan) -> PlanWeek:
@@ -391,11 +418,20 @@ def _progress(
     ramp: float | None = None,
     *,
     kit: tuple[str, LoadingProfile],
+    planned: PlannedExercise | None = None,
 ) -> tuple[PlannedExercise, Change | None]:
     """Next week's prescription for one exercise, and the change it makes with its reason
     (None: the lifter sees the same prescription again). `ramp`: the plan's load for next week
     while coming back from time off, taken when the week went well. `kit` (equipment, profile)
-    words the target set by set as Hevy gets it."""
+    words the target set by set as Hevy gets it. `planned`: the plan's prescription when the
+    readiness check-in fitted the day (`current` is then what was asked that day): the log is
+    read against that; a lighter or easier day holds the plan's load (met: no progress from a
+    lighter load; missed: a miss, the plan's load held)."""
+    planned = planned or current
+    easier = current.load_kg != planned.load_kg or (current.reps, current.rpe) != (
+        planned.reps,
+        planned.rpe,
+    )
     prescription = Prescription(
         current.sets, current.reps, current.load_kg, current.rpe, current.misses
     )
@@ -414,6 +450,20 @@ def _progress(
     sets = max(1, target.sets + step.sets - current.sets)
     update = {"sets": sets, "reps": step.reps, "load_kg": step.load_kg, "rpe": current.rpe}
     notes = [reason] if step != prescription or outcome == "progress" else []
+    if easier:
+        missed = bool(done) and step.misses > prescription.misses
+        update = {"sets": sets, "reps": planned.reps, "load_kg": planned.load_kg}
+        update["rpe"] = planned.rpe
+        step = replace(step, misses=planned.misses + missed)
+        held = "a miss, same load" if missed else "the plan's load again"
+        notes = [f"{reason.split(':')[0]}, eased for the day: {held}"] if done else []
+    if planned is not current:  # from here on, next week is compared with the plan's week
+        prescription = (
+            Prescription(planned.sets, planned.reps, planned.load_kg, planned.rpe, planned.misses)
+            if easier
+            else replace(prescription, sets=planned.sets)
+        )
+        current = planned
     rpes = [s.rpe for s in done if s.rpe is not None]
     eased = not (current.rpe and rpes and max(rpes) >= current.rpe + RPE_HOLD_MARGIN)
     if (
