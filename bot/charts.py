@@ -1,13 +1,14 @@
 """Charts as PNG bytes (matplotlib's object API, no pyplot state: each chart is its own
-Figure, so charts render in worker threads, off the event loop)."""
+Figure, so charts render in worker threads, off the event loop).
+
+matplotlib (~0.6 s and ~40 MB) is imported by the first chart, not when the bot starts: most
+processes draw none for a long while, and some (the web app's tests, `spotter plan`) never do.
+"""
 
 from __future__ import annotations
 
 import io
-
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from typing import TYPE_CHECKING
 
 from core.engine.loads import to_user_units
 from core.engine.patterns import Exposure, new_bests, runs
@@ -17,6 +18,15 @@ from core.models import Units
 # In band blue, on track mid-week light blue, below or above the band red.
 _COLOURS = {"in": "#3b6ea5", "on track": "#7fa7cf", "below": "#d1495b", "above": "#d1495b"}
 _BAND = "#cfe3cf"
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height))
 
 
 def _png(fig: Figure) -> bytes:
@@ -29,7 +39,7 @@ def _png(fig: Figure) -> bytes:
 def progress_chart(title: str, series: list[Exposure], units: Units) -> bytes:
     """e1RM per session over time, each new best marked (never the first session), the line
     broken where training paused for more than 8 weeks."""
-    fig = Figure(figsize=(7, 3.6))
+    fig = _figure(7, 3.6)
     ax = fig.subplots()
     for run in runs(series):
         ax.plot([e.at for e in run], [to_user_units(e.e1rm, units) for e in run],
@@ -49,8 +59,11 @@ def progress_chart(title: str, series: list[Exposure], units: Units) -> bytes:
 def week_chart(rows: list[MuscleVolume], label: str) -> bytes:
     """Hard sets per muscle, each bar labelled with its value over its band, a legend for the
     colours, and, while the week is in progress, "so far" and a tick where each should be."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Rectangle
+
     banded = [r for r in rows if r.low is not None]
-    fig = Figure(figsize=(7, 4.4))
+    fig = _figure(7, 4.4)
     ax = fig.subplots()
     names = [r.muscle for r in banded]
     for i, r in enumerate(banded):

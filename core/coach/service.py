@@ -14,10 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-import anthropic
-import httpx2
+from typing import TYPE_CHECKING, Any
 
 from core.coach.prompts import COMPACTION_PROMPT, SYSTEM_PROMPT, lifter_facts
 from core.coach.tools import ToolBox
@@ -27,6 +24,9 @@ from core.ports import Store
 from core.services.insights import Insights
 from core.services.log_query import TrainingLog
 from core.services.plans import PlanService
+
+if TYPE_CHECKING:  # the SDK loads with its client (bot/runtime.py), not with this module
+    import anthropic
 
 log = logging.getLogger(__name__)
 
@@ -216,21 +216,11 @@ class Coach:
                     if event.type == "text" and on_text is not None and event.text:
                         await on_text(event.text)
                 return await stream.get_final_message()
-        except anthropic.APIStatusError as exc:
-            kind = _error_type(exc)
-            log.warning(
-                "claude error",
-                extra={"status": exc.status_code, "type": type(exc).__name__, "error_type": kind},
-            )
-            if exc.status_code in (429, 500, 502, 503, 504, 529) or kind in _TRANSIENT:
-                raise CoachUnavailable(
-                    f"Claude answered {exc.status_code} {kind or ''}".strip(), _spent(stream)
-                ) from None
-            raise CoachError(f"Claude refused the request: {exc.status_code}") from None
-        except (anthropic.APIError, httpx2.TransportError) as exc:
-            # Connection errors and timeouts come wrapped; a stream cut mid-way comes raw.
-            log.warning("claude unreachable", extra={"error": type(exc).__name__})
-            raise CoachUnavailable(type(exc).__name__, _spent(stream)) from None
+        except Exception as exc:
+            failure = _failure(exc, stream)
+            if failure is None:
+                raise
+            raise failure from None
 
     async def compact(self, user_id: int) -> bool:
         """Fold the older part of the history into the summary, using the small model."""
@@ -250,7 +240,9 @@ class Coach:
                 system=COMPACTION_PROMPT,
                 messages=[{"role": "user", "content": transcript}],
             )
-        except anthropic.APIError as exc:
+        except Exception as exc:
+            if not isinstance(exc, _sdk().APIError):
+                raise
             log.warning("compaction failed", extra={"error": type(exc).__name__})
             return False
         await self._store.usage.add(user_id, utcnow().date(), _usage(response))
@@ -263,6 +255,38 @@ class Coach:
     async def aclose(self) -> None:
         self._log.close()
         await self._client.close()
+
+
+def _sdk():
+    """The anthropic module. It is loaded by whoever built the client (an `AsyncAnthropic`
+    exists before any call), so naming its error classes here costs nothing, while importing
+    the coach does not load the SDK (~1 s and ~50 MB at start)."""
+    import anthropic
+
+    return anthropic
+
+
+def _failure(exc: Exception, stream: Any) -> CoachError | None:
+    """The coach's error for what a call to Claude raised (None: not Claude's, re-raise it)."""
+    import httpx2  # the SDK's transport, loaded with it
+
+    anthropic = _sdk()
+    if isinstance(exc, anthropic.APIStatusError):
+        kind = _error_type(exc)
+        log.warning(
+            "claude error",
+            extra={"status": exc.status_code, "type": type(exc).__name__, "error_type": kind},
+        )
+        if exc.status_code in (429, 500, 502, 503, 504, 529) or kind in _TRANSIENT:
+            return CoachUnavailable(
+                f"Claude answered {exc.status_code} {kind or ''}".strip(), _spent(stream)
+            )
+        return CoachError(f"Claude refused the request: {exc.status_code}")
+    if isinstance(exc, anthropic.APIError | httpx2.TransportError):
+        # Connection errors and timeouts come wrapped; a stream cut mid-way comes raw.
+        log.warning("claude unreachable", extra={"error": type(exc).__name__})
+        return CoachUnavailable(type(exc).__name__, _spent(stream))
+    return None
 
 
 def _error_type(exc: anthropic.APIStatusError) -> str | None:
