@@ -11,6 +11,26 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
+# Tests that start a process (`spotter run`, the demo, a browser, a second Python): `make check`
+# leaves them out (`-m "not process"`) and `make test`, which CI runs, keeps them. A new module
+# that starts one belongs here, or marks itself with `pytestmark = pytest.mark.process`.
+PROCESS_TESTS = (
+    "tests/e2e/",
+    "tests/loop/test_crashes.py",
+    "tests/loop/test_two_processes.py",
+    "tests/test_bench_smoke.py",
+    "tests/test_cli.py",
+    "tests/test_demo.py",
+    "tests/test_plan_command.py",
+    "tests/test_lean_start.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.relative_to(REPO).as_posix().startswith(PROCESS_TESTS):
+            item.add_marker(pytest.mark.process)
+
 
 @pytest.fixture
 def shared() -> Path:

@@ -122,5 +122,6 @@ def test_every_install_is_from_the_lock_with_hashes() -> None:
     assert "$(LOCK)" in stamp, "the venv is rebuilt when the lock changes"
     assert "--require-hashes --no-deps -r $(LOCK)" in makefile
     assert re.search(r"^lock:", makefile, re.M), "make lock refreshes the lock files"
+    assert re.search(r"^check:(.|\n)*pytest -m \"not process\"", makefile, re.M), "make check"
     assert "make test" in (REPO / ".ci" / "run").read_text()
     assert (REPO / "LICENSE").read_text().startswith("MIT License")
