@@ -19,7 +19,7 @@ RESULTS = Path(__file__).with_name("results")
 
 
 async def main(smoke: bool) -> list[Row]:
-    from bench import rows_local, rows_miniapp, rows_process, rows_query
+    from bench import rows_checkin, rows_local, rows_miniapp, rows_process, rows_query
 
     rows: list[Row] = []
     for section in (
@@ -29,6 +29,7 @@ async def main(smoke: bool) -> list[Row]:
         rows_local.tool_rows,
         rows_query.query_rows,
         rows_miniapp.miniapp_rows,
+        rows_checkin.checkin_rows,
         rows_process.overhead_rows,
         rows_process.memory_rows,
         rows_local.store_rows,
