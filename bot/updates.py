@@ -8,11 +8,14 @@ per-chat lock (asyncio locks are fair: first come, first served).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot import metrics
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -24,13 +27,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
         if key is None:
-            await coroutine
+            await _timed(coroutine)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                await _timed(coroutine)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # nobody else queued for this chat: forget its lock
@@ -42,6 +45,14 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to release."""
+
+
+async def _timed(coroutine: Awaitable[Any]) -> None:
+    started = time.monotonic()
+    try:
+        await coroutine
+    finally:
+        metrics.UPDATE_SECONDS.observe(time.monotonic() - started)
 
 
 def _chat_key(update: object) -> int | None:

@@ -8,13 +8,16 @@ import html
 import ipaddress
 import json
 import logging
+import time
 from urllib.parse import parse_qs
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from telegram import Update
 from telegram.ext import Application
 
@@ -91,6 +94,48 @@ def _from_inside(request: Request) -> bool:
     return address.is_loopback or address.is_private
 
 
+def _update_loop(application: Application | None, webhook: bool) -> str:
+    """How updates arrive: "polling" or "webhook" while they do, "stopped" once they don't."""
+    if application is None or not application.running:
+        return "stopped"
+    if webhook:
+        return "webhook"
+    updater = application.updater
+    return "polling" if updater is not None and updater.running else "stopped"
+
+
+def _scheduler(application: Application | None) -> str:
+    queue = application.job_queue if application is not None else None
+    return "running" if queue is not None and queue.scheduler.running else "stopped"
+
+
+class TimedRoutes:
+    """Times each web request into spotter_web_request_seconds, labelled by its route's path
+    pattern (`/app/api/progress`, `/link/{token}`), so the label set stays small."""
+
+    def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
+        self.app = app
+        self.routes = routes
+
+    def _route(self, scope: Scope) -> str:
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                return getattr(route, "path", "other")
+        return "other"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.monotonic()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            route = self._route(scope)
+            metrics.WEB_SECONDS.labels(route=route).observe(time.monotonic() - started)
+
+
 def build_web(runtime: Runtime, application: Application, *, webhook: bool = False) -> Starlette:
     # Login-page requests per live link, or per client address for links that are not (see
     # bot/throttle.py: junk for other tokens must not lock a lifter out of their own link).
@@ -98,11 +143,20 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
     too_many = '<p class="error">Too many attempts; wait a minute and try again.</p>'
 
     async def healthz(request: Request) -> Response:
+        """The store answers, updates arrive (polling or webhook) and the scheduler runs;
+        503 naming what is down when any of them is not."""
         try:
             await runtime.store.schema_version()
+            store = runtime.store.backend
         except Exception:
-            return JSONResponse({"ok": False, "store": "unavailable"}, status_code=503)
-        return JSONResponse({"ok": True, "store": runtime.store.backend})
+            store = "unavailable"
+        report = {
+            "store": store,
+            "updates": _update_loop(application, webhook),
+            "scheduler": _scheduler(application),
+        }
+        ok = store != "unavailable" and "stopped" not in report.values()
+        return JSONResponse({"ok": ok, **report}, status_code=200 if ok else 503)
 
     async def metrics_endpoint(request: Request) -> Response:
         if not _from_inside(request):
@@ -195,4 +249,4 @@ def build_web(runtime: Runtime, application: Application, *, webhook: bool = Fal
     ]
     if webhook:
         routes.append(Route("/telegram", telegram_webhook, methods=["POST"]))
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(TimedRoutes, routes=routes)])

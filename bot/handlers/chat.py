@@ -141,6 +141,7 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # limiter may hold it a moment, and Claude should not wait for that), and only when the
     # reply takes long enough for a preview to be seen.
     placeholder = asyncio.create_task(stream.thinking_later())
+    clock = time.monotonic()
     try:
         result = await rt.coach.reply(
             update.effective_user.id,
@@ -157,14 +158,7 @@ async def chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     finally:
         await stream.settle(placeholder)
-    usage = result.usage
-    for kind, value in (
-        ("input", usage.input_tokens),
-        ("output", usage.output_tokens),
-        ("cache_read", usage.cache_read_tokens),
-        ("cache_write", usage.cache_write_tokens),
-    ):
-        metrics.CLAUDE_TOKENS.labels(kind=kind).inc(value)
+    metrics.observe_claude(result.usage, time.monotonic() - clock)
     await stream.finish(result.text or "…")
     if "propose_plan" in result.tool_calls:
         # The coach made or edited a draft: the buttons under it approve exactly that one.

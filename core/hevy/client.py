@@ -12,6 +12,7 @@ import json
 import logging
 import random
 import re
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,7 +53,8 @@ TEMPLATE_PAGE_SIZE = 100
 DEFAULT_TIMEOUT = 60.0  # large listings can take long
 
 
-Observer = Callable[[str, int], None]  # (method, status) of every answer, for metrics
+# (method, status, seconds) of every answer, for metrics
+Observer = Callable[[str, int, float], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +288,7 @@ class HevyClient:
         json_body: dict[str, Any] | None,
     ) -> httpx.Response | tuple[HevyError, bool, float | None]:
         """One request: the response on success, else (error, retryable, Retry-After)."""
+        started = time.monotonic()
         try:
             response = await self._http.request(
                 method,
@@ -303,7 +306,7 @@ class HevyClient:
                 return HevyOutcomeUnknown(detail), False, None
             return HevyUnavailable(detail), method == "GET", None
         if self._observer is not None:
-            self._observer(method, response.status_code)
+            self._observer(method, response.status_code, time.monotonic() - started)
         if response.is_success:
             return response
         error, retry_after = _error_for(method, path, response)

@@ -109,7 +109,12 @@ def extra_env(tmp_path) -> dict[str, str]:
 
 async def test_health_and_forged_links(stack) -> None:
     health = await stack.get("/healthz")
-    assert health.json() == {"ok": True, "store": "sqlite"}
+    assert health.json() == {
+        "ok": True,
+        "store": "sqlite",
+        "updates": "polling",
+        "scheduler": "running",
+    }
     forged = await stack.get("/link/not-a-real-token")
     assert forged.status_code == 410 and "no longer valid" in forged.text
     posted = await stack.post("/link/not-a-real-token", data={"api_key": "x"})
