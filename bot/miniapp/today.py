@@ -36,6 +36,9 @@ async def page(asking: Asking, params: Params) -> Context:
     upcoming = await rt.plans.next_session(user.id, local(now, user.timezone).date())
     if upcoming is not None:
         _plan, day = upcoming
+        fitted = await rt.checkins.training_day(user.id, local(now, user.timezone).date())
+        if fitted is not None and fitted.fitted is not None:
+            day = fitted.session  # today's session as the check-in fitted it
         catalogue = await rt.insights.catalogue(user.id)
         next_day = {
             "name": day.name,
