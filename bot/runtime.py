@@ -98,6 +98,13 @@ def build_coach(
         model=settings.spotter_model,
         small_model=settings.spotter_small_model,
         daily_token_budget=settings.spotter_daily_token_budget,
+        # The bot token is this deployment's secret that Anthropic never sees: lifters' ids
+        # reach Claude hashed with it, so they cannot be guessed back from the hash.
+        user_id_key=(
+            settings.telegram_bot_token.get_secret_value().encode()
+            if settings.telegram_bot_token is not None
+            else b"spotter"
+        ),
     )
     return Coach(client, store, insights, plans, config)
 

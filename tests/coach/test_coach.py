@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from datetime import UTC, datetime
 
@@ -186,7 +187,7 @@ async def test_the_budget_is_checked_every_round_so_one_turn_cannot_run_past_it(
         daily_token_budget=1000,
     )
     result = await bench.coach.reply(LIFTER, "look up ten things")
-    assert len(bench.fake.requests) == 3, "400 + 400 + 400 tokens: the third call spends it"
+    assert len(bench.fake.requests) == 2, "400 in + 30 out (×5) = 550 a call: the second spends it"
     assert "budget" in result.text
     spent = await bench.store.usage.get(LIFTER, utcnow().date())
     assert spent.total < 1000 + 430
@@ -194,6 +195,67 @@ async def test_the_budget_is_checked_every_round_so_one_turn_cannot_run_past_it(
         await bench.coach.reply(LIFTER, "and now?")
     stored = (await bench.store.conversations.load(LIFTER)).messages
     assert stored[-1].role == "assistant", "the stored turn ends cleanly for the next one"
+
+
+async def test_the_conversation_is_cached_up_to_the_latest_turn_and_never_stored_so(
+    bench_factory,
+) -> None:
+    search = tool_use("search_exercises", {"query": "bench"})
+    bench = await bench_factory([Reply([search]), Reply([text("Found it.")]), Reply([text("Hi")])])
+    await bench.coach.reply(LIFTER, "find bench")
+    await bench.coach.reply(LIFTER, "and now?")
+    first, tool_round, next_turn = bench.fake.requests
+
+    def breakpoints(request: dict) -> list[tuple[int, int]]:
+        return [
+            (i, j)
+            for i, message in enumerate(request["messages"])
+            if isinstance(message["content"], list)
+            for j, block in enumerate(message["content"])
+            if "cache_control" in block
+        ]
+
+    for request in (first, tool_round, next_turn):
+        last = request["messages"][-1]
+        assert breakpoints(request) == [(len(request["messages"]) - 1, len(last["content"]) - 1)]
+        assert last["content"][-1]["cache_control"] == {"type": "ephemeral"}
+    assert tool_round["messages"][-1]["content"][-1]["type"] == "tool_result"
+    assert next_turn["messages"][-1]["content"] == [
+        {"type": "text", "text": "and now?", "cache_control": {"type": "ephemeral"}}
+    ]
+    stored = (await bench.store.conversations.load(LIFTER)).messages
+    assert "cache_control" not in json.dumps([m.content for m in stored])
+
+
+async def test_claude_sees_each_lifter_as_a_stable_opaque_hash(bench_factory) -> None:
+    bench = await bench_factory([Reply([text("a")]), Reply([text("b")]), Reply([text("c")])])
+    await bench.store.users.put(User(id=OTHER, chat_id=OTHER, name="Other Lifter"))
+    await bench.coach.reply(LIFTER, "one")
+    await bench.coach.reply(LIFTER, "two")
+    await bench.coach.reply(OTHER, "three")
+    mine, again, theirs = (r["metadata"]["user_id"] for r in bench.fake.requests)
+    assert mine == again != theirs
+    assert len(mine) == 32 and int(mine, 16) >= 0
+    unkeyed = hashlib.sha256(str(LIFTER).encode()).hexdigest()[:32]
+    assert mine != unkeyed, "keyed: an id cannot be found by hashing every number"
+    assert bench.fake.requests[0]["metadata"] == {"user_id": mine}
+
+
+async def test_the_budget_counts_cache_reads_at_their_price(bench_factory) -> None:
+    """A question that reads 10,000 cached tokens, sends 100 fresh ones and gets 50 back costs
+    10,000 × 0.1 + 100 + 50 × 5 = 1,350: twenty of them fit in 27,000."""
+    replies = [
+        Reply([text("ok")], input_tokens=100, output_tokens=50, cache_read=10_000)
+        for _ in range(20)
+    ]
+    bench = await bench_factory(replies, daily_token_budget=27_000)
+    for n in range(20):
+        await bench.coach.reply(LIFTER, f"question {n}")
+    with pytest.raises(BudgetExhausted):
+        await bench.coach.reply(LIFTER, "one more")
+    assert len(bench.fake.requests) == 20
+    spent = await bench.store.usage.get(LIFTER, utcnow().date())
+    assert spent.total == 20 * 10_150, "counted alike, the day would have ended at question 3"
 
 
 async def test_overloaded_mid_stream_says_overloaded_and_records_the_tokens_spent(
