@@ -113,12 +113,73 @@ QUESTIONS = [
 ]
 
 
+async def cache_rows(smoke: bool) -> list[Row]:
+    """A conversation through the real coach against the fake Claude, each question with one
+    tool round; the prompt cache simulated over what was sent (tests/fakes/prompt_cache.py)."""
+    import anthropic
+
+    from core.coach.budget import cost
+    from core.coach.service import Coach, CoachConfig
+    from core.models import Usage
+    from sandbox.server import serve_asgi
+    from tests.fakes.claude import FakeClaude, Reply, text, tool_use
+    from tests.fakes.prompt_cache import simulate
+
+    questions, output = (3 if smoke else 12), 150
+    asked = ["get_profile", "get_progress", "get_records", "get_week_volume"]
+
+    def script(request: dict) -> Reply:
+        last = request["messages"][-1]["content"]
+        if last[-1].get("type") == "tool_result":
+            return Reply([text("Here is what your log says. " * 20)], output_tokens=output)
+        n = sum(1 for m in request["messages"] if m["role"] == "user") // 2
+        name = asked[n % len(asked)]
+        tool_input = {"exercise": "bench"} if name == "get_progress" else {}
+        return Reply([tool_use(name, tool_input)], output_tokens=40)
+
+    fake = FakeClaude(script)
+    with tempfile.TemporaryDirectory() as folder:
+        store = await SqliteStore.open(Path(folder) / "s.db")
+        await store.users.put(User(id=1, name="Lifter"))
+        await store.workouts.upsert(
+            1, [HevyWorkout.model_validate(w).to_domain() for w in _generated(26)]
+        )
+        insights = Insights(store)
+        async with serve_asgi(fake.app) as url:
+            client = anthropic.AsyncAnthropic(api_key="sk-bench", base_url=url)
+            coach = Coach(client, store, insights, PlanService(store, insights),
+                          CoachConfig(model="claude-bench", small_model="claude-small", daily_token_budget=10**9))  # fmt: skip
+            for n in range(questions):
+                await coach.reply(1, f"question {n}: how is my bench going?")
+            await client.close()
+        await store.close()
+    calls = len(fake.requests)
+    out_tokens = questions * (output + 40)
+    now, before = simulate(fake.requests), simulate(fake.requests, messages_cached=False)
+    spend = cost(
+        Usage(
+            input_tokens=now.fresh,
+            cache_read_tokens=now.read,
+            cache_write_tokens=now.write,
+            output_tokens=out_tokens,
+        )
+    )
+    counted = before.fresh + before.read + before.write + out_tokens
+    return [Row(
+        f"Claude prompt cache: {questions} questions in one conversation, a tool round each ({calls} calls)",
+        f"cache reads {now.read_share:.0%} of input tokens; {spend / questions:,.0f} budget units a question",
+        f"system and tools cached only: {before.read_share:.0%}; {counted / questions:,.0f} tokens a question counted alike",
+        ratio(spend, counted),
+        "input sizes simulated from the requests sent (4 chars a token, Anthropic's cache rules); budget: core/coach/budget.py",
+    )]  # fmt: skip
+
+
 async def tool_rows(smoke: bool) -> list[Row]:
+    rows = await cache_rows(smoke)
     if not SHARED.is_dir():
-        return [Row("Tool economy", "skipped", "../shared absent", "n/a")]
+        return [*rows, Row("Tool economy", "skipped", "../shared absent", "n/a")]
     raw = json.loads((SHARED / "workouts.json").read_text())
     templates = json.loads((SHARED / "exercise_templates.json").read_text())
-    rows = []
     with tempfile.TemporaryDirectory() as folder:
         store = await SqliteStore.open(Path(folder) / "s.db")
         await store.users.put(User(id=1, name="Lifter"))
