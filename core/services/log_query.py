@@ -51,13 +51,13 @@ QUERY_THREADS = 4  # queries running at once, all lifters together
 SCHEMA = """
 CREATE TABLE workouts (
     id TEXT PRIMARY KEY, title TEXT, start_time TEXT, end_time TEXT, date TEXT,
-    duration_min REAL
+    duration_min REAL, local_time TEXT
 );
 CREATE TABLE sets (
     workout_id TEXT, date TEXT, start_time TEXT, workout_title TEXT, exercise TEXT,
     template_id TEXT, primary_muscle TEXT, exercise_index INTEGER, set_index INTEGER, type TEXT,
     weight_kg REAL, weight REAL, reps INTEGER, rpe REAL, distance_m REAL, duration_s REAL,
-    e1rm_kg REAL
+    e1rm_kg REAL, local_time TEXT
 );
 CREATE TABLE exercises (
     template_id TEXT PRIMARY KEY, title TEXT, primary_muscle TEXT, secondary_muscles TEXT,
@@ -83,7 +83,7 @@ FUNCTIONS = frozenset(
 )
 
 
-_INSERT_SET = "INSERT INTO sets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT_SET = "INSERT INTO sets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 class QueryError(SpotterError):
@@ -125,7 +125,9 @@ def build_database(
     heads, sets = [], []
     factor = to_user_units(1.0, units)
     for w in workouts:
-        day = local(w.start_time, timezone).date().isoformat()
+        # The lifter's wall clock at the start, daylight saving applied: "when do I train?"
+        started = local(w.start_time, timezone)
+        day, clock = started.date().isoformat(), started.strftime("%H:%M")
         minutes = (w.end_time - w.start_time).total_seconds() / 60 if w.end_time else None
         start = w.start_time.isoformat()
         heads.append(
@@ -136,6 +138,7 @@ def build_database(
                 w.end_time.isoformat() if w.end_time else None,
                 day,
                 None if minutes is None else round(minutes, 1),
+                clock,
             )
         )
         for e in w.exercises:
@@ -151,10 +154,10 @@ def build_database(
                         e.index, x.index, x.type.value, kg,
                         None if kg is None else round(kg * factor, 2),
                         x.reps, x.rpe, x.distance_m, x.duration_s,
-                        None if est is None else round(est.value, 2),
+                        None if est is None else round(est.value, 2), clock,
                     )
                 )  # fmt: skip
-    conn.executemany("INSERT INTO workouts VALUES (?, ?, ?, ?, ?, ?)", heads)
+    conn.executemany("INSERT INTO workouts VALUES (?, ?, ?, ?, ?, ?, ?)", heads)
     conn.executemany(_INSERT_SET, sets)
     conn.executemany(
         "INSERT INTO exercises VALUES (?, ?, ?, ?, ?, ?)",

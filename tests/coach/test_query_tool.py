@@ -318,3 +318,45 @@ def test_any_nesting_of_allowed_functions_on_large_strings_ends_within_a_second(
         run_query(conn, _big(doublings, needle, calls))
     elapsed = time.perf_counter() - started
     assert elapsed < 1.0, f"{elapsed:.2f} s for {expr}"
+
+
+def test_when_do_i_train_reads_the_lifters_own_clock_across_daylight_saving() -> None:
+    """A Berlin lifter at 18:00 all year: 17:00 UTC in winter, 16:00 UTC in summer."""
+    from datetime import UTC, datetime
+
+    def session(n: int, when: datetime) -> Workout:
+        return Workout(
+            id=f"w{n}",
+            title="Evening",
+            start_time=when,
+            end_time=when + timedelta(hours=1),
+            exercises=[
+                WorkoutExercise(
+                    index=0,
+                    title="Squat (Barbell)",
+                    template_id="D04AC939",
+                    sets=[
+                        ExerciseSet(index=0, weight_kg=140.0, reps=1),
+                        ExerciseSet(index=1, weight_kg=100.0, reps=5),
+                    ],
+                )
+            ],
+        )
+
+    winter = [session(n, datetime(2025, 1, 6 + n, 17, 0, tzinfo=UTC)) for n in range(3)]
+    summer = [session(10 + n, datetime(2025, 7, 7 + n, 16, 0, tzinfo=UTC)) for n in range(3)]
+    late = [session(20, datetime(2025, 7, 20, 22, 30, tzinfo=UTC))]  # 00:30 the next day
+    conn = build_database(winter + summer + late, {}, Units.KG, "Europe/Berlin")
+    usual = run_query(
+        conn,
+        "SELECT local_time, count(*) AS n FROM workouts GROUP BY local_time ORDER BY n DESC",
+    )
+    assert usual.rows == [["18:00", 6], ["00:30", 1]]
+    assert run_query(conn, "SELECT date FROM workouts WHERE id = 'w20'").rows == [["2025-07-21"]]
+    ordered = run_query(
+        conn,
+        "SELECT local_time, weight_kg, reps, e1rm_kg FROM sets WHERE workout_id = 'w0' "
+        "ORDER BY start_time, exercise_index, set_index",
+    )
+    # A single's estimate is its weight; from two reps on, Epley.
+    assert ordered.rows == [["18:00", 140.0, 1, 140.0], ["18:00", 100.0, 5, 116.67]]

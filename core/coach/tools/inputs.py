@@ -131,14 +131,18 @@ DESCRIPTIONS = {
 Read-only SQL (one SELECT, SQLite dialect with window functions and CTEs) over this lifter's own
 log, for questions the other tools do not answer directly: comparisons across periods, exercise
 pairs, tonnage per muscle, one set on one day, PRs in a window. Tables:
-- workouts(id, title, start_time, end_time, date, duration_min): times ISO 8601 UTC, `date`
-  (YYYY-MM-DD) in the lifter's time zone.
+- workouts(id, title, start_time, end_time, date, duration_min, local_time): times ISO 8601
+  UTC; `date` (YYYY-MM-DD) and `local_time` (HH:MM, when it started) on the lifter's own clock,
+  daylight saving applied.
   e.g. SELECT date, title, duration_min FROM workouts ORDER BY start_time DESC LIMIT 5
+  e.g. SELECT substr(local_time, 1, 2) AS hour, count(*) FROM workouts GROUP BY hour
 - sets(workout_id, date, start_time, workout_title, exercise, template_id, primary_muscle,
   exercise_index, set_index, type, weight_kg, weight, reps, rpe, distance_m, duration_s,
-  e1rm_kg): one row per set; `type` is normal, warmup, failure or dropset (working sets:
-  type != 'warmup'); `weight` in the lifter's units; `e1rm_kg` the engine's estimate (Epley,
-  null above 12 reps or without load).
+  e1rm_kg, local_time): one row per set; `start_time`, `date` and `local_time` are its
+  workout's (sets carry no time of their own: order them by start_time, exercise_index,
+  set_index); `type` is normal, warmup, failure or dropset (working sets: type != 'warmup');
+  `weight` in the lifter's units; `e1rm_kg` the engine's estimate: a single (1 rep) is its
+  weight, 2-12 reps Epley, null above 12 reps or without load.
   e.g. SELECT date, max(weight) FROM sets WHERE exercise = 'Bench Press (Barbell)' AND
   type != 'warmup' GROUP BY date ORDER BY date
 - exercises(template_id, title, primary_muscle, secondary_muscles, equipment, custom):
