@@ -26,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
         help="receive updates by webhook at PUBLIC_URL (needs TELEGRAM_WEBHOOK_SECRET)",
     )
     commands.add_parser("keygen", help="print a new SPOTTER_SECRET_KEY")
+    backup = commands.add_parser(
+        "backup", help="copy the embedded store and its key into a folder, while Spotter runs"
+    )
+    backup.add_argument("dest", type=Path, help="a new folder for spotter.db and secret.key")
     from bot.plan_command import add_arguments
 
     add_arguments(
@@ -86,6 +90,22 @@ def _demo() -> int:
     return asyncio.run(run_demo(settings, read_stdin_line, lambda text: print(text, flush=True)))
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from bot.backup import backup
+
+    try:
+        done = backup(load_settings(), args.dest)
+    except SpotterError as exc:
+        print(f"spotter: {exc}", file=sys.stderr)
+        return 2
+    print(f"{done.database} ({done.bytes / 1e6:.1f} MB, schema {done.schema})")
+    if done.key is not None:
+        print(f"{done.key} (the key that opens the stored Hevy keys: keep it with the copy)")
+    else:
+        print("The key is SPOTTER_SECRET_KEY: keep it with the copy, it is not in the folder.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `spotter` console script; returns the process exit code."""
     args = _parser().parse_args(argv)
@@ -94,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "sandbox":
         return _sandbox(args)
+    if args.command == "backup":
+        return _backup(args)
     if args.command == "demo":
         return _demo()
     if args.command == "plan":

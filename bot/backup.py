@@ -1,0 +1,72 @@
+"""`spotter backup DEST`: a consistent copy of the embedded store and its key, while it runs.
+
+Copying `spotter.db` with `cp` while Spotter writes is not a backup: in WAL mode the latest
+transactions live in `spotter.db-wal` until a checkpoint, and a file copied mid-write can be
+torn. SQLite's online backup API copies the database as one read transaction, so the copy is
+the store as of one instant, whatever is being written meanwhile (WAL lets writers go on). The
+key file goes along: without it the stored Hevy keys cannot be opened. MongoDB is backed up
+with `mongodump` (docs/operating.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import ConfigError
+from core.settings import Settings
+
+DB_NAME = "spotter.db"
+KEY_NAME = "secret.key"  # the key file's name in embedded mode (bot/runtime.py's KEY_FILE_NAME)
+BUSY_MS = 30_000  # how long the copy waits for a writer's lock before giving up
+
+
+@dataclass(frozen=True)
+class Backup:
+    database: Path
+    key: Path | None  # None: the key is in SPOTTER_SECRET_KEY, kept by the operator
+    schema: int
+    bytes: int
+
+
+def backup(settings: Settings, dest: Path) -> Backup:
+    """Copy the embedded store (and its key file) into the folder `dest`."""
+    if not settings.embedded:
+        raise ConfigError(
+            "spotter backup copies the embedded SQLite store; back MongoDB up with mongodump "
+            "(docs/operating.md, Backups)."
+        )
+    source = settings.sqlite_path
+    if not source.is_file():
+        raise ConfigError(f"{source} does not exist: check DATABASE_URL.")
+    dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = dest / DB_NAME
+    if target.exists():
+        raise ConfigError(f"{target} already exists: back up into a new folder.")
+    partial = dest / f"{DB_NAME}.partial"
+    partial.unlink(missing_ok=True)
+    with sqlite3.connect(source, timeout=BUSY_MS / 1000) as live:
+        copy = sqlite3.connect(partial)
+        try:
+            live.backup(copy)  # every page in one step: one consistent snapshot
+            (schema,) = copy.execute("PRAGMA user_version").fetchone()
+            (check,) = copy.execute("PRAGMA quick_check").fetchone()
+        finally:
+            copy.close()
+    live.close()
+    if check != "ok":
+        partial.unlink(missing_ok=True)
+        raise ConfigError(f"the copy of {source} failed its integrity check: {check}")
+    os.chmod(partial, 0o600)  # it holds sealed Hevy keys
+    partial.rename(target)
+    key = None
+    if settings.spotter_secret_key is None:
+        key_file = settings.data_dir / KEY_NAME
+        if key_file.is_file():
+            key = dest / KEY_NAME
+            shutil.copyfile(key_file, key)
+            os.chmod(key, 0o600)
+    return Backup(target, key, schema, target.stat().st_size)
