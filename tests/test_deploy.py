@@ -125,3 +125,34 @@ def test_every_install_is_from_the_lock_with_hashes() -> None:
     assert re.search(r"^check:(.|\n)*pytest -m \"not process\"", makefile, re.M), "make check"
     assert "make test" in (REPO / ".ci" / "run").read_text()
     assert (REPO / "LICENSE").read_text().startswith("MIT License")
+
+
+def test_compose_https_profile_puts_caddy_in_front_with_public_url_as_the_one_setting() -> None:
+    services = compose()["services"]
+    caddy, bot = services["caddy"], services["bot"]
+    assert caddy["profiles"] == ["https"], "the default `docker compose up` stays as it was"
+    assert caddy["image"].startswith("caddy:")
+    assert {"80:80", "443:443"} <= set(caddy["ports"])
+    mounts = {m.split(":")[1]: m.split(":")[0] for m in caddy["volumes"]}
+    assert mounts["/data"] in compose()["volumes"], "certificates survive a restart"
+    caddyfile = (REPO / mounts["/etc/caddy/Caddyfile"]).read_text()
+    assert "{$PUBLIC_URL} {" in caddyfile and "reverse_proxy bot:8080" in caddyfile
+    assert caddy["environment"]["PUBLIC_URL"].startswith("${PUBLIC_URL")
+    assert bot["environment"]["PUBLIC_URL"].startswith("${PUBLIC_URL")
+    assert "172.16.0.0/12" in bot["environment"]["FORWARDED_ALLOW_IPS"], "Caddy's address"
+
+
+def test_compose_rotates_every_containers_log() -> None:
+    for name, service in compose()["services"].items():
+        options = service["logging"]["options"]
+        assert service["logging"]["driver"] == "json-file", name
+        assert options["max-size"] and int(options["max-file"]) >= 2, name
+
+
+def test_the_operators_guide_is_linked_and_covers_its_topics() -> None:
+    guide = (REPO / "docs" / "operating.md").read_text()
+    assert "docs/operating.md" in (REPO / "README.md").read_text()
+    topics = ["--profile https", "FORWARDED_ALLOW_IPS", "spotter backup", "mongodump"]
+    topics += ["mongorestore", "secret.key", "/healthz", "max-size", "schema version"]
+    for topic in topics:
+        assert topic in guide, topic
