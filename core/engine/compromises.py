@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from core.engine.allocation import TIME_TOLERANCE, DayDraft, week_sets
 from core.engine.injuries import CAUTION, avoided, normalize_injury
 from core.engine.plan import PlanDay
+from core.engine.session_time import working_sets
 from core.engine.volume import BAND_GROUP
 from core.models import ExerciseTemplate, Preferences
 
@@ -70,15 +71,36 @@ def compromises(
         )
     if prefs.days_per_week == 1:
         out.append("One session a week trains each muscle once; a second day grows them better.")
-    minutes = [d.estimated_minutes for d in week_one]
-    if min(minutes) < prefs.session_minutes * (1 - TIME_TOLERANCE):
-        out.append(
-            f"Sessions run {min(minutes)}–{max(minutes)} of your {prefs.session_minutes} "
-            "minutes: the muscles the shorter days train are at the top of their weekly range, "
-            "and more sets would be junk volume."
-        )
+    out += _early_end(drafts, week_one, prefs)
     out += _injury_sentences(week_one, prefs, changes)
     return out
+
+
+_STOPS = {
+    "band": "the top of a muscle's weekly range",
+    "session": "~8 sets for one muscle in a session",
+    "table": "the {sets} working sets a {minutes}-minute session holds",
+    "exercise": "{most} sets of one exercise",
+}
+
+
+def _early_end(drafts: list[DayDraft], full: list[PlanDay], prefs: Preferences) -> list[str]:
+    """Sessions that end before the minutes do, and what ended them (the allocator's `stops`)."""
+    minutes = [d.estimated_minutes for d in full]
+    budget = prefs.session_minutes
+    short = [d for d, m in zip(drafts, minutes, strict=True) if m < budget * (1 - TIME_TOLERANCE)]
+    if not short:
+        return []
+    reasons = sorted(set().union(*(d.stops for d in short)), key=list(_STOPS).index)
+    most = max(e.sets for d in full for e in d.exercises)
+    words = [
+        _STOPS[r].format(sets=working_sets(budget)[1], minutes=budget, most=most) for r in reasons
+    ]
+    why = " or ".join(words) if words else "nothing useful left to add"
+    return [
+        f"Sessions run {min(minutes)}–{max(minutes)} of your {budget} minutes: one more set on "
+        f"the shorter days would pass {why}, so they end early."
+    ]
 
 
 def rest_days(rest_days: list[DayDraft], days: int) -> list[str]:

@@ -30,6 +30,7 @@ from core.engine.movements import Pattern, pattern_of
 from core.engine.plan import PlanDay, PlanWeek, TrainingPlan
 from core.engine.prescription import bodyweight_only, prescribe, ramp, rep_range, rest_range
 from core.engine.progression import DELOAD_WORDS, Prescription, deload_week
+from core.engine.ramp import ramp_sentence, ramped_days, recent_muscle_sets, week_targets
 from core.engine.splits import (
     DAYS,
     SPLIT_NAMES,
@@ -39,7 +40,8 @@ from core.engine.splits import (
     Split,
     week_days,
 )
-from core.engine.validator import errors, validate
+from core.engine.supersets import together
+from core.engine.validator import errors, validate, week_sets_per_muscle
 from core.engine.volume import BAND_GROUP, BANDS
 from core.errors import SpotterError
 from core.models import ExerciseTemplate, Preferences
@@ -133,9 +135,16 @@ def generate_plan(
     idle = [d for d in drafts if not d.items]
     drafts = [d for d in drafts if d.items]
     full = [_plan_day(d, ctx, profile) for d in drafts]
+    # Volume builds from the lifter's recent weeks to the full week by the last hard week.
+    peak = week_sets_per_muscle(PlanWeek(number=weeks - 1, days=full), catalogue)
+    recent = recent_muscle_sets(ctx.history.weekly_sets, catalogue)
+    targets = week_targets(peak, recent, bands, weeks - 1)
+    sets_by_week = [full] if targets else []
+    for target in reversed(targets[:-1]):
+        sets_by_week.insert(0, ramped_days(sets_by_week[0], target, bands, catalogue))
     plan_weeks = [
-        PlanWeek(number=n, days=[_ramped(d, n, ctx.history, catalogue, profile) for d in full])
-        for n in range(1, weeks)
+        PlanWeek(number=n, days=[_ramped(d, n, ctx.history, catalogue, profile) for d in days])
+        for n, days in enumerate(sets_by_week, start=1)
     ]
     week_one = plan_weeks[0].days
     plan_weeks.append(
@@ -146,6 +155,8 @@ def generate_plan(
     ]
     if back.lighter:
         notes.insert(0, back.sentence() + ".")
+    if builds := ramp_sentence(week_one, full, catalogue, weeks - 1):
+        notes.append(builds)
     if any(e.notes.startswith("No history") for d in week_one for e in d.exercises):
         notes.append(
             "Exercises without history start light (RPE 6–7); loads follow your first sessions."
@@ -161,7 +172,7 @@ def generate_plan(
         compromises=[
             *([split_note] if split_note else []),
             *rest_days(idle, days),
-            *compromises(drafts, week_one, bands, preferences, ctx.usable, ctx.changes),
+            *compromises(drafts, full, bands, preferences, ctx.usable, ctx.changes),
         ],
     )
     # The validator has the last word: a plan it rejects is never handed out.
@@ -255,7 +266,7 @@ def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> Da
         role: Role = slot.role
         if role == "heavy" and (variant or choice.template.equipment not in _HEAVY_EQUIPMENT):
             role = "moderate"  # a repeated day's volume, or a lift that is no place for triples
-        low, _high = rep_range(role, choice.pattern, ctx.prefs)
+        low, high = rep_range(role, choice.pattern, ctx.prefs)
         rest, max_rest = rest_range(role, low)
         bodyweight = bodyweight_only(choice.template)
         day.items.append(
@@ -267,6 +278,9 @@ def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> Da
                 rest=rest,
                 max_rest=max_rest,
                 warmups=ramp(role, choice.pattern, choice.template, bodyweight, warmed),
+                reps=high,  # the longest the sets get as the block progresses
+                rep_low=low,
+                top_set=role == "heavy" and ctx.prefs.goal == "strength",
             )
         )
     return day
@@ -286,8 +300,11 @@ def _plan_day(draft: DayDraft, ctx: _Context, profile: LoadingProfile) -> PlanDa
     for item in sorted(draft.items, key=lambda i: i.slot.role == "light"):
         bodyweight = bodyweight_only(item.template)
         item.warmups = ramp(item.slot.role, item.slot.pattern, item.template, bodyweight, warmed)
-        exercises.append(prescribe(item, ctx.prefs, ctx.history, profile, bodyweight))
-    return PlanDay(key=draft.key, name=draft.name, weekday=draft.weekday, exercises=exercises)
+        planned = prescribe(item, ctx.prefs, ctx.history, profile, bodyweight)
+        exercises.append(planned.model_copy(update={"superset": item.superset}))
+    return PlanDay(
+        key=draft.key, name=draft.name, weekday=draft.weekday, exercises=together(exercises)
+    )
 
 
 def _ramped(

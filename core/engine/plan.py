@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.engine.loads import LoadingProfile, round_load
 from core.engine.progression import Progression, RpeTopSet, backoff_load
+from core.engine.session_time import Work, session_minutes
 
 
 class _Model(BaseModel):
@@ -30,9 +31,16 @@ class PlannedExercise(_Model):
     misses: int = 0
 
 
-WORK_SECONDS = 40  # one working set, setting up included
-WARMUP_SECONDS = 75  # one ramp set and the short rest after it
-CHANGEOVER_SECONDS = 60  # moving to the next exercise
+def timed(ex: PlannedExercise) -> Work:
+    """The exercise as the session clock counts it (`session_time`)."""
+    return Work(
+        sets=ex.sets,
+        reps=ex.reps,
+        rest=ex.rest_seconds,
+        warmups=ex.warmup_sets,
+        superset=ex.superset,
+        top_set=isinstance(ex.progression, RpeTopSet),
+    )
 
 
 class PlanDay(_Model):
@@ -43,15 +51,8 @@ class PlanDay(_Model):
 
     @property
     def estimated_minutes(self) -> int:
-        """How long the session takes: sets × (work + rest), warm-ups and changeovers."""
-        seconds = sum(
-            ex.sets * WORK_SECONDS
-            + (ex.sets - 1) * ex.rest_seconds
-            + ex.warmup_sets * WARMUP_SECONDS
-            + CHANGEOVER_SECONDS
-            for ex in self.exercises
-        )
-        return round(seconds / 60)
+        """How long the session takes, by the one time model (`session_time`)."""
+        return session_minutes(timed(ex) for ex in self.exercises)
 
 
 class PlanWeek(_Model):

@@ -69,10 +69,22 @@ def prescription(
         title=template.title if template else ex.template_id,
         sets=f"{warm}{ex.sets} × {reps_text(ex)}{rpe}",
         load=load,
-        rest=f"rest {ex.rest_seconds // 60}:{ex.rest_seconds % 60:02d}",
+        rest=rest_text(ex),
         progression=progression_text(ex),
         why=ex.notes,
     )
+
+
+def rest_text(ex: PlannedExercise) -> str:
+    """`rest 2:00`; a superset's exercises alternate and rest once after each pair of sets."""
+    rest = f"{ex.rest_seconds // 60}:{ex.rest_seconds % 60:02d}"
+    if ex.superset is not None:
+        return f"superset {superset_letter(ex.superset)}: rest {rest} after each pair"
+    return f"rest {rest}"
+
+
+def superset_letter(superset: int) -> str:
+    return "ABCDEFGH"[superset % 8]
 
 
 def hevy_notes(p: Prescription) -> str:
@@ -169,9 +181,9 @@ def describe_plan(
         f"{len(plan.weeks)} weeks"
         + (f" (deload: week {', '.join(map(str, deloads))})" if deloads else ""),
     ]
-    sets = week_sets_per_muscle(
-        plan.training_weeks[0] if plan.training_weeks else chosen, catalogue
-    )
+    # the volume of the week shown (the first hard week's, for a deload week)
+    shown = chosen if not chosen.deload or not plan.training_weeks else plan.training_weeks[0]
+    sets = week_sets_per_muscle(shown, catalogue)
     bands = BANDS[plan.level]
     volume = []
     for muscle, (low, high) in bands.items():
