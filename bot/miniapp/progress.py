@@ -10,6 +10,7 @@ from bot.miniapp.common import Asking, Context, NotFound, Params, day_label, tra
 from core.engine.loads import format_load, to_user_units
 from core.engine.patterns import Exposure, exposures, new_bests, runs
 from core.engine.periods import local, week_start, week_window
+from core.engine.records import all_time_prs
 from core.engine.volume import BANDS, MuscleVolume, band_for, weekly_hard_sets
 from core.models import Units, utcnow
 
@@ -29,13 +30,14 @@ async def page(asking: Asking, params: Params) -> Context:
         series = await asyncio.to_thread(exposures, rows, chosen)
         if series:
             best = max(series, key=lambda e: e.e1rm)
-            heaviest = max(series, key=lambda e: (e.heaviest_kg, e.heaviest_reps))
+            # The record /prs shows too: the heaviest set first reached, 15 reps included.
+            heaviest = all_time_prs(rows)[chosen].heaviest
             summary = {
                 "sessions": len(series),
                 "best": format_load(best.e1rm, user.units, estimate=True),
                 "best_when": day_label(best.at, user.timezone),
                 "best_set": _set(best.weight_kg, best.reps, user.units),
-                "heaviest": _set(heaviest.heaviest_kg, heaviest.heaviest_reps, user.units),
+                "heaviest": _set(heaviest.weight_kg, heaviest.reps, user.units),
                 "heaviest_when": day_label(heaviest.at, user.timezone),
                 "span_days": (series[-1].at - series[0].at).days,
             }

@@ -43,21 +43,26 @@ def exposures(
 ) -> list[Exposure]:
     """Per session that trained `template_id`, its best e1RM and heaviest set, oldest first."""
     best: dict[str, Exposure] = {}
+    heaviest: dict[str, tuple[float, int]] = {}  # any working set counts, 15 reps too
     for row in working(rows):
-        if row.template_id != template_id:
+        if row.template_id != template_id or not row.weight_kg:
             continue
+        heaviest[row.workout_id] = max(
+            heaviest.get(row.workout_id, (0.0, 0)), (row.weight_kg, row.reps or 0)
+        )
         est = series_estimate(row.weight_kg, row.reps, row.rpe, formula)
-        if est is None:
-            continue
         held = best.get(row.workout_id)
-        heavier = held is None or row.weight_kg > held.heaviest_kg
-        heaviest = (row.weight_kg, row.reps) if heavier else (held.heaviest_kg, held.heaviest_reps)
-        if held is None or est.value > held.e1rm:
-            held = Exposure(
+        if est is not None and (held is None or est.value > held.e1rm):
+            best[row.workout_id] = Exposure(
                 row.start_time, row.workout_id, est.value, row.weight_kg, row.reps, row.rpe
             )
-        best[row.workout_id] = replace(held, heaviest_kg=heaviest[0], heaviest_reps=heaviest[1])
-    return sorted(best.values(), key=lambda e: e.at)
+    return sorted(
+        (
+            replace(e, heaviest_kg=heaviest[w][0], heaviest_reps=heaviest[w][1])
+            for w, e in best.items()
+        ),
+        key=lambda e: e.at,
+    )
 
 
 BREAK = timedelta(weeks=8)  # a longer pause is a break in training: a curve does not span it

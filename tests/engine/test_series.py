@@ -59,3 +59,12 @@ def test_the_same_weight_and_reps_read_the_same_with_and_without_rpe() -> None:
     log = [[(90.0, 5, None)], [(90.0, 5, 7.0)]]
     first, second = exposures(rows(log, "as"), SQUAT)
     assert first.e1rm == second.e1rm == 105.0
+
+
+def test_a_sessions_heaviest_set_counts_every_working_set_and_then_the_most_reps() -> None:
+    # 40.82 kg (90 lb) × 15 is past e1RM's 12-rep limit, yet it is the session's heaviest set.
+    (session,) = exposures(
+        rows([[(40.82, 12, None), (40.82, 15, None), (35.0, 10, None)]], "as"), SQUAT
+    )
+    assert (session.heaviest_kg, session.heaviest_reps) == (40.82, 15)
+    assert (session.weight_kg, session.reps) == (40.82, 12)  # the e1RM still comes from ≤ 12 reps
