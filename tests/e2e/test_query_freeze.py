@@ -32,13 +32,22 @@ def script(request: dict) -> Reply:
     """The hostile lifter's coach tries the huge trim, then the worst allowed query, then says
     what the tool answered; everyone else's counts their workouts."""
     last = request["messages"][-1]
-    if isinstance(last["content"], str):
-        sql = HUGE_TRIM if last["content"] == "grind" else "SELECT count(*) FROM workouts"
+    blocks = (
+        [{"type": "text", "text": last["content"]}]
+        if isinstance(last["content"], str)
+        else last["content"]
+    )
+    result = next((b for b in blocks if b["type"] == "tool_result"), None)
+    if result is None:
+        said = blocks[-1]["text"]
+        sql = HUGE_TRIM if said == "grind" else "SELECT count(*) FROM workouts"
         return Reply([tool_use("query_training_log", {"sql": sql})])
     asked = request["messages"][-2]["content"][-1]["input"]["sql"]
     if asked == HUGE_TRIM:
         return Reply([tool_use("query_training_log", {"sql": WORST_ALLOWED})])
-    return Reply([text(f"Tool said: {last['content'][0]['content'][:160]}")])
+    content = result["content"]
+    said = content if isinstance(content, str) else content[0]["text"]
+    return Reply([text(f"Tool said: {said[:160]}")])
 
 
 @pytest.fixture
@@ -69,9 +78,10 @@ async def test_one_lifters_worst_query_delays_no_one_else_and_never_the_health_c
     tg.send_text(HOSTILE, "grind")
     await asyncio.sleep(0.3)  # its first query is running when the others ask
     asked_at = {}
-    for uid in OTHERS:
+    for uid in OTHERS:  # one after another, as lifters do, at about Telegram's send rate
         asked_at[uid] = time.monotonic()
         tg.send_text(uid, f"how many workouts, {uid}?")
+        await asyncio.sleep(0.035)
 
     def answers() -> dict[int, float]:
         return {
