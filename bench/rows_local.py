@@ -130,7 +130,7 @@ async def cache_rows(smoke: bool) -> list[Row]:
 
     def script(request: dict) -> Reply:
         last = request["messages"][-1]["content"]
-        if last[-1].get("type") == "tool_result":
+        if not isinstance(last, str):  # the tool's answer came back
             return Reply([text("Here is what your log says. " * 20)], output_tokens=output)
         n = sum(1 for m in request["messages"] if m["role"] == "user") // 2
         name = asked[n % len(asked)]

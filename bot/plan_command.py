@@ -106,7 +106,9 @@ def _new(args: argparse.Namespace) -> dict[str, Any]:
     today = datetime.combine(started, datetime.min.time(), UTC)
     history = LifterHistory.from_rows(rows, today=today)
     training = generate_plan(prefs, catalogue, profile, history)
-    document = plan_document(training, training.weeks, catalogue, prefs, started, week=1)
+    document = plan_document(
+        training, training.weeks, catalogue, prefs, started, week=1, loads=history.loads()
+    )
     return {"json": document, "text": describe_plan(training, catalogue, prefs.units)}
 
 
@@ -139,8 +141,9 @@ def _next(args: argparse.Namespace) -> dict[str, Any]:
         return {"json": document, "text": f"Week {saved.week} again: {reason}"}
     upcoming, changes = next_week(training, saved.week, matched, catalogue, saved.units, history)
     reasons = [c.text for c in changes]
+    loads = LifterHistory.from_rows(r for w in history for r in w.set_rows()).loads()
     document = plan_document(
-        training, [upcoming], catalogue, prefs, saved.started, week=saved.week + 1
+        training, [upcoming], catalogue, prefs, saved.started, week=saved.week + 1, loads=loads
     )
     document["reasons"] = reasons
     document["not_logged"] = [d.name for d in week.days if matched.get(d.key) is None]
@@ -155,13 +158,14 @@ def plan_document(
     prefs: PlanPrefs,
     started: date,
     week: int,
+    loads: Mapping[str, list[float]] | None = None,
 ) -> dict[str, Any]:
     """The plan as JSON: every set as it would be written into Hevy, in kg and the lifter's
     units, with what the validator says. `engine_plan` lets `spotter plan next` read it back."""
     profile = LoadingProfile.for_units(prefs.units)
     first = next((w for w in training.weeks if w.number == weeks[0].number), weeks[0])
     volume = week_sets_per_muscle(first, catalogue)
-    found = validate(training, catalogue, prefs, profile)
+    found = validate(training, catalogue, prefs, profile, loads)
     return {
         "title": training.title,
         "units": prefs.units.value,

@@ -43,7 +43,10 @@ def test_a_plan_from_preferences_and_a_real_history_as_json(tmp_path: Path, snap
     assert all(abs(s["load"] - s["load_kg"] * 2.20462) < 0.01 for s in loaded), "lb as shown"
     assert {s["type"] for s in loaded} <= {"warmup", "normal"}
     assert out["violations"] == [] or all(isinstance(v, str) for v in out["violations"])
-    assert out["volume"]["chest"] > 0 and out["compromises"] == []
+    assert out["volume"]["chest"] > 0
+    # Nothing given up; at most the one sentence saying sessions end early because the muscles
+    # they train are full (TRAINING.md: the session table is a cap, not a target to overshoot).
+    assert all("end early" in c for c in out["compromises"]), out["compromises"]
 
 
 def test_a_schedule_too_short_for_everything_gets_a_plan_and_says_what_it_gave_up(

@@ -85,7 +85,8 @@ async def page(asking: Asking, params: Params) -> Context:
     notes: list[str] = []
     if shown.status == PlanStatus.DRAFT:
         profile = LoadingProfile.for_units(user.units)
-        found = validate(training, catalogue, user.preferences, profile)
+        loads = (await rt.insights.lifter_history(user.id)).loads()  # the lifter's own grid
+        found = validate(training, catalogue, user.preferences, profile, loads)
         notes = list(dict.fromkeys(v.message for v in found))
     adherence = None
     if shown.status in LIVE:

@@ -1,8 +1,8 @@
 """The coaching conversation: Claude with tools, streamed, budgeted, remembered.
 
 One turn: the lifter's message goes to Claude with the system prompt and the tools (both
-cached for an hour) and the conversation (cached for five minutes up to its latest turn, so
-each tool round and the next message read it from the cache); text streams to a callback;
+cached for an hour) and the conversation (cached for five minutes up to the end of its latest
+turn, so each tool round and the next message read it from the cache); text streams to a callback;
 tool calls run against the engine for this user only; `pause_turn` continues and the loop
 ends when Claude ends its turn. The turn is stored as Claude returned it (thinking blocks
 included) once it completes, usage is recorded (the daily budget counts what it cost:
@@ -279,16 +279,32 @@ class Coach:
 
 
 def _cached_to_latest(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The messages with a cache breakpoint on the latest turn's last block (a copy: the stored
-    conversation carries none). The next call, a tool round or the next message, then reads
-    everything before it from the cache instead of paying for it again."""
-    *earlier, latest = messages
-    content = latest["content"]
+    """The messages with a cache breakpoint at the end of the latest turn (a copy: the stored
+    conversation carries none), so the next call, a tool round or the next message, reads
+    everything before it from the cache instead of paying for it again. In a tool round that is
+    the last tool result; for a new message, the end of the conversation before it (the message
+    itself stays plain text, and the next round's breakpoint is within Claude's lookback)."""
+    at = len(messages) - 1
+    if isinstance(messages[at]["content"], str):
+        at -= 1
+    while at >= 0 and not _cacheable(messages[at]["content"]):
+        at -= 1
+    if at < 0:
+        return messages
+    marked = dict(messages[at])
+    content = marked["content"]
     if isinstance(content, str):
-        blocks = [{"type": "text", "text": content, "cache_control": CACHE_5M}]
+        marked["content"] = [{"type": "text", "text": content, "cache_control": CACHE_5M}]
     else:
-        blocks = [*content[:-1], {**content[-1], "cache_control": CACHE_5M}]
-    return [*earlier, {**latest, "content": blocks}]
+        marked["content"] = [*content[:-1], {**content[-1], "cache_control": CACHE_5M}]
+    return [*messages[:at], marked, *messages[at + 1 :]]
+
+
+def _cacheable(content: Any) -> bool:
+    """Whether a message's last block can carry a breakpoint (thinking blocks cannot)."""
+    if isinstance(content, str):
+        return bool(content)
+    return bool(content) and content[-1].get("type") not in ("thinking", "redacted_thinking")
 
 
 def _sdk():

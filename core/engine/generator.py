@@ -25,12 +25,19 @@ from core.engine.injuries import (
     normalize_injury,
 )
 from core.engine.lifter import LifterHistory
-from core.engine.loads import LoadingProfile, round_load
-from core.engine.movements import Pattern, pattern_of
+from core.engine.loads import LoadingProfile
+from core.engine.movements import COMPOUND, Pattern, pattern_of
 from core.engine.plan import PlanDay, PlanWeek, TrainingPlan
-from core.engine.prescription import bodyweight_only, prescribe, ramp, rep_range, rest_range
+from core.engine.prescription import (
+    bodyweight_only,
+    linear_main_lift,
+    prescribe,
+    ramp,
+    rep_range,
+    rest_range,
+    warmups,
+)
 from core.engine.progression import DELOAD_WORDS, Prescription, deload_week
-from core.engine.ramp import ramp_sentence, ramped_days, recent_muscle_sets, week_targets
 from core.engine.splits import (
     DAYS,
     SPLIT_NAMES,
@@ -40,8 +47,7 @@ from core.engine.splits import (
     Split,
     week_days,
 )
-from core.engine.supersets import together
-from core.engine.validator import errors, validate, week_sets_per_muscle
+from core.engine.validator import MAX_EXERCISES_PER_SESSION, errors, validate
 from core.engine.volume import BAND_GROUP, BANDS
 from core.errors import SpotterError
 from core.models import ExerciseTemplate, Preferences
@@ -54,6 +60,7 @@ class PlanInfeasible(SpotterError):
 
 
 _FULL_BODY = ("FA", "FB", "FC")
+REGULAR_SETS = 12  # sets in the last 12 weeks that make an exercise the lifter's regular work
 # Heavy (low-rep, top-set) work is for lifts loaded in small steps: barbells and machines.
 _HEAVY_EQUIPMENT = frozenset({"barbell", "machine", "plate"})
 
@@ -76,6 +83,7 @@ class _Context:
     changes: InjuryChanges  # movements an injury or the equipment replaced or removed
     used: Counter[str] = field(default_factory=Counter)  # exercise → slots it fills this week
     favourites: set[str] = field(default_factory=set)  # their 6 most-trained they can still do
+    roles: dict[str, list[Role]] = field(default_factory=dict)  # exercise → its roles this week
 
 
 def generate_plan(
@@ -107,7 +115,12 @@ def generate_plan(
         history=history or LifterHistory(),
         changes=InjuryChanges(),
     )
-    ctx.favourites = ctx.history.favourites({t.id for ts in ctx.safe.values() for t in ts})
+    doable = {t.id for ts in ctx.safe.values() for t in ts}
+    # Their most-trained, and every lift they do regularly now (a leg curl of 3 sets twice a
+    # week is a staple, not a slot to give away to an exercise they stopped years ago).
+    ctx.favourites = ctx.history.favourites(doable) | {
+        tid for tid in doable if ctx.history.recent_sets[tid] >= REGULAR_SETS
+    }
     weekdays = (
         preferences.training_days if len(preferences.training_days) == days else WEEKDAYS[days]
     )
@@ -116,9 +129,9 @@ def generate_plan(
     for index, (code, weekday) in enumerate(zip(codes, weekdays, strict=True)):
         variant = seen.get(code, 0)
         seen[code] = variant + 1
-        used = Counter(ctx.used)
+        used, roles = Counter(ctx.used), {k: list(v) for k, v in ctx.roles.items()}
         for _attempt in range(5):
-            ctx.used = Counter(used)
+            ctx.used, ctx.roles = Counter(used), {k: list(v) for k, v in roles.items()}
             draft = _draft(f"day-{index + 1}", code, variant, weekday, ctx)
             if not draft.items and code not in _FULL_BODY:
                 code = _FULL_BODY[index % 3]  # nothing for the day's movements fits
@@ -127,6 +140,7 @@ def generate_plan(
             else:
                 break
         drafts.append(draft)
+    _keep_regular(drafts, ctx)
     back = ctx.history.comeback()
     # Back after a break: the volume the table allows (lower half of the band, or its floor).
     bands = bands_for(dict(BANDS[preferences.level]), back.volume)
@@ -135,28 +149,23 @@ def generate_plan(
     idle = [d for d in drafts if not d.items]
     drafts = [d for d in drafts if d.items]
     full = [_plan_day(d, ctx, profile) for d in drafts]
-    # Volume builds from the lifter's recent weeks to the full week by the last hard week.
-    peak = week_sets_per_muscle(PlanWeek(number=weeks - 1, days=full), catalogue)
-    recent = recent_muscle_sets(ctx.history.weekly_sets, catalogue)
-    targets = week_targets(peak, recent, bands, weeks - 1)
-    sets_by_week = [full] if targets else []
-    for target in reversed(targets[:-1]):
-        sets_by_week.insert(0, ramped_days(sets_by_week[0], target, bands, catalogue))
     plan_weeks = [
-        PlanWeek(number=n, days=[_ramped(d, n, ctx.history, catalogue, profile) for d in days])
-        for n, days in enumerate(sets_by_week, start=1)
+        PlanWeek(number=n, days=[_ramped(d, n, ctx.history, catalogue, profile) for d in full])
+        for n in range(1, weeks)
     ]
     week_one = plan_weeks[0].days
     plan_weeks.append(
-        PlanWeek(number=weeks, deload=True, days=[_deload(d, catalogue, profile) for d in full])
+        PlanWeek(
+            number=weeks,
+            deload=True,
+            days=[_deload(d, catalogue, profile, ctx.history) for d in full],
+        )
     )
     notes = [
         f"{weeks - 1} training weeks, then a deload week ({DELOAD_WORDS}).",
     ]
     if back.lighter:
         notes.insert(0, back.sentence() + ".")
-    if builds := ramp_sentence(week_one, full, catalogue, weeks - 1):
-        notes.append(builds)
     if any(e.notes.startswith("No history") for d in week_one for e in d.exercises):
         notes.append(
             "Exercises without history start light (RPE 6–7); loads follow your first sessions."
@@ -172,11 +181,11 @@ def generate_plan(
         compromises=[
             *([split_note] if split_note else []),
             *rest_days(idle, days),
-            *compromises(drafts, full, bands, preferences, ctx.usable, ctx.changes),
+            *compromises(drafts, week_one, bands, preferences, ctx.usable, ctx.changes),
         ],
     )
     # The validator has the last word: a plan it rejects is never handed out.
-    problems = errors(validate(plan, catalogue, preferences, profile))
+    problems = errors(validate(plan, catalogue, preferences, profile, ctx.history.loads()))
     if problems:
         raise PlanInfeasible("; ".join(dict.fromkeys(v.message for v in problems[:3])))
     return plan
@@ -194,12 +203,17 @@ def _rank(slot: Slot, ctx: _Context):
     """Staples first (sets in the last 12 weeks, then ever), then the slot's built-ins, then
     compounds for heavy slots and simple isolation for light ones."""
     compound_first = -1 if slot.role != "light" else 1
+    linear = linear_main_lift(slot.role, slot.pattern, "barbell", ctx.prefs)
 
     def key(t: ExerciseTemplate) -> tuple:
         recent, ever = ctx.history.staple_rank(t.id)
         preferred = slot.prefer.index(t.id) if t.id in slot.prefer else len(slot.prefer)
         spread = compound_first * len(t.secondary_muscle_groups)
-        return (-recent, -ever, preferred, spread, t.is_custom, t.title)
+        # A compound slot takes a loaded lift the kit allows over a bodyweight one (a goblet
+        # squat, not a lateral squat, as the quad lift); a linear beginner's, the barbell.
+        unloaded = slot.role != "light" and bodyweight_only(t)
+        no_bar = linear and t.equipment != "barbell"
+        return (-recent, -ever, unloaded, no_bar, preferred, spread, t.is_custom, t.title)
 
     return key
 
@@ -262,12 +276,16 @@ def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> Da
         choice = _pick(slot, variant, taken, ctx)
         if choice is None:
             continue
+        if _new_second(choice, day, ctx):
+            ctx.used[choice.template.id] -= 1
+            continue
         taken.add(choice.template.id)
         role: Role = slot.role
         if role == "heavy" and (variant or choice.template.equipment not in _HEAVY_EQUIPMENT):
             role = "moderate"  # a repeated day's volume, or a lift that is no place for triples
-        low, high = rep_range(role, choice.pattern, ctx.prefs)
-        rest, max_rest = rest_range(role, low)
+        role = _varied(role, choice, ctx)
+        low, _high = rep_range(role, choice.pattern, choice.template.equipment, ctx.prefs)
+        rest, max_rest = rest_range(role, low, choice.pattern)
         bodyweight = bodyweight_only(choice.template)
         day.items.append(
             Item(
@@ -278,12 +296,94 @@ def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> Da
                 rest=rest,
                 max_rest=max_rest,
                 warmups=ramp(role, choice.pattern, choice.template, bodyweight, warmed),
-                reps=high,  # the longest the sets get as the block progresses
-                rep_low=low,
-                top_set=role == "heavy" and ctx.prefs.goal == "strength",
             )
         )
     return day
+
+
+def _varied(role: Role, choice: _Choice, ctx: _Context) -> Role:
+    """The loading an exercise takes on its n-th day of the week: days differ (TRAINING.md,
+    "Building a plan"), so a lift repeated in the week takes a rep range it does not have yet
+    (moderate, then light) — a beginner's linear main lifts aside, which repeat by design. A
+    knee injury keeps squatting out of the heavy range (limited deep loaded knee flexion)."""
+    t = choice.template
+    knee = choice.pattern == "squat" and "knee" in _injury_rules(ctx)
+    if role == "heavy" and knee:
+        role = "moderate"
+    if linear_main_lift(role, choice.pattern, t.equipment, ctx.prefs):
+        return role
+    had = ctx.roles.setdefault(t.id, [])
+    # Heavy on a third day only where triples or 6–10s suit it (a barbell or machine compound,
+    # or any lift outside strength goals), never a knee-limited squat.
+    heavy_ok = not knee and (
+        ctx.prefs.goal != "strength"
+        or (choice.pattern in COMPOUND and t.equipment in _HEAVY_EQUIPMENT)
+    )
+    options: tuple[Role, ...] = (
+        ("moderate", "light", "heavy") if heavy_ok else ("moderate", "light")
+    )
+    if role in had:
+        role = next((r for r in options if r not in had), had[-2] if len(had) > 1 else role)
+    had.append(role)
+    return role
+
+
+def _new_second(choice: _Choice, day: DayDraft, ctx: _Context) -> bool:
+    """A movement the day already trains with the lifter's own lift gets no second, never-done
+    variation ("Don't introduce exercises they have never done when a trained one fits": a
+    leg press beside their hack squat would take the sets of their leg curls)."""
+    return (
+        bool(ctx.history.recent_sets)
+        and not ctx.history.trained(choice.template.id)
+        and any(i.slot.pattern == choice.pattern and i.staple for i in day.items)
+    )
+
+
+def _injury_rules(ctx: _Context) -> set[str]:
+    return {rule for i in ctx.prefs.injuries if (rule := normalize_injury(i))}
+
+
+_UPPER = frozenset(
+    {"h_press", "v_press", "h_pull", "v_pull", "fly", "lateral", "rear_delt", "curl", "triceps"}
+)
+
+
+def _keep_regular(drafts: list[DayDraft], ctx: _Context) -> None:
+    """The lifter's regular isolation work (about a set a week or more over the last 12 weeks:
+    rear delts, say) that no slot of the split holds joins the least full day of its half of
+    the body, so the plan keeps what they do."""
+    planned = {i.slot.pattern for d in drafts for i in d.items}
+    regular: dict[str, ExerciseTemplate] = {}
+    for tid, sets in ctx.history.recent_sets.most_common():
+        template = next((t for ts in ctx.safe.values() for t in ts if t.id == tid), None)
+        pattern = pattern_of(template) if template else None
+        if sets < REGULAR_SETS or template is None or pattern is None or pattern in COMPOUND:
+            continue
+        if pattern not in planned and pattern not in regular:
+            regular[pattern] = template  # type: ignore[index]
+    for pattern, template in regular.items():
+        upper = pattern in _UPPER
+        fitting = [
+            d
+            for d in drafts
+            if d.items
+            and len(d.items) < MAX_EXERCISES_PER_SESSION
+            and any((i.slot.pattern in _UPPER) == upper for i in d.items)
+        ]
+        for day in sorted(fitting, key=lambda d: len(d.items))[:2]:
+            low, _high = rep_range("light", pattern, template.equipment, ctx.prefs)
+            rest, max_rest = rest_range("light", low)
+            day.items.append(
+                Item(
+                    slot=Slot(pattern, "light"),  # type: ignore[arg-type]
+                    template=template,
+                    staple=True,
+                    favourite=template.id in ctx.favourites,
+                    rest=rest,
+                    max_rest=max_rest,
+                    warmups=0,
+                )
+            )
 
 
 def _same_as_before(draft: DayDraft, drafts: list[DayDraft]) -> bool:
@@ -296,15 +396,22 @@ def _same_as_before(draft: DayDraft, drafts: list[DayDraft]) -> bool:
 def _plan_day(draft: DayDraft, ctx: _Context, profile: LoadingProfile) -> PlanDay:
     warmed: set[str] = set()
     exercises = []
-    # Compounds before isolation, each group in the day's order of importance.
-    for item in sorted(draft.items, key=lambda i: i.slot.role == "light"):
+    # Compounds before isolation, each group in the day's order of importance; a knee injury
+    # puts the hinge first (TRAINING.md, "Injuries": hinge emphasis).
+    knee = "knee" in _injury_rules(ctx)
+    for item in sorted(
+        draft.items,
+        key=lambda i: (i.slot.pattern not in COMPOUND, knee and i.slot.pattern == "squat"),
+    ):
         bodyweight = bodyweight_only(item.template)
-        item.warmups = ramp(item.slot.role, item.slot.pattern, item.template, bodyweight, warmed)
-        planned = prescribe(item, ctx.prefs, ctx.history, profile, bodyweight)
-        exercises.append(planned.model_copy(update={"superset": item.superset}))
-    return PlanDay(
-        key=draft.key, name=draft.name, weekday=draft.weekday, exercises=together(exercises)
-    )
+        # Done without weight in their log: no ramp, and the next lift opens the session.
+        tid = item.template.id
+        unloaded = bodyweight or (
+            ctx.history.trained(tid) and ctx.history.working_load(tid, 8, 12, 8.0) is None
+        )
+        item.warmups = ramp(item.slot.role, item.slot.pattern, item.template, unloaded, warmed)
+        exercises.append(prescribe(item, ctx.prefs, ctx.history, profile, bodyweight))
+    return PlanDay(key=draft.key, name=draft.name, weekday=draft.weekday, exercises=exercises)
 
 
 def _ramped(
@@ -324,28 +431,38 @@ def _ramped(
             exercises.append(ex)
             continue
         equipment = catalogue[ex.template_id].equipment
-        lighter = round_load(ex.load_kg * share, equipment, profile)
-        load = min(lighter or ex.load_kg, ex.load_kg)
+        lighter = history.grid(ex.template_id, equipment, profile).round(ex.load_kg * share)
+        load = min(lighter or ex.load_kg, ex.load_kg)  # on the lifter's grid, as week 1's load
         note = f"{ex.notes} This week ~{round(share * 100)} % of it after the time off."
-        exercises.append(ex.model_copy(update={"load_kg": load, "notes": note.strip()}))
+        ramp = len(warmups(load, ex.warmup_sets, equipment, profile))  # still below the work
+        update = {"load_kg": load, "notes": note.strip(), "warmup_sets": ramp}
+        exercises.append(ex.model_copy(update=update))
     return day.model_copy(update={"exercises": exercises})
 
 
 def _deload(
-    day: PlanDay, catalogue: Mapping[str, ExerciseTemplate], profile: LoadingProfile
+    day: PlanDay,
+    catalogue: Mapping[str, ExerciseTemplate],
+    profile: LoadingProfile,
+    history: LifterHistory,
 ) -> PlanDay:
     exercises = []
     for ex in day.exercises:
-        equipment = catalogue[ex.template_id].equipment
+        grid = history.grid(ex.template_id, catalogue[ex.template_id].equipment, profile)
         lighter = deload_week(
             Prescription(sets=ex.sets, reps=ex.reps, load_kg=ex.load_kg, rpe=ex.rpe),
-            lambda kg, eq=equipment: round_load(kg, eq, profile, mode="down"),
+            lambda kg, g=grid: g.round(kg, mode="down"),
         )
         update = {
             "sets": lighter.sets,
             "load_kg": lighter.load_kg,
             "rpe": lighter.rpe,
             "notes": "Deload: leave 3–4 reps in reserve.",
+            "warmup_sets": len(
+                warmups(
+                    lighter.load_kg, ex.warmup_sets, catalogue[ex.template_id].equipment, profile
+                )
+            ),
         }
         exercises.append(ex.model_copy(update=update))
     return day.model_copy(update={"exercises": exercises})

@@ -135,6 +135,17 @@ def avoided(injury: str) -> str | None:
     return None if rule is None else _RULES[rule][0]
 
 
+# Bodyweight exercises that still need kit Hevy does not list: a bar to hang from, an anchor
+# for the heels, parallel bars. A gym ("machine" or "other" among the lifter's kit) has them.
+_NEEDS_A_STATION = ("hanging", "toes to bar", "pull up", "chin up", "muscle up", "nordic", "dip")
+
+
 def fits_equipment(template: ExerciseTemplate, equipment: Iterable[str]) -> bool:
-    """True when the lifter has what `template` needs (bodyweight always fits)."""
-    return template.equipment == "none" or template.equipment in set(equipment)
+    """True when the lifter has what `template` needs: its equipment, and for a bodyweight
+    exercise that hangs, dips or anchors the heels, a gym's stations (a dumbbell-only home gets
+    no hanging leg raise and no Nordic curl)."""
+    kit = set(equipment)
+    if template.equipment != "none":
+        return template.equipment in kit
+    title = template.title.casefold().replace("-", " ")
+    return not any(f in title for f in _NEEDS_A_STATION) or bool(kit & {"machine", "other"})

@@ -19,13 +19,15 @@ from typing import Literal
 
 from core.engine.breaks import FULL, Comeback, comeback
 from core.engine.e1rm import epley, estimate, load_for
+from core.engine.loads import LoadingProfile
 from core.engine.plan import TrainingPlan
 from core.engine.records import working
+from core.engine.steps import Grid
 from core.models import SetRow
 
 STAPLE_WINDOW = timedelta(weeks=12)
-RAMP_WEEKS = 4  # trained weeks the volume ramp starts from
-REP_MATCH = 2  # a set "at a similar rep count": within 2 reps of the prescribed range
+REP_MATCH = 2  # reps above the range still tell the load (a lighter one); reps below do not
+EXPOSURES = 3  # the last sessions of an exercise a new block reads its start from
 OWN_CLOCK = timedelta(weeks=4)  # an exercise rested this long while others went on: its own break
 DELOAD_SETS = (
     0.7  # a week with at most this share of the sets per session before it (3 → 2), no heavier
@@ -93,9 +95,6 @@ class LifterHistory:
     end: datetime | None = None  # the last session logged
     today: datetime | None = None  # when the plan is made; time off counts from here
     planned: dict[str, Planned] = field(default_factory=dict)  # the previous plan's last week
-    # working sets per exercise in an average one of the last 4 trained weeks (the volume
-    # ramp's start: TRAINING.md, "Building a plan from the lifter")
-    weekly_sets: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, rows: Iterable[SetRow], today: datetime | None = None) -> LifterHistory:
@@ -115,7 +114,6 @@ class LifterHistory:
                     _Set(row.start_time, row.workout_id, row.weight_kg, row.reps, row.rpe)
                 )
         history.loaded = dict(loaded)
-        history.weekly_sets = _weekly_sets(work)
         return history
 
     @classmethod
@@ -131,6 +129,16 @@ class LifterHistory:
                 for ex in day.exercises:
                     self.planned[ex.template_id] = Planned(ex.load_kg, ex.reps, ex.misses)
         return self
+
+    def loads(self) -> dict[str, list[float]]:
+        """Every weighted working load logged, per exercise (what its grid is learned from)."""
+        return {tid: [s.weight_kg for s in sets] for tid, sets in self.loaded.items()}
+
+    def grid(self, template_id: str, equipment: str, profile: LoadingProfile) -> Grid:
+        """The loads this lifter's kit takes on `template_id` (`steps`: dumbbells of 15, 17.5
+        and 20 kg in the log give those, not 14 and 18)."""
+        loads = [s.weight_kg for s in self.loaded.get(template_id, [])]
+        return Grid.learned(loads, profile.units, equipment, profile)
 
     def trained(self, template_id: str) -> bool:
         return self.all_sets[template_id] > 0 or template_id in self.planned
@@ -158,8 +166,12 @@ class LifterHistory:
 
     def last_exposure(self, template_id: str, rep_low: int, rep_high: int) -> Exposure | None:
         """The best working sets of the exercise's last hard week (a deload week — about half
-        the sets per session, no heavier — gives way to the week before it): the heaviest load
-        done for a similar rep count, else the heaviest set."""
+        the sets per session, no heavier — gives way to the week before it), read in the
+        prescribed range itself: the heaviest load done for `rep_low`…`rep_high` that week (up
+        to 2 more reps say the load is light; fewer are another range's work), else in the
+        latest of its last `EXPOSURES` sessions with such work — a heavier low-rep day
+        (5 × 100 kg before an 8–12 block) does not set the start, and a load cut after misses
+        stays cut. Without such work, the week's heaviest set (its e1RM serves)."""
         weeks = _weeks(self.loaded.get(template_id, []))
         if not weeks:
             return None
@@ -167,10 +179,16 @@ class LifterHistory:
         while chosen > 0 and _is_deload(weeks[chosen], weeks[chosen - 1]):
             chosen -= 1
         week = weeks[chosen]
-        matched = [s for s in week if rep_low - REP_MATCH <= s.reps <= rep_high + REP_MATCH]
+        done = [s for w in weeks[: chosen + 1] for s in w]
+        in_range = [s for s in done if rep_low <= s.reps <= rep_high + REP_MATCH]
+        matched = [s for s in in_range if s in week]
+        if not matched:  # none that week: the latest of its last sessions with such work
+            sessions = list(dict.fromkeys(s.session for s in reversed(done)))[:EXPOSURES]
+            latest = next((x for x in sessions if any(s.session == x for s in in_range)), None)
+            matched = [s for s in in_range if s.session == latest]
         top = max(matched or week, key=lambda s: (s.weight_kg, s.at, s.reps))
         at_top = [
-            s for s in week if s.session == top.session and abs(s.weight_kg - top.weight_kg) < 1e-6
+            s for s in done if s.session == top.session and abs(s.weight_kg - top.weight_kg) < 1e-6
         ]
         rpes = [s.rpe for s in at_top if s.rpe is not None]
         estimable = [s for s in week if s.reps <= 12] or week  # Epley is poor above ~12 reps
@@ -225,18 +243,6 @@ def _from_exposure(
     if e.reps >= top:
         return WorkingLoad(e.kg, "last", True, None, e, back)
     return WorkingLoad(e.kg, "last", False, min(max(e.reps + 1, low), high), e, back)
-
-
-def _weekly_sets(work: list[SetRow], weeks: int = RAMP_WEEKS) -> dict[str, float]:
-    """Working sets per exercise in an average one of the last `weeks` ISO weeks trained."""
-    by_week: dict[tuple[int, int], Counter[str]] = defaultdict(Counter)
-    for row in work:
-        by_week[row.start_time.isocalendar()[:2]][row.template_id] += 1
-    last = sorted(by_week)[-weeks:]
-    total: Counter[str] = Counter()
-    for key in last:
-        total.update(by_week[key])
-    return {tid: count / len(last) for tid, count in total.items()}
 
 
 def _weeks(sets: list[_Set]) -> list[list[_Set]]:

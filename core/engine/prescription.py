@@ -8,12 +8,12 @@ from core.engine.allocation import Item
 from core.engine.breaks import Comeback
 from core.engine.injuries import CAUTION, normalize_injury
 from core.engine.lifter import LifterHistory, WorkingLoad
-from core.engine.loads import LoadingProfile, format_load, round_load
+from core.engine.loads import LoadingProfile, format_load, from_user_units, round_load
 from core.engine.movements import COMPOUND
 from core.engine.plan import PlannedExercise
 from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet
 from core.engine.splits import Role
-from core.engine.steps import BIG_STEP
+from core.engine.steps import BIG_STEP, Grid
 from core.models import ExerciseTemplate, Preferences
 
 _REPS: dict[tuple[str, Role], tuple[int, int]] = {
@@ -28,33 +28,37 @@ _REPS: dict[tuple[str, Role], tuple[int, int]] = {
     ("general", "light"): (10, 15),
 }
 _LINEAR_REPS = {"strength": 5, "general": 8}  # beginners' main lifts: same reps, add load
+WARMUPS = ((0.5, 8), (0.75, 4))  # a ramp: the last set alone when one is enough
+_MAIN_LIFTS = frozenset({"squat", "hinge", "h_press", "v_press", "h_pull"})
 
 
 def bodyweight_only(template: ExerciseTemplate) -> bool:
     return template.equipment == "none" or template.type == "reps_only"
 
 
-def linear_main_lift(role: Role, pattern: str, prefs: Preferences) -> bool:
-    """Beginners after strength or general fitness run their main lifts on linear progression."""
+def linear_main_lift(role: Role, pattern: str, equipment: str, prefs: Preferences) -> bool:
+    """Beginners after strength or general fitness run their main barbell lifts (squat, bench,
+    deadlift, press, row) on linear progression; everything else moves by double progression."""
     return (
         prefs.level == "beginner"
         and prefs.goal in _LINEAR_REPS
         and role != "light"
-        and pattern in COMPOUND
+        and equipment == "barbell"
+        and pattern in _MAIN_LIFTS
     )
 
 
-def rep_range(role: Role, pattern: str, prefs: Preferences) -> tuple[int, int]:
-    if linear_main_lift(role, pattern, prefs):
+def rep_range(role: Role, pattern: str, equipment: str, prefs: Preferences) -> tuple[int, int]:
+    if linear_main_lift(role, pattern, equipment, prefs):
         reps = _LINEAR_REPS[prefs.goal]
         return reps, reps
     return _REPS[(prefs.goal, role)]
 
 
-def rest_range(role: Role, low: int) -> tuple[int, int]:
+def rest_range(role: Role, low: int, pattern: str | None = None) -> tuple[int, int]:
     """Starting and longest rest (TRAINING.md): heavy compounds 180–300 s, other compounds
-    120–180 s, isolation 60–90 s."""
-    if role == "light":
+    120–180 s, isolation 60–90 s (on its heavier day too: a leg extension is no squat)."""
+    if role == "light" or (pattern is not None and pattern not in COMPOUND):
         return 60, 90
     if low < 6:
         return 180, 300
@@ -64,17 +68,42 @@ def rest_range(role: Role, low: int) -> tuple[int, int]:
 def ramp(
     role: Role, pattern: str, template: ExerciseTemplate, bodyweight: bool, warmed: set[str]
 ) -> int:
-    """Warm-up sets before an exercise (TRAINING.md): a two-set ramp before each heavy compound,
-    one set before a later one on a pattern already warmed up today, one before a moderate
-    barbell compound; none for bodyweight or isolation work."""
-    if bodyweight or role == "light" or pattern not in COMPOUND:
+    """Warm-up sets before an exercise (TRAINING.md "Session design"): a two-set ramp before the
+    day's first compound and each heavy one on a new pattern, one set before a later compound on
+    a new pattern or a heavy one on a pattern already warmed up today (one set for a light-day
+    compound that opens the session); none for bodyweight or isolation work. (`warmups` drops
+    a set that cannot be lighter than the working load.)"""
+    if bodyweight or pattern not in COMPOUND:
         return 0
-    if role == "heavy":
-        ramp = 1 if pattern in warmed else 2
+    first = not warmed
+    if role == "light":  # a compound on its light day: one set when it opens the session
+        count = 1 if first else 0
+    elif role == "heavy":
+        count = 1 if pattern in warmed else 2
     else:
-        ramp = 1 if template.equipment == "barbell" and pattern not in warmed else 0
+        count = 2 if first else 0 if pattern in warmed else 1
     warmed.add(pattern)
-    return ramp
+    return count
+
+
+def warmups(
+    load_kg: float | None, count: int, equipment: str, profile: LoadingProfile
+) -> list[tuple[float | None, int]]:
+    """The warm-up sets (load, reps) of a ramp of `count` before `load_kg`: ~50 % × 8 then
+    ~75 % × 4 (the last alone for one set), each loadable and always below the working load — a
+    set that cannot be lighter (a 45 lb press on a 45 lb bar) is left out. "Your pick" (no load
+    yet) ramps from the empty bar on a barbell; elsewhere the lifter picks lighter weights."""
+    ramp = WARMUPS[len(WARMUPS) - count :] if count else ()
+    if load_kg is None:
+        bar = from_user_units(profile.bar, profile.units) if equipment == "barbell" else None
+        return [(bar if i == 0 else None, reps) for i, (_share, reps) in enumerate(ramp)]
+    sets: list[tuple[float | None, int]] = []
+    for share, reps in ramp:
+        kg = round_load(load_kg * share, equipment, profile, mode="down")
+        if kg is None or kg >= load_kg - 1e-6 or any(kg <= (w or 0) + 1e-6 for w, _ in sets):
+            continue
+        sets.append((kg, reps))
+    return sets
 
 
 def injury_note(pattern: str, injuries: list[str]) -> tuple[str, float | None]:
@@ -98,13 +127,13 @@ def prescribe(
     """The exercise as the lifter will do it: reps, RPE, starting load, its reason, and the
     progression model that moves it."""
     role, pattern = item.slot.role, item.slot.pattern
-    low, high = rep_range(role, pattern, prefs)
+    low, high = rep_range(role, pattern, item.template.equipment, prefs)
     rpe = 7.5 if pattern in ("squat", "hinge") and role == "heavy" else 8.0
     caution, cap = injury_note(pattern, prefs.injuries)
     if cap is not None:
         rpe = min(rpe, cap)
     template = item.template
-    linear = linear_main_lift(role, pattern, prefs)
+    linear = linear_main_lift(role, pattern, item.template.equipment, prefs)
     # A top set is loaded from the current e1RM; it needs a load to be one (decided below).
     top_set = not linear and role == "heavy" and prefs.goal == "strength" and low <= 10
     start = (
@@ -114,7 +143,9 @@ def prescribe(
     load, reps = (
         (None, low)
         if start is None
-        else starting_load(start, low, high, template.equipment, profile, step)
+        else starting_load(
+            start, low, high, history.grid(template.id, template.equipment, profile), step
+        )
     )
     if bodyweight:
         note = "Bodyweight: add reps within the range, then slow the tempo."
@@ -145,8 +176,10 @@ def prescribe(
         load_kg=load,
         rpe=rpe,
         rest_seconds=item.rest,
-        # A ramp below 20 kg would be lighter than the working weight is already.
-        warmup_sets=0 if load is not None and load < 20 else item.warmups,
+        # "Your pick" ramps only for a lift never logged; logged without weight, none.
+        warmup_sets=0
+        if load is None and history.trained(template.id)
+        else len(warmups(load, item.warmups, template.equipment, profile)),
         notes=" ".join(part for part in (note, caution) if part),
         progression=progression,
     )
@@ -156,39 +189,27 @@ def starting_load(
     start: WorkingLoad,
     low: int,
     high: int,
-    equipment: str,
-    profile: LoadingProfile,
+    grid: Grid,
     linear_step: float | None = None,
 ) -> tuple[float | None, int]:
-    """Week 1's load and rep target at full strength: the loadable weight nearest the start
-    (kept within 90–105 % of it where the plates allow), one step above it when the range's top
-    was reached — unless that step is more than ~10 % of the load (light cables, small
-    dumbbells): then the same load, aiming for the top of the range first. A beginner's linear
-    lift goes on by its own step after a successful week."""
-    nearest = round_load(start.kg, equipment, profile)
+    """Week 1's load and rep target at full strength, on the lifter's own grid for the exercise
+    (`steps`): the loadable weight nearest the start (kept within 90–105 % of it where the grid
+    allows), one step above it when the range's top was reached — unless that step is more than
+    ~10 % of the load (light cables, small dumbbells): then the same load, aiming for the top of
+    the range first. A beginner's linear lift goes on by its own step after a successful week."""
+    nearest = grid.round(start.kg)
     if nearest is not None and nearest > start.kg * 1.05:
-        lower = round_load(start.kg, equipment, profile, mode="down")
+        lower = grid.round(start.kg, mode="down")
         if lower is not None and lower >= start.kg * 0.9:
             nearest = lower
     if nearest is None or not start.heavier:
         return nearest, start.reps or low
     if linear_step is not None:
-        return next_load(start.kg + linear_step - 0.5, equipment, profile), low
-    heavier = next_load(start.kg, equipment, profile)
+        return grid.round(start.kg + linear_step - 1e-6, mode="up"), low
+    heavier = grid.round(start.kg + 1e-3, mode="up")
     if heavier is None or heavier - start.kg > BIG_STEP * start.kg + 1e-9:
         return nearest, high
     return heavier, low
-
-
-def next_load(kg: float, equipment: str, profile: LoadingProfile) -> float | None:
-    """The lightest loadable weight above `kg` on the lifter's kit."""
-    bump = 0.5
-    while bump < 50:
-        heavier = round_load(kg + bump, equipment, profile)
-        if heavier is None or heavier > kg + 1e-6:
-            return heavier
-        bump += 0.5
-    return None
 
 
 def load_note(

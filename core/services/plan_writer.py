@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core import failpoints
-from core.engine.loads import LoadingProfile, round_load
+from core.engine.loads import LoadingProfile
 from core.engine.plan import PlanDay, TrainingPlan, set_loads
 from core.engine.plan_text import hevy_notes, prescription
+from core.engine.prescription import warmups
 from core.errors import SpotterError
 from core.hevy.models import RepRange, RoutineExerciseWrite, RoutineSetWrite, RoutineWrite
 from core.models import ExerciseTemplate, Plan, PlanStatus, SetType, Units, utcnow
@@ -26,7 +27,6 @@ from core.services.user_lease import UserLeases, ensure_user
 
 ROUTINE_PREFIX = "Spotter · "
 APPROVE_WAIT_SECONDS = 20.0  # how long an approval waits for a sync of the same user to finish
-WARMUPS = ((0.5, 8), (0.75, 4))  # a ramp: the last set alone when the pattern is warm already
 
 
 class PlanNotFound(SpotterError):
@@ -67,15 +67,9 @@ def routine_for(
     for ex in day.exercises:
         equipment = catalogue[ex.template_id].equipment if ex.template_id in catalogue else "other"
         sets = []
-        if ex.warmup_sets and ex.load_kg:
-            for share, reps in WARMUPS[len(WARMUPS) - ex.warmup_sets :]:
-                sets.append(
-                    RoutineSetWrite(
-                        type=SetType.WARMUP,
-                        weight_kg=round_load(ex.load_kg * share, equipment, profile),
-                        reps=reps,
-                    )
-                )
+        # Below the working load always; "your pick" ramps from the empty bar.
+        for kg, reps in warmups(ex.load_kg, ex.warmup_sets, equipment, profile):
+            sets.append(RoutineSetWrite(type=SetType.WARMUP, weight_kg=kg, reps=reps))
         rep_range = (
             RepRange(start=ex.rep_low, end=ex.rep_high)
             if ex.rep_low and ex.rep_high and ex.rep_low < ex.rep_high

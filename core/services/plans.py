@@ -196,7 +196,8 @@ class PlanService:
     ) -> Proposal:
         user = await self._insights.user(user_id)
         catalogue = await self._insights.catalogue(user_id)
-        violations = validate(training, catalogue, prefs, profile)
+        loads = (await self._insights.lifter_history(user_id)).loads()  # the lifter's own grid
+        violations = validate(training, catalogue, prefs, profile, loads)
         preview = describe_plan(training, catalogue, user.units)
         return Proposal(plan, training, preview, violations)
 

@@ -197,7 +197,7 @@ async def test_the_budget_is_checked_every_round_so_one_turn_cannot_run_past_it(
     assert stored[-1].role == "assistant", "the stored turn ends cleanly for the next one"
 
 
-async def test_the_conversation_is_cached_up_to_the_latest_turn_and_never_stored_so(
+async def test_the_conversation_is_cached_to_the_end_of_the_latest_turn_never_stored_so(
     bench_factory,
 ) -> None:
     search = tool_use("search_exercises", {"query": "bench"})
@@ -215,14 +215,18 @@ async def test_the_conversation_is_cached_up_to_the_latest_turn_and_never_stored
             if "cache_control" in block
         ]
 
-    for request in (first, tool_round, next_turn):
-        last = request["messages"][-1]
-        assert breakpoints(request) == [(len(request["messages"]) - 1, len(last["content"]) - 1)]
-        assert last["content"][-1]["cache_control"] == {"type": "ephemeral"}
-    assert tool_round["messages"][-1]["content"][-1]["type"] == "tool_result"
-    assert next_turn["messages"][-1]["content"] == [
-        {"type": "text", "text": "and now?", "cache_control": {"type": "ephemeral"}}
+    assert breakpoints(first) == [], "a first message has nothing before it to cache"
+    assert first["messages"][-1]["content"] == "find bench", "a message stays plain text"
+    last = len(tool_round["messages"]) - 1
+    assert breakpoints(tool_round) == [(last, len(tool_round["messages"][last]["content"]) - 1)]
+    assert tool_round["messages"][last]["content"][-1]["type"] == "tool_result"
+    # The next message: the breakpoint closes the turn before it (Claude's answer).
+    before = len(next_turn["messages"]) - 2
+    assert breakpoints(next_turn) == [(before, 0)]
+    assert next_turn["messages"][before]["content"] == [
+        {"type": "text", "text": "Found it.", "cache_control": {"type": "ephemeral"}}
     ]
+    assert next_turn["messages"][-1]["content"] == "and now?"
     stored = (await bench.store.conversations.load(LIFTER)).messages
     assert "cache_control" not in json.dumps([m.content for m in stored])
 
