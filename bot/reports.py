@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.render import escape
 from core.engine.loads import format_load
 from core.engine.plan import PlanDay
-from core.engine.plan_text import describe_exercise
+from core.engine.plan_text import DayOutline, outline_day
 from core.engine.records import RepPR
 from core.engine.volume import MuscleVolume
 from core.models import ExerciseTemplate, Units
@@ -31,12 +32,36 @@ _WEEKDAY = {
 }
 
 
-def today_text(day: PlanDay, catalogue: Mapping[str, ExerciseTemplate], units: Units) -> str:
-    when = f" ({_WEEKDAY[day.weekday]})" if day.weekday else ""
-    lines = [f"Next session: {day.name}{when}"]
-    for ex in day.exercises:
-        lines.append(f"• {describe_exercise(ex, catalogue.get(ex.template_id), units)}")
+def day_html(day: DayOutline, heading: str = "", why: bool = False) -> str:
+    """A training day for a phone (HTML): a header, one line per exercise, what is said once
+    for the day; with `why`, each exercise's reasons under it."""
+    rpe = f" · RPE {day.rpe:g}" if day.rpe is not None else ""
+    when = f" · {day.weekday}" if day.weekday else ""
+    lines = [f"<b>{escape(heading + day.name)}</b>{when} · ~{day.minutes} min{rpe}"]
+    for line in day.lines:
+        marks = f" {line.marks}" if line.marks else ""
+        lines.append(f"{line.label}. <b>{escape(line.title)}</b>{marks} {escape(line.detail)}")
+        if why and line.why:
+            lines.append(f"<i>{escape(line.why)}</i>")
+    lines += [f"<i>{escape(note)}</i>" for note in day.notes]
     return "\n".join(lines)
+
+
+def today_text(day: PlanDay, catalogue: Mapping[str, ExerciseTemplate], units: Units) -> str:
+    """The next session in the terminal demo: the chat's lines, without the HTML."""
+    outline = outline_day(day, catalogue, units)
+    rpe = f" · RPE {outline.rpe:g}" if outline.rpe is not None else ""
+    when = f" ({_WEEKDAY[day.weekday]})" if day.weekday else ""
+    lines = [f"Next session: {day.name}{when} · ~{outline.minutes} min{rpe}"]
+    for line in outline.lines:
+        marks = f" {line.marks}" if line.marks else ""
+        lines.append(f"{line.label}. {line.title}{marks} {line.detail}")
+    return "\n".join(lines + outline.notes)
+
+
+def today_html(day: PlanDay, catalogue: Mapping[str, ExerciseTemplate], units: Units) -> str:
+    """/today in the chat: the session in the same lines as a plan preview's day."""
+    return day_html(outline_day(day, catalogue, units), heading="Next session: ")
 
 
 def progress_text(progress: Progress, units: Units) -> str:
@@ -62,17 +87,25 @@ def progress_text(progress: Progress, units: Units) -> str:
     return "\n".join(lines)
 
 
-def week_text(rows: list[MuscleVolume], week_label: str) -> str:
+def week_text(rows: list[MuscleVolume], week_label: str, last_logged: str = "") -> str:
+    """Hard sets per muscle against each band, one muscle a line with no column alignment (a
+    photo's caption is set in a proportional font). A week with nothing logged says so, and
+    since when (`last_logged`, "9 Apr"), instead of calling a row of zeros "on track"."""
+    if not any(row.sets for row in rows):
+        since = f" Nothing logged since {last_logged}." if last_logged else ""
+        return f"No hard sets logged in the week of {week_label} yet.{since}"
     in_progress = any(row.expected is not None for row in rows)
-    when = " so far (judged against what's due by now)" if in_progress else ""
-    lines = [f"Hard sets per muscle, week of {week_label}{when} (target band):"]
+    when = " so far, against what's due by now" if in_progress else ""
+    lines = [f"Hard sets per muscle, week of {week_label}{when}:"]
     for row in rows:
         if row.low is None and row.sets == 0:
             continue
-        band = f" ({row.low:g}–{row.high:g}) {_STATUS[row.status]}" if row.low is not None else ""
-        if row.status == "below" and row.expected is not None:
-            band += f", {row.expected:g} due by now"
-        lines.append(f"  {row.muscle:<11} {row.sets:>5.1f}{band}")
+        line = f"• {row.muscle} {row.sets:g}"
+        if row.low is not None:
+            line += f" of {row.low:g}–{row.high:g} · {_STATUS[row.status]}"
+            if row.status == "below" and row.expected is not None:
+                line += f", {row.expected:g} due by now"
+        lines.append(line)
     return "\n".join(lines)
 
 

@@ -88,13 +88,20 @@ async def send_progress(update: Update, context: ContextTypes.DEFAULT_TYPE, quer
 
 
 async def week(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/week: this week's hard sets per muscle against the bands."""
+    """/week: this week's hard sets per muscle against the bands (a chart once there is some)."""
     rt = runtime(context)
     user = await rt.insights.user(update.effective_user.id)
     monday = week_start(local(utcnow(), user.timezone).date())
     rows = await rt.plans.week_volume(user.id, monday, utcnow())
-    text = week_text(rows, monday.isoformat())
-    chart = await asyncio.to_thread(week_chart, rows, monday.isoformat())
+    label = f"{monday.day} {monday:%b}"
+    if not any(row.sets for row in rows):  # no photo of zeros: say what is true
+        latest = await rt.store.workouts.recent(user.id, limit=1)
+        last = local(latest[0].start_time, user.timezone) if latest else None
+        since = f"{last.day} {last:%B}" if last else ""
+        await update.message.reply_text(week_text(rows, label, since))
+        return
+    text = week_text(rows, label)
+    chart = await asyncio.to_thread(week_chart, rows, label)
     await update.message.reply_photo(chart, caption=text[:1024])
 
 
