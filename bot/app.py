@@ -88,6 +88,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("delete", data.delete))
     app.add_handler(CallbackQueryHandler(plan.plan_button, pattern=r"^plan:"))
     app.add_handler(CallbackQueryHandler(plan.term_button, pattern=r"^term:"))
+    app.add_handler(CallbackQueryHandler(plan.why_button, pattern=r"^why:"))
     app.add_handler(CallbackQueryHandler(checkin.checkin_button, pattern=r"^ck:"))
     app.add_handler(CallbackQueryHandler(progress.progress_choice, pattern=r"^progress:"))
     app.add_handler(CallbackQueryHandler(settings.settings_button, pattern=r"^set:"))

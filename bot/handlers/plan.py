@@ -13,8 +13,9 @@ from bot import readiness as checkin
 from bot.handlers import app_button, callback_parts, drop_stale_drafts, onboarding, runtime
 from bot.plan_edits import EXAMPLES
 from bot.render import escape, split_html
-from bot.reports import today_text
-from core.engine.plan_text import GLOSSARY, WEEKDAY, prescription, terms_used, volume_line
+from bot.reports import day_html, today_html
+from core.engine.plan import PlanDay, TrainingPlan
+from core.engine.plan_text import GLOSSARY, outline_day, terms_used, volume_line
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
 from core.models import Plan, PlanStatus, Units, utcnow
@@ -82,16 +83,24 @@ async def send_plan(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: i
 async def show_proposal(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, proposal: Proposal
 ) -> None:
-    """A draft as a phone reads it: an overview, then one short message per training day; the
-    last carries the buttons that approve, change or cancel that very draft, explain the plan's
-    terms on a tap and (where Telegram can open it) show it week by week in the Mini App."""
+    """A draft as a phone reads it: what shaped it, one short message per training day (its
+    ❓ shows why each load), and last a short overview whose buttons approve, change or cancel
+    that very draft, explain the plan's terms on a tap and (where Telegram can open it) show it
+    week by week in the Mini App: the buttons sit at the bottom of the chat, in view."""
     rt = runtime(context)
     user = await rt.insights.user(proposal.plan.user_id)
     catalogue = await rt.insights.catalogue(user.id)
     linked = await rt.store.credentials.get(user.id) is not None
     messages = preview_messages(proposal, catalogue, user.units)
-    for text in messages[:-1]:
-        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    await context.bot.send_message(chat_id, messages[0], parse_mode=ParseMode.HTML)
+    days = proposal.training.weeks[0].days
+    for index, (text, day) in enumerate(zip(messages[1:-1], days, strict=True)):
+        await context.bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_why_button(proposal.plan.id, index, day, shown=False),
+        )
     app = app_button(context, "📋 See it week by week", "plan", plan=proposal.plan.id)
     sent = await context.bot.send_message(
         chat_id,
@@ -104,34 +113,62 @@ async def show_proposal(
 
 
 def preview_messages(proposal: Proposal, catalogue, units: Units) -> list[str]:
-    """The overview, then each day of the first week (HTML, each well under Telegram's limit)."""
+    """What the plan is and why it is shaped so, each day of the first week in one line per
+    exercise (a phone screen a day), and last a short overview for the buttons (HTML)."""
     plan = proposal.training
     deloads = [str(w.number) for w in plan.weeks if w.deload]
     days = plan.weeks[0].days
-    head = [
-        f"<b>{escape(plan.title)}</b>",
+    summary = (
         f"{plan.level} · {plan.goal} · {len(days)} days · {plan.session_minutes} min · "
         f"{len(plan.weeks)} weeks"
-        + (f" (week {', '.join(deloads)} is a deload)" if deloads else ""),
-        escape(volume_line(plan, catalogue)),
-    ]
-    head += [f"Trade-off: {escape(c)}" for c in plan.compromises]
-    head += [f"Note: {escape(n)}" for n in plan.notes]
+        + (f" (week {', '.join(deloads)} is a deload)" if deloads else "")
+    )
+    about = [f"<b>{escape(plan.title)}</b>", summary]
+    about += [f"Trade-off: {escape(c)}" for c in plan.compromises]
+    about += [f"Note: {escape(n)}" for n in plan.notes]
+    messages = ["\n".join(about)]
+    messages += [day_html(outline_day(day, catalogue, units)) for day in days]
+    overview = [f"<b>{escape(plan.title)}</b> · week 1 above", escape(volume_line(plan, catalogue))]
     warnings = list(dict.fromkeys(v.message for v in proposal.violations))  # once, not per week
     if warnings:
-        head.append(escape("Heads-up: " + "; ".join(warnings)))
-    messages = ["\n".join(head)]
-    for day in days:
-        when = f" · {WEEKDAY[day.weekday]}" if day.weekday else ""
-        lines = [f"<b>{escape(day.name)}</b>{when} · ~{day.estimated_minutes} min"]
-        for n, ex in enumerate(day.exercises, 1):
-            p = prescription(ex, catalogue.get(ex.template_id), units)
-            lines.append(f"{n}. <b>{escape(p.title)}</b>")
-            lines.append(escape(f"{p.sets} · {p.load} · {p.rest}"))
-            if p.why:
-                lines.append(f"<i>{escape(p.why)}</i>")
-        messages.append("\n".join(lines))
+        overview.append(escape("Heads-up: " + "; ".join(warnings)))
+    overview.append("Why each load: ❓ under a day.")
+    messages.append("\n".join(overview))
     return messages
+
+
+def _why_button(plan_id: str, index: int, day: PlanDay, shown: bool) -> InlineKeyboardMarkup | None:
+    """The day's ❓: its lines with each exercise's reasons under them, or back to one line."""
+    if not any(ex.notes for ex in day.exercises):
+        return None
+    label = "Hide the reasons" if shown else "❓ Why these loads"
+    data = f"why:{plan_id}:{index}:{'0' if shown else '1'}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
+
+
+async def why_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`why:<plan>:<day>:<1|0>`: a preview day opened to show why each load, or closed again."""
+    query = update.callback_query
+    _, plan_id, index, show = callback_parts(query.data, 4)
+    rt = runtime(context)
+    user = await rt.insights.user(update.effective_user.id)
+    plan = await rt.store.plans.get(user.id, plan_id)
+    days = TrainingPlan.model_validate(plan.body).weeks[0].days if plan else []
+    if not index.isdigit() or int(index) >= len(days):
+        await query.answer("That plan is gone; send /plan for a fresh one.", show_alert=True)
+        return
+    day = days[int(index)]
+    outline = outline_day(day, await rt.insights.catalogue(user.id), user.units)
+    await query.answer()
+    try:
+        await query.edit_message_text(
+            day_html(outline, why=show == "1"),
+            parse_mode=ParseMode.HTML,
+            reply_markup=_why_button(plan_id, int(index), day, shown=show == "1"),
+        )
+    except BadRequest as exc:  # a double tap: the message already reads so
+        if "not modified" not in str(exc).lower():
+            raise
 
 
 async def term_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -272,7 +309,9 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # A training day: the session as it stands today, and the check-in's taps.
         fitted = training.fitted
         said = f"Today: {fitted.summary}." if fitted else None
-        await update.message.reply_text(today_text(training.session, catalogue, user.units))
+        await update.message.reply_text(
+            today_html(training.session, catalogue, user.units), parse_mode=ParseMode.HTML
+        )
         await update.message.reply_text(
             checkin.checkin_text(training.day.name, said),
             reply_markup=checkin.checkin_markup(on, checkin.answer_of(fitted)),
@@ -282,7 +321,9 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if found is None:
         await update.message.reply_text("No plan yet: send /plan and I'll build one.")
         return
-    await update.message.reply_text(today_text(found[1], catalogue, user.units))
+    await update.message.reply_text(
+        today_html(found[1], catalogue, user.units), parse_mode=ParseMode.HTML
+    )
 
 
 async def changes_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

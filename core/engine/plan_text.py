@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from core.engine.injuries import CAUTION
 from core.engine.loads import LoadingProfile, format_load
-from core.engine.plan import PlannedExercise, TrainingPlan, set_loads
+from core.engine.plan import PlanDay, PlannedExercise, TrainingPlan, set_loads
 from core.engine.progression import (
     DELOAD_WORDS,
     DoubleProgression,
@@ -97,6 +99,120 @@ def describe_exercise(ex: PlannedExercise, template: ExerciseTemplate | None, un
     p = prescription(ex, template, units)
     line = f"{p.title} — {p.sets} · {p.load} · {p.rest} · {p.progression}"
     return f"{line}\n      {p.why}" if p.why else line
+
+
+# What a day line must keep in view when the why sits behind a tap: a lift back after time off
+# (the engine's ramp sentence ends so) and an injury caution (the engine's own CAUTION wording).
+BREAK_WORDS = "after the time off"
+BREAK_NOTE = "back after a break: starts lighter, builds back"
+NB = "\u00a0"  # a phone keeps "4 × 5–8" and "40 kg" on one line
+CAUTIONS = tuple(text for rules in CAUTION.values() for text, _cap in rules.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One exercise on one phone line: `label` ("1", "5a"), its title and the prescription."""
+
+    label: str
+    title: str
+    detail: str  # "2 warm-up + 4 × 3–5 · top 42.5, back-offs 37.5 kg · rest 3:00"
+    marks: str  # "↩" back after a break, "🩹" an injury caution (said once in `notes`)
+    why: str  # the engine's note, shown on request
+
+
+@dataclass(frozen=True, slots=True)
+class DayOutline:
+    """A training day as the chat shows it: a header, one line per exercise, and what is said
+    once for the day instead of on every line."""
+
+    name: str
+    weekday: str  # "Mon", or "" for a day without one
+    minutes: int
+    rpe: float | None  # the RPE most sets aim at; a line names its own only when it differs
+    lines: list[Line] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _labels(exercises: list[PlannedExercise]) -> list[str]:
+    """`1, 2, 3a, 3b, 4`: a superset's exercises share a number, lettered in the order done."""
+    labels: list[str] = []
+    number, letter = 0, 0
+    for i, ex in enumerate(exercises):
+        before = exercises[i - 1].superset if i else None
+        if ex.superset is not None and ex.superset == before:
+            letter += 1
+        else:
+            number, letter = number + 1, 0
+        after = exercises[i + 1].superset if i + 1 < len(exercises) else None
+        paired = ex.superset is not None and (ex.superset in (before, after))
+        labels.append(f"{number}{'abcdefgh'[letter]}" if paired else str(number))
+    return labels
+
+
+def _short_load(ex: PlannedExercise, template: ExerciseTemplate | None, units: Units) -> str:
+    equipment = template.equipment if template else "other"
+    loads = set_loads(ex, equipment, LoadingProfile.for_units(units))
+    if ex.load_kg is None:
+        return "load: your pick"
+    if len(set(loads)) > 1:
+        top, back = format_load(loads[0], units), format_load(loads[1], units)
+        return f"top {top.removesuffix(' ' + units.value)}, back-offs {back}".replace(
+            " kg", NB + "kg"
+        ).replace(" lb", NB + "lb")
+    return format_load(ex.load_kg, units).replace(" ", NB)
+
+
+def outline_day(
+    day: PlanDay, catalogue: Mapping[str, ExerciseTemplate], units: Units
+) -> DayOutline:
+    """`day` in one line per exercise (sets × reps · load · rest), for a phone."""
+    rpes = Counter(ex.rpe for ex in day.exercises if ex.rpe is not None)
+    common = rpes.most_common(1)[0][0] if rpes else None
+    labels = _labels(day.exercises)
+    by_label = dict(zip(labels, day.exercises, strict=True))
+    lines, back = [], False
+    cautions: dict[str, list[str]] = {}  # a caution's wording: the lines it belongs to
+    for label, ex in by_label.items():
+        template = catalogue.get(ex.template_id)
+        rpe = f" @{NB}RPE{NB}{ex.rpe:g}" if ex.rpe is not None and ex.rpe != common else ""
+        warm = f"{ex.warmup_sets}{NB}warm-up + " if ex.warmup_sets else ""
+        rest = f"{ex.rest_seconds // 60}:{ex.rest_seconds % 60:02d}"
+        if label[-1].isalpha():
+            group = [x for x in labels if x[:-1] == label[:-1]]
+            if label == group[-1]:
+                rest = f"rest{NB}{rest}, back to{NB}{group[0]}"
+            else:
+                rest = f"straight to{NB}{group[group.index(label) + 1]}"
+        else:
+            rest = f"rest{NB}{rest}"
+        sets = f"{ex.sets}{NB}×{NB}{reps_text(ex)}"
+        detail = f"{warm}{sets}{rpe} · {_short_load(ex, template, units)}"
+        marks = ""
+        if BREAK_WORDS in ex.notes:
+            marks, back = marks + "↩", True
+        for caution in CAUTIONS:
+            if caution in ex.notes:
+                marks += "🩹" if "🩹" not in marks else ""
+                cautions.setdefault(caution, []).append(label)
+        lines.append(
+            Line(
+                label=label,
+                title=template.title if template else ex.template_id,
+                detail=f"{detail} · {rest}",
+                marks=marks,
+                why=ex.notes,
+            )
+        )
+    notes = [f"↩ {BREAK_NOTE}"] if back else []
+    notes += [f"🩹 {', '.join(at)}: {caution}" for caution, at in cautions.items()]
+    return DayOutline(
+        name=day.name,
+        weekday=WEEKDAY.get(day.weekday or 0, ""),
+        minutes=day.estimated_minutes,
+        rpe=common,
+        lines=lines,
+        notes=notes,
+    )
 
 
 # Words a plan uses that a lifter may not know, explained once, on a tap (≤ 200 characters: the

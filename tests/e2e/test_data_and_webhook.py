@@ -70,7 +70,8 @@ async def test_import_export_settings_and_delete(stack) -> None:
         lambda c: "With no Hevy link, the plan lives here" in c.params.get("text", "")
     )
     tg.send_text(USER, "/today")
-    await tg.wait_for(lambda c: c.params.get("text", "").startswith("Next session:"))
+    today = await tg.wait_for(lambda c: c.params.get("text", "").startswith("<b>Next session:"))
+    assert today.params["parse_mode"] == "HTML", "the same lines as a preview's day"
     assert setup
 
     tg.send_text(USER, "/export")

@@ -121,15 +121,25 @@ async def test_a_new_user_links_syncs_asks_plans_and_sees_progress(stack, snapsh
     await tg.wait_for(lambda c: "plan:approve:" in str(c.params.get("reply_markup")), 30)
     preview = last_message_with_buttons(stack, USER)
     messages = tg.sent("sendMessage", USER)
-    overview = next(c for c in messages if "Weekly hard sets" in c.params["text"])
-    days = messages[messages.index(overview) + 1 :]
-    assert overview.params["text"].startswith("<b>") and days[-1] is preview
+    days = [c for c in messages if "why:" in str(c.params.get("reply_markup"))]
+    about = messages[messages.index(days[0]) - 1]
+    assert " weeks" in about.params["text"] and days == messages[messages.index(about) + 1 : -1]
+    assert messages[-1] is preview and "Weekly hard sets" in preview.params["text"]
+    assert len(preview.params["text"].splitlines()) <= 4, "Approve in view: the overview is short"
     assert 2 <= len(days) <= 6, "one message per training day"
     for day in days:
         lines = day.params["text"].splitlines()
-        assert "<pre>" not in day.params["text"] and len(day.params["text"]) < 2000
+        assert "<pre>" not in day.params["text"] and len(day.params["text"]) < 1200
         assert lines[0].startswith("<b>") and " min" in lines[0], "day, weekday and length"
         assert max(map(len, lines)) <= 140, "no 283-character lines on a phone"
+    why = days[0].params["reply_markup"]["inline_keyboard"][0][0]
+    assert why["text"] == "❓ Why these loads"
+    tg.press(USER, days[0], why["callback_data"])
+    opened = await tg.wait_for(
+        lambda c: c.method == "editMessageText" and "<i>" in c.params["text"]
+    )
+    assert "Hide the reasons" in str(opened.params["reply_markup"])
+    assert len(opened.params["text"].splitlines()) > len(days[0].params["text"].splitlines())
     keyboard = preview.params["reply_markup"]["inline_keyboard"]
     terms = [
         b["callback_data"] for row in keyboard for b in row if b["callback_data"][:5] == "term:"
