@@ -38,6 +38,7 @@ from core.engine.prescription import (
     warmups,
 )
 from core.engine.progression import DELOAD_WORDS, Prescription, deload_week
+from core.engine.ramp import ramp_sentence, ramped_days, recent_muscle_sets, week_targets
 from core.engine.splits import (
     DAYS,
     SPLIT_NAMES,
@@ -47,7 +48,8 @@ from core.engine.splits import (
     Split,
     week_days,
 )
-from core.engine.validator import MAX_EXERCISES_PER_SESSION, errors, validate
+from core.engine.supersets import together
+from core.engine.validator import MAX_EXERCISES_PER_SESSION, errors, validate, week_sets_per_muscle
 from core.engine.volume import BAND_GROUP, BANDS
 from core.errors import SpotterError
 from core.models import ExerciseTemplate, Preferences
@@ -149,9 +151,16 @@ def generate_plan(
     idle = [d for d in drafts if not d.items]
     drafts = [d for d in drafts if d.items]
     full = [_plan_day(d, ctx, profile) for d in drafts]
+    # Volume builds from the lifter's recent weeks to the full week by the last hard week.
+    peak = week_sets_per_muscle(PlanWeek(number=weeks - 1, days=full), catalogue)
+    recent = recent_muscle_sets(ctx.history.weekly_sets, catalogue)
+    targets = week_targets(peak, recent, bands, weeks - 1)
+    sets_by_week = [full] if targets else []
+    for target in reversed(targets[:-1]):
+        sets_by_week.insert(0, ramped_days(sets_by_week[0], target, bands, catalogue))
     plan_weeks = [
-        PlanWeek(number=n, days=[_ramped(d, n, ctx.history, catalogue, profile) for d in full])
-        for n in range(1, weeks)
+        PlanWeek(number=n, days=[_ramped(d, n, ctx.history, catalogue, profile) for d in days])
+        for n, days in enumerate(sets_by_week, start=1)
     ]
     week_one = plan_weeks[0].days
     plan_weeks.append(
@@ -166,6 +175,8 @@ def generate_plan(
     ]
     if back.lighter:
         notes.insert(0, back.sentence() + ".")
+    if builds := ramp_sentence(week_one, full, catalogue, weeks - 1):
+        notes.append(builds)
     if any(e.notes.startswith("No history") for d in week_one for e in d.exercises):
         notes.append(
             "Exercises without history start light (RPE 6–7); loads follow your first sessions."
@@ -181,7 +192,7 @@ def generate_plan(
         compromises=[
             *([split_note] if split_note else []),
             *rest_days(idle, days),
-            *compromises(drafts, week_one, bands, preferences, ctx.usable, ctx.changes),
+            *compromises(drafts, full, bands, preferences, ctx.usable, ctx.changes),
         ],
     )
     # The validator has the last word: a plan it rejects is never handed out.
@@ -284,7 +295,7 @@ def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> Da
         if role == "heavy" and (variant or choice.template.equipment not in _HEAVY_EQUIPMENT):
             role = "moderate"  # a repeated day's volume, or a lift that is no place for triples
         role = _varied(role, choice, ctx)
-        low, _high = rep_range(role, choice.pattern, choice.template.equipment, ctx.prefs)
+        low, high = rep_range(role, choice.pattern, choice.template.equipment, ctx.prefs)
         rest, max_rest = rest_range(role, low, choice.pattern)
         bodyweight = bodyweight_only(choice.template)
         day.items.append(
@@ -296,6 +307,9 @@ def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> Da
                 rest=rest,
                 max_rest=max_rest,
                 warmups=ramp(role, choice.pattern, choice.template, bodyweight, warmed),
+                reps=high,  # the longest the sets get as the block progresses
+                rep_low=low,
+                top_set=role == "heavy" and ctx.prefs.goal == "strength",
             )
         )
     return day
@@ -371,7 +385,7 @@ def _keep_regular(drafts: list[DayDraft], ctx: _Context) -> None:
             and any((i.slot.pattern in _UPPER) == upper for i in d.items)
         ]
         for day in sorted(fitting, key=lambda d: len(d.items))[:2]:
-            low, _high = rep_range("light", pattern, template.equipment, ctx.prefs)
+            low, high = rep_range("light", pattern, template.equipment, ctx.prefs)
             rest, max_rest = rest_range("light", low)
             day.items.append(
                 Item(
@@ -382,6 +396,8 @@ def _keep_regular(drafts: list[DayDraft], ctx: _Context) -> None:
                     rest=rest,
                     max_rest=max_rest,
                     warmups=0,
+                    reps=high,
+                    rep_low=low,
                 )
             )
 
@@ -410,8 +426,11 @@ def _plan_day(draft: DayDraft, ctx: _Context, profile: LoadingProfile) -> PlanDa
             ctx.history.trained(tid) and ctx.history.working_load(tid, 8, 12, 8.0) is None
         )
         item.warmups = ramp(item.slot.role, item.slot.pattern, item.template, unloaded, warmed)
-        exercises.append(prescribe(item, ctx.prefs, ctx.history, profile, bodyweight))
-    return PlanDay(key=draft.key, name=draft.name, weekday=draft.weekday, exercises=exercises)
+        planned = prescribe(item, ctx.prefs, ctx.history, profile, bodyweight)
+        exercises.append(planned.model_copy(update={"superset": item.superset}))
+    return PlanDay(
+        key=draft.key, name=draft.name, weekday=draft.weekday, exercises=together(exercises)
+    )
 
 
 def _ramped(

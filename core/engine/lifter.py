@@ -26,6 +26,7 @@ from core.engine.steps import Grid
 from core.models import SetRow
 
 STAPLE_WINDOW = timedelta(weeks=12)
+RAMP_WEEKS = 4  # trained weeks the volume ramp starts from
 REP_MATCH = 2  # reps above the range still tell the load (a lighter one); reps below do not
 EXPOSURES = 3  # the last sessions of an exercise a new block reads its start from
 OWN_CLOCK = timedelta(weeks=4)  # an exercise rested this long while others went on: its own break
@@ -95,6 +96,9 @@ class LifterHistory:
     end: datetime | None = None  # the last session logged
     today: datetime | None = None  # when the plan is made; time off counts from here
     planned: dict[str, Planned] = field(default_factory=dict)  # the previous plan's last week
+    # working sets per exercise in an average one of the last 4 trained weeks (the volume
+    # ramp's start: TRAINING.md, "Building a plan from the lifter")
+    weekly_sets: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, rows: Iterable[SetRow], today: datetime | None = None) -> LifterHistory:
@@ -114,6 +118,7 @@ class LifterHistory:
                     _Set(row.start_time, row.workout_id, row.weight_kg, row.reps, row.rpe)
                 )
         history.loaded = dict(loaded)
+        history.weekly_sets = _weekly_sets(work)
         return history
 
     @classmethod
@@ -243,6 +248,18 @@ def _from_exposure(
     if e.reps >= top:
         return WorkingLoad(e.kg, "last", True, None, e, back)
     return WorkingLoad(e.kg, "last", False, min(max(e.reps + 1, low), high), e, back)
+
+
+def _weekly_sets(work: list[SetRow], weeks: int = RAMP_WEEKS) -> dict[str, float]:
+    """Working sets per exercise in an average one of the last `weeks` ISO weeks trained."""
+    by_week: dict[tuple[int, int], Counter[str]] = defaultdict(Counter)
+    for row in work:
+        by_week[row.start_time.isocalendar()[:2]][row.template_id] += 1
+    last = sorted(by_week)[-weeks:]
+    total: Counter[str] = Counter()
+    for key in last:
+        total.update(by_week[key])
+    return {tid: count / len(last) for tid, count in total.items()}
 
 
 def _weeks(sets: list[_Set]) -> list[list[_Set]]:

@@ -57,8 +57,9 @@ def rep_range(role: Role, pattern: str, equipment: str, prefs: Preferences) -> t
 
 def rest_range(role: Role, low: int, pattern: str | None = None) -> tuple[int, int]:
     """Starting and longest rest (TRAINING.md): heavy compounds 180–300 s, other compounds
-    120–180 s, isolation 60–90 s (on its heavier day too: a leg extension is no squat)."""
-    if role == "light" or (pattern is not None and pattern not in COMPOUND):
+    120–180 s, isolation 60–90 s — by the movement when it is known: a row on its light day is
+    still a compound, a leg extension on its heavier day no squat."""
+    if not (pattern in COMPOUND if pattern is not None else role != "light"):
         return 60, 90
     if low < 6:
         return 180, 300

@@ -15,14 +15,17 @@ from typing import Literal
 from core.engine.injuries import fits_equipment, injury_conflict
 from core.engine.loads import LoadingProfile, format_load, is_loadable
 from core.engine.plan import PlanDay, PlanWeek, TrainingPlan
+from core.engine.session_time import working_sets
 from core.engine.steps import Grid
+from core.engine.supersets import superset_problem
 from core.engine.volume import BANDS, Level, set_contribution
 from core.models import ExerciseTemplate, Preferences
 
 MAX_SETS_PER_MUSCLE_PER_SESSION = 8
 MAX_EXERCISES_PER_SESSION = 8
 
-# A session may run this much past the minutes the lifter gave (estimated as PlanDay does).
+# A session may run this much past the minutes the lifter gave (by the one time model,
+# `session_time`, as PlanDay.estimated_minutes counts).
 SESSION_TOLERANCE = 0.15
 
 
@@ -140,6 +143,20 @@ def _check_day(
                 **where,
             )
         )
+    total, cap = sum(ex.sets for ex in day.exercises), working_sets(prefs.session_minutes)[1]
+    if total > cap:
+        out.append(
+            Violation(
+                "too_many_sets",
+                f"{day.name}: {total} working sets, more than a {prefs.session_minutes}-minute "
+                f"session holds ({cap})",
+                **where,
+            )
+        )
+    out += [
+        Violation("superset", f"{day.name}: {p}", **where)
+        for p in _superset_problems(day, catalogue)
+    ]
     for muscle, sets in day_sets_per_muscle(day, catalogue).items():
         if sets > MAX_SETS_PER_MUSCLE_PER_SESSION:
             out.append(
@@ -204,6 +221,25 @@ def _loadable(
         return is_loadable(kg, equipment, profile)
     on = Grid.learned(logged, profile.units, equipment, profile).round(kg)
     return on is not None and abs(on - kg) < 1e-6
+
+
+def _superset_problems(day: PlanDay, catalogue: Mapping[str, ExerciseTemplate]) -> list[str]:
+    """Each superset is two exercises next to each other that TRAINING.md lets share a rest."""
+    out = []
+    for sid in dict.fromkeys(ex.superset for ex in day.exercises if ex.superset is not None):
+        at = [i for i, ex in enumerate(day.exercises) if ex.superset == sid]
+        if len(at) != 2 or at[1] != at[0] + 1:
+            out.append(f"superset {sid} is not two exercises side by side")
+            continue
+        a, b = (day.exercises[i] for i in at)
+        ta, tb = catalogue.get(a.template_id), catalogue.get(b.template_id)
+        if (
+            ta
+            and tb
+            and (why := superset_problem(ta, a.rep_low or a.reps, tb, b.rep_low or b.reps))
+        ):
+            out.append(f"{ta.title} and {tb.title} make no superset ({why})")
+    return out
 
 
 def errors(violations: list[Violation]) -> list[Violation]:

@@ -1,8 +1,11 @@
-"""A strength coach's checklist, run over fourteen lifters (issue 13, TRAINING.md "Building a
-plan from the lifter"): every plan is produced and passes the validator, fits its minutes, trains
-each big muscle twice a week where the days allow, starts loads within 90–105 % of the lifter's
-rep-matched recent working sets, keeps their staples, never repeats a day, gives beginners their
-main lifts 2–3× a week on linear progression, and handles injuries by movement.
+"""A strength coach's checklist, run over fourteen lifters (issues 13 and 24, TRAINING.md
+"Building a plan from the lifter", "Session design"): every plan is produced and passes the
+validator, fits its minutes by the clock and the session table, ramps volume from the lifter's
+recent weeks, serves big muscles first with compromise sentences that hold the plan's numbers,
+supersets only pairs that may share a rest, trains each big muscle twice a week where the days
+allow, starts loads within 90–105 % of the lifter's rep-matched recent working sets, keeps their
+staples, never repeats a day, gives beginners their main lifts 2–3× a week on linear
+progression, and handles injuries by movement.
 
 Reference figures come from the raw Hevy JSON in `../shared/hevy/fixtures`, not from the engine.
 """
@@ -11,8 +14,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -23,13 +28,15 @@ from core.engine.injuries import fits_equipment, injury_conflict
 from core.engine.lifter import LifterHistory
 from core.engine.loads import LoadingProfile, format_load, round_load
 from core.engine.movements import COMPOUND, pattern_of
-from core.engine.plan import TrainingPlan
+from core.engine.plan import PlanDay, PlannedExercise, PlanWeek, TrainingPlan
+from core.engine.plan_text import describe_plan
 from core.engine.prescription import warmups
 from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet
 from core.engine.validator import day_sets_per_muscle, errors, validate, week_sets_per_muscle
 from core.engine.volume import BANDS
 from core.hevy.models import HevyWorkout
 from core.models import Preferences, SetRow, Units
+from core.services.plan_writer import routine_for
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "hevy" / "fixtures"
 CATALOGUE = builtin_catalogue()
@@ -229,23 +236,272 @@ def usable(tid: str, prefs: Preferences) -> bool:
     )
 
 
+# TRAINING.md "Session design", written out again here so the engine's clock is checked against
+# the rule, not against itself: a working set takes reps × ~4 s (a top set ~60 s) plus its rest, a
+# warm-up set ~1 min, changing exercise ~1.5 min; a superset's exercises alternate and share one
+# rest and one changeover.
+TABLE = {45: (12, 16), 60: (16, 22), 90: (24, 30)}
+SMALLER = {"triceps": 2, "biceps": 2, "calves": 1, "abs": 1, "forearms": 0}  # tiers under BIG
+GROUP = {"lats": "back", "upper_back": "back", "quadriceps": "quads", "abdominals": "abs"}
+
+
+def table_cap(minutes: int) -> int:
+    """The most working sets the session table allows for `minutes` (in proportion between and
+    beyond its rows)."""
+    rows = sorted(TABLE.items())
+    if minutes <= rows[0][0]:
+        return int(rows[0][1][1] * minutes / rows[0][0])
+    if minutes >= rows[-1][0]:
+        return int(rows[-1][1][1] * minutes / rows[-1][0])
+    for (m0, (_, h0)), (m1, (_, h1)) in pairwise(rows):
+        if m0 <= minutes <= m1:
+            return int(h0 + (h1 - h0) * (minutes - m0) / (m1 - m0))
+    raise AssertionError
+
+
+def clock_minutes(day: PlanDay, top: bool = False) -> float:
+    """The session by TRAINING.md's clock; `top`: with every set at the top of its rep range
+    (the longest it gets as the block progresses)."""
+    blocks: dict[object, list[PlannedExercise]] = defaultdict(list)
+    for index, ex in enumerate(day.exercises):
+        blocks[("ss", ex.superset) if ex.superset is not None else index].append(ex)
+    seconds = 0.0
+    for block in blocks.values():
+        seconds += 90
+        for ex in block:
+            reps = (ex.rep_high or ex.reps) if top else ex.reps
+            first = 60 if isinstance(ex.progression, RpeTopSet) else reps * 4
+            seconds += ex.warmup_sets * 60 + first + (ex.sets - 1) * reps * 4
+        seconds += (max(e.sets for e in block) - 1) * max(e.rest_seconds for e in block)
+    return seconds / 60
+
+
+def muscles(tid: str) -> dict[str, float]:
+    """Fractional counting (TRAINING.md): 1 for the primary muscle, ½ for each secondary;
+    forearms only as the primary."""
+    t = CATALOGUE[tid]
+    out = {GROUP.get(m, m): 0.5 for m in t.secondary_muscle_groups if m != "forearms"}
+    out[GROUP.get(t.primary_muscle_group, t.primary_muscle_group)] = 1.0
+    return out
+
+
+def weekly(days: list[PlanDay]) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for day in days:
+        for ex in day.exercises:
+            for muscle, share in muscles(ex.template_id).items():
+                totals[muscle] += share * ex.sets
+    return totals
+
+
+def primary(tid: str) -> str:
+    found = muscles(tid)
+    return max(found, key=lambda m: found[m])
+
+
+def recent_weekly(rows: list[SetRow]) -> dict[str, float]:
+    """Hard sets per muscle in an average one of the last 4 ISO weeks trained."""
+    weeks: dict[tuple[int, int], list[SetRow]] = defaultdict(list)
+    for r in rows:
+        if r.type.value != "warmup" and r.template_id in CATALOGUE:
+            weeks[r.start_time.isocalendar()[:2]].append(r)
+    last = sorted(weeks)[-4:]
+    totals: dict[str, float] = defaultdict(float)
+    for key in last:
+        for r in weeks[key]:
+            for muscle, share in muscles(r.template_id).items():
+                totals[muscle] += share / len(last)
+    return totals
+
+
+def full_week(plan: TrainingPlan) -> PlanWeek:
+    """The last hard week: the block's full volume (week 1 ramps up to it)."""
+    return plan.training_weeks[-1]
+
+
+def blocked(ex: PlannedExercise, day: PlanDay, week: dict[str, float], prefs: Preferences) -> bool:
+    """One more set of `ex` would pass its muscles' weekly tops or ~8 sets a session, the
+    session table, or the 5 sets an exercise takes."""
+    bands = BANDS[prefs.level]
+    today = weekly([day])
+    over = any(
+        week[m] + share > bands[m][1] or today[m] + share > 8
+        for m, share in muscles(ex.template_id).items()
+        if m in bands
+    )
+    total = sum(e.sets for e in day.exercises)
+    return over or total >= table_cap(prefs.session_minutes) or ex.sets >= 5
+
+
 @pytest.mark.parametrize("name", sorted(PROFILES))
-def test_the_plan_is_produced_valid_and_fits_its_minutes(name: str) -> None:
+def test_sessions_fit_the_minutes_by_the_clock_and_the_session_table(name: str) -> None:
+    """Every day's working sets stay within the session table (a cap, every week); the last
+    hard week's sessions run within ±15 % of the minutes by TRAINING.md's clock (counted here,
+    independently), or end early only where no exercise can take another useful set, and the
+    plan says so with the plan's own minutes."""
     plan, prefs, profile, rows = plan_for(name)
-    # Loads on the lifter's own grid (dumbbells of 17.5 kg) are loads they can lift.
     loads = LifterHistory.from_rows(rows).loads()
     assert errors(validate(plan, CATALOGUE, prefs, profile, loads)) == []
-    week = plan.weeks[0]
-    minutes = [day.estimated_minutes for day in week.days]
+    cap = table_cap(prefs.session_minutes)
+    for week in plan.weeks:
+        for day in week.days:
+            assert sum(e.sets for e in day.exercises) <= cap, (week.number, day.name, cap)
+            assert 1 <= len(day.exercises) <= 8
+            assert abs(day.estimated_minutes - clock_minutes(day)) <= 1, day.name
+    days = full_week(plan).days
+    week = weekly(days)
+    minutes = [round(clock_minutes(d)) for d in days]  # whole minutes, as the lifter reads them
     assert all(m <= prefs.session_minutes * 1.15 for m in minutes), minutes
-    short = [m for m in minutes if m < prefs.session_minutes * 0.85]
+    short = [d for d, m in zip(days, minutes, strict=True) if m < prefs.session_minutes * 0.85]
+    for day in short:
+        stuck = [
+            CATALOGUE[e.template_id].title
+            for e in day.exercises
+            if not blocked(e, day, week, prefs)
+        ]
+        assert stuck == [], (day.name, stuck)
+    said = [c for c in plan.compromises if c.startswith("Sessions run")]
     if short:
-        # Ending early is allowed only once the useful volume is spent, and the plan says so.
-        assert any("junk volume" in c for c in plan.compromises), (minutes, plan.compromises)
-        sets = week_sets_per_muscle(week, CATALOGUE)
-        bands = BANDS[prefs.level]
-        assert all(sets.get(m, 0) >= bands[m][0] for m in BIG), sets
+        shown = [d.estimated_minutes for d in days]
+        assert said and said[0].startswith(
+            f"Sessions run {min(shown)}–{max(shown)} of your {prefs.session_minutes} minutes"
+        ), (said, shown)
+    else:
+        assert said == []
     assert all(c.endswith(".") and len(c) < 400 for c in plan.compromises)
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_volume_ramps_from_the_lifters_recent_weeks_to_the_full_week(name: str) -> None:
+    """TRAINING.md "Building a plan": week 1 near recent weekly hard sets + ~20 % (at most
+    + 30 % here, give or take one set) and at least the band's floor, building to the full week
+    by the last hard week; the deload halves it. Where a muscle's week 1 is above that, the
+    surplus is the bigger lifts' secondary work (½ a set each, which their own ramp sets): its
+    own exercises stay within it, or are down to one set each (a compound lift two: a main lift
+    done as one working set is no session's backbone), or keep another muscle at its floor."""
+    plan, prefs, _profile, rows = plan_for(name)
+    recent = recent_weekly(rows)
+    bands = BANDS[prefs.level]
+    hard = [weekly(w.days) for w in plan.training_weeks]
+    first, full = hard[0], hard[-1]
+    for muscle, (low, _high) in bands.items():
+        limit = max(recent.get(muscle, 0.0) * 1.3, low) + 1
+        direct = [
+            e for d in plan.weeks[0].days for e in d.exercises if primary(e.template_id) == muscle
+        ]
+        if first[muscle] > limit and sum(e.sets for e in direct) > limit:
+            # what keeps its own exercises' sets: one set each (a compound lift two), or a
+            # muscle's floor
+            for ex in direct:
+                keeps = [
+                    m
+                    for m, share in muscles(ex.template_id).items()
+                    if m in bands and first[m] - share < bands[m][0] <= first[m]
+                ]
+                compound = pattern_of(CATALOGUE[ex.template_id]) in COMPOUND
+                least = 2 if compound else 1
+                assert ex.sets <= least or keeps, (muscle, recent.get(muscle), first[muscle])
+        assert first[muscle] >= min(low, full[muscle]) - 1e-9, (muscle, first[muscle])
+        series = [w[muscle] for w in hard]
+        assert series == sorted(series), (muscle, series)
+    deload, last = plan.weeks[-1], plan.training_weeks[-1]
+    assert deload.deload
+    for day, before in zip(deload.days, last.days, strict=True):
+        for ex, was in zip(day.exercises, before.exercises, strict=True):
+            assert ex.sets == max(1, -(-was.sets // 2)), (ex.template_id, ex.sets, was.sets)
+
+
+def test_a_lifter_doing_seven_quad_sets_does_not_get_sixteen_in_week_one() -> None:
+    """The snapshot lifter's recent weeks: week 1 stays near them, the block builds."""
+    plan, _prefs, _profile, rows = plan_for("snapshot-strength-4x75-gym")
+    recent = recent_weekly(rows)
+    first, full = weekly(plan.weeks[0].days), weekly(full_week(plan).days)
+    assert recent["quads"] < 8 and first["quads"] <= max(8, recent["quads"] * 1.3) + 1
+    assert full["quads"] >= first["quads"] + 4
+    note = next(n for n in plan.notes if n.startswith("Volume builds"))
+    for muscle, a, b in re.findall(r"(\w+) ([\d.]+) → ([\d.]+)", note):
+        assert (first[muscle], full[muscle]) == (float(a), float(b)), note
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_big_muscles_first_and_every_compromise_number_is_the_plans(name: str) -> None:
+    """When the schedule cannot reach every band, the small muscles give way first (a smaller
+    muscle is never above its floor by its own work while a bigger one is below it, unless that
+    work also serves the bigger one), and each "muscle X of Y"
+    in the compromise sentence is the plan's weekly sets and the band's floor, every hard week."""
+    plan, prefs, _profile, _rows = plan_for(name)
+    bands = BANDS[prefs.level]
+    tier = {**dict.fromkeys(BIG[:5], 3), "shoulders": 2.5, **SMALLER}
+    for week in plan.training_weeks:
+        sets = weekly(week.days)
+        short = [m for m in bands if sets[m] < bands[m][0] and sets[m] > 0]
+        for muscle in short:
+            # a smaller muscle above its floor, through its own exercises that do nothing
+            # for the bigger muscle still short
+            over = [
+                (m, CATALOGUE[e.template_id].title)
+                for m in bands
+                if tier[m] < tier[muscle] and sets[m] > bands[m][0] and bands[m][0] > 0
+                for d in week.days
+                for e in d.exercises
+                if primary(e.template_id) == m and muscle not in muscles(e.template_id)
+            ]
+            assert over == [], (week.number, muscle, sets[muscle], over)
+        for sentence in plan.compromises:
+            for muscle, have, floor in re.findall(r"(\w+) ([\d.]+) of ([\d.]+)", sentence):
+                if muscle in bands:
+                    assert (sets[muscle], bands[muscle][0]) == (float(have), float(floor)), (
+                        week.number,
+                        sentence,
+                    )
+
+
+def test_two_days_of_45_minutes_serve_chest_before_shoulders() -> None:
+    """Issue 24: 2 × 45 gave chest 8 (below its floor of 10) while shoulders got 10."""
+    plan, prefs, _profile, _rows = plan_for("snapshot-hypertrophy-2x45-dumbbells-only")
+    sets = weekly(full_week(plan).days)
+    floors = BANDS[prefs.level]
+    assert all(sets[m] >= floors[m][0] for m in ("chest", "back", "quads")), sets
+    assert sets["shoulders"] <= floors["shoulders"][0]
+
+
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_supersets_pair_non_competing_exercises_where_minutes_are_tight(name: str) -> None:
+    """TRAINING.md: antagonists or non-competing pairs, never a heavy compound (≤ 6 reps),
+    never two exercises that tire the same muscle; used where the minutes are tight (the day
+    fills its time or the session table), side by side, in Hevy's routine with one id."""
+    plan, prefs, _profile, _rows = plan_for(name)
+    for week in plan.weeks:
+        for day in week.days:
+            ids = [e.superset for e in day.exercises if e.superset is not None]
+            for sid in set(ids):
+                at = [i for i, e in enumerate(day.exercises) if e.superset == sid]
+                assert len(at) == 2 and at[1] == at[0] + 1, (day.name, at)
+                a, b = (day.exercises[i] for i in at)
+                for x, y in ((a, b), (b, a)):
+                    compound = pattern_of(CATALOGUE[x.template_id]) in COMPOUND
+                    assert not (compound and (x.rep_low or x.reps) <= 6), day.name
+                    assert primary(x.template_id) not in muscles(y.template_id), day.name
+            if ids and not week.deload and week is full_week(plan):
+                tight = clock_minutes(day, top=True) >= prefs.session_minutes * 0.85
+                assert tight or sum(e.sets for e in day.exercises) >= table_cap(
+                    prefs.session_minutes
+                ), (day.name, clock_minutes(day))
+                routine = routine_for(day, "Week 4", None, CATALOGUE, PROFILES[name][1])
+                ss = [e.superset_id for e in routine.exercises]
+                assert ss == [e.superset for e in day.exercises]
+
+
+def test_some_tight_plans_use_supersets_and_the_preview_shows_them() -> None:
+    used = []
+    for name in sorted(PROFILES):
+        plan, _prefs, _profile, _rows = plan_for(name)
+        days = [d for d in full_week(plan).days if any(e.superset is not None for e in d.exercises)]
+        used += [(name, d) for d in days]
+    assert len(used) >= 2, "supersets are never used"
+    name, _day = used[0]
+    text = describe_plan(plan_for(name)[0], CATALOGUE, PROFILES[name][1], week=4)
+    assert "superset A: rest" in text or "superset B: rest" in text, text
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
