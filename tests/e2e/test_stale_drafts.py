@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from core.units import LB_PER_KG
 from sandbox.generator import Lifter
@@ -29,7 +30,8 @@ async def test_a_stale_kg_drafts_approve_writes_nothing_and_shows_the_newer_plan
 
     tg.send_text(USER, "/plan")
     kg_draft = await tg.wait_for(lambda c: "plan:approve:" in str(c.params.get("reply_markup")), 30)
-    assert " kg" in "".join(c.params.get("text", "") for c in tg.sent("sendMessage", USER)[-6:])
+    shown = "".join(c.params.get("text", "") for c in tg.sent("sendMessage", USER)[-6:])
+    assert re.search(r"\d\skg\b", shown), "loads in kg (the number and unit kept together)"
 
     tg.send_text(USER, "/settings")
     menu = await tg.wait_for(lambda c: c.params.get("text", "").startswith("Your settings"))
