@@ -66,8 +66,9 @@ COMMANDS = [
 
 
 def register(app: Application) -> None:
-    """Every handler, flat and in order. Group -1 runs first: the access gate."""
-    app.add_handler(TypeHandler(Update, gate), group=-1)
+    """Every handler, flat and in order. Group -2 runs first: the access gate; then group -1:
+    a typed setup answer (else the update goes on to group 0)."""
+    app.add_handler(TypeHandler(Update, gate), group=-2)
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
     app.add_handler(CommandHandler("invite", start.invite))
@@ -97,6 +98,9 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(data.muscle_button, pattern=r"^mus:"))
     app.add_handler(CallbackQueryHandler(start.stale_button))  # any other tap: answered, ignored
     app.add_handler(MessageHandler(filters.Document.ALL, data.document))
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND, onboarding.typed_answer), group=-1
+    )
     # Order matters: a pasted key must never reach the coach.
     app.add_handler(MessageHandler(filters.TEXT & filters.Regex(link.KEY_SHAPE), link.pasted_key))
     app.add_handler(

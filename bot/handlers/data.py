@@ -63,6 +63,15 @@ async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(
             own_exercises_text(result.created), reply_markup=muscle_buttons(result.created)
         )
+        # The list comes back after each correction, so every guess stays correctable.
+        context.user_data[OWN_LIST] = [
+            (t.id, like.title if like else None) for t, like in result.created[:MAX_LISTED]
+        ]
+        context.user_data[OWN_FIXED] = set()
+
+
+OWN_LIST = "own_exercise_list"  # user_data: the last import's [(own id, title guessed from)]
+OWN_FIXED = "own_exercises_fixed"  # user_data: own ids whose muscle the lifter picked
 
 
 def not_imported(exc: Exception) -> str:
@@ -82,19 +91,25 @@ def imported_text(result: CsvImport) -> str:
     )
 
 
-def own_exercise_line(template: ExerciseTemplate, like: ExerciseTemplate | None) -> str:
+def own_exercise_line(
+    template: ExerciseTemplate, like: ExerciseTemplate | str | None, picked: bool = False
+) -> str:
     """`Spoto Press → chest (like Bench Press (Barbell))`: the guess and where it came from."""
-    source = f"like {like.title}" if like else "no guess"
+    title = like.title if isinstance(like, ExerciseTemplate) else like
+    source = "your pick" if picked else f"like {title}" if title else "no guess"
     return f"{template.title} → {_muscle(template.primary_muscle_group)} ({source})"
 
 
-def own_exercises_text(created) -> str:
+def own_exercises_text(created, picked: frozenset[str] = frozenset()) -> str:
     """The titles no catalogue knows, now the lifter's own exercises, with the guessed muscle."""
     lines = [
         f"{len(created)} exercise{'s' if len(created) > 1 else ''} I didn't know became your own, "
         "muscles guessed from the closest Hevy exercise:"
     ]
-    lines += [f"• {own_exercise_line(template, like)}" for template, like in created[:MAX_LISTED]]
+    lines += [
+        f"• {own_exercise_line(template, like, template.id in picked)}"
+        for template, like in created[:MAX_LISTED]
+    ]
     if len(created) > MAX_LISTED:
         lines.append(f"…and {len(created) - MAX_LISTED} more.")
     lines.append("Tap one to correct its muscle; plans and weekly volume count it there.")
@@ -140,9 +155,20 @@ async def muscle_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.answer("That button is out of date.")
         return
     await query.answer("Saved.")
-    await query.edit_message_text(
-        f"{fixed.title} now counts for {_muscle(fixed.primary_muscle_group)}."
-    )
+    said = f"{fixed.title} now counts for {_muscle(fixed.primary_muscle_group)}."
+    listed = context.user_data.get(OWN_LIST, [])
+    if template_id not in (tid for tid, _ in listed):  # an older import's list, or a restart
+        await query.edit_message_text(said)
+        return
+    fixed_ids = context.user_data.setdefault(OWN_FIXED, set())
+    fixed_ids.add(template_id)
+    created = []
+    for tid, like in listed:
+        template = await store.templates.get(user_id, tid)
+        if template is not None:
+            created.append((template, like))
+    text = own_exercises_text(created, frozenset(fixed_ids))
+    await query.edit_message_text(f"✓ {said}\n\n{text}", reply_markup=muscle_buttons(created))
 
 
 def _muscle(name: str) -> str:

@@ -5,17 +5,21 @@ changeable later in /settings."""
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, ContextTypes
+from telegram.error import BadRequest
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from bot.handlers import callback_parts, runtime
 from bot.handlers.settings import EQUIPMENT, INJURIES, MENUS, changed, summary
 from bot.jobs import schedule_reminder
 from bot.runtime import Runtime
 from core.engine.loads import likely_units
-from core.models import Units, User, utcnow
+from core.models import Units, User, time_zone, utcnow
 from core.ports import Store
 
+LIVE = "setup_message"  # user_data: the one setup message with buttons, and the step it asks
 STEPS = ("goal", "level", "days", "minutes", "equipment", "injuries", "units", "tz", "reminder")
 QUESTIONS = {
     "goal": "What do you train for?",
@@ -57,13 +61,66 @@ def zones_for(language: str | None, browser: str = "") -> tuple[str, ...]:
 async def begin(
     application: Application, chat_id: int, user_id: int, intro: str, language: str | None
 ) -> None:
-    """Send the setup's first question (with `intro` above it)."""
+    """Send the setup's question (with `intro` above it): the first, or, when a setup message
+    is live already, the one it was at, that older message losing its buttons (one setup
+    message at a time)."""
     rt = application.bot_data["runtime"]
     user = await adopt_log_units(rt.store, await rt.insights.user(user_id))
-    keyboard = await _keyboard(rt, user, STEPS[0], language)
-    await application.bot.send_message(
-        chat_id, f"{intro}\n\n{question(STEPS[0])}", reply_markup=keyboard
+    live = application.user_data[user_id].get(LIVE)
+    step = live["step"] if live else STEPS[0]
+    await retire(application, user_id)
+    keyboard = await _keyboard(rt, user, step, language)
+    sent = await application.bot.send_message(
+        chat_id, f"{intro}\n\n{question(step)}", reply_markup=keyboard
     )
+    application.user_data[user_id][LIVE] = {
+        "chat": chat_id,
+        "message": sent.message_id,
+        "step": step,
+    }
+
+
+async def retire(application: Application, user_id: int, text: str | None = None) -> None:
+    """The live setup message loses its buttons (and reads `text`, when given)."""
+    live = application.user_data[user_id].pop(LIVE, None)
+    if live is None:
+        return
+    with contextlib.suppress(BadRequest):  # gone, too old, or already so
+        if text is None:
+            await application.bot.edit_message_reply_markup(live["chat"], live["message"])
+        else:
+            await application.bot.edit_message_text(text, live["chat"], live["message"])
+
+
+async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A time zone typed while the setup asks for one (“Europe/Berlin” or “tz Europe/Berlin”)
+    answers it and the setup goes on; any other text goes on to the coach."""
+    live = context.user_data.get(LIVE)
+    if not live or live["step"] != "tz":
+        return
+    text = update.message.text.strip()
+    name = text[3:].strip() if text.lower().startswith("tz ") else text
+    try:
+        time_zone(name)
+    except ValueError:
+        if "/" not in name and not text.lower().startswith("tz "):
+            return  # not meant as a zone: the coach answers it
+        await update.message.reply_text(
+            f"“{name[:40]}” is not a time zone I know; try e.g. Europe/Berlin, or tap one."
+        )
+        raise ApplicationHandlerStop from None
+    rt = runtime(context)
+    user = changed(await rt.insights.user(update.effective_user.id), "tz", name)
+    await rt.store.users.put(user.model_copy(update={"updated_at": utcnow()}))
+    await schedule_reminder(context.application, user.id)
+    await retire(context.application, user.id, f"{question('tz')}\n✓ {user.timezone}")
+    following = STEPS[STEPS.index("tz") + 1]
+    keyboard = await _keyboard(rt, user, following, update.effective_user.language_code)
+    sent = await update.message.reply_text(
+        f"Time zone set to {user.timezone}.\n\n{question(following)}", reply_markup=keyboard
+    )
+    context.user_data[LIVE] = {"chat": sent.chat_id, "message": sent.message_id, "step": following}
+    raise ApplicationHandlerStop
 
 
 async def setup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -85,6 +142,7 @@ async def setup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await schedule_reminder(context.application, user.id)
     await query.answer()
     if finished:
+        context.user_data.pop(LIVE, None)
         plan_next = context.user_data.pop("plan_after_setup", False)
         then = "Your plan follows." if plan_next else "/plan builds your plan."
         await query.edit_message_text(
@@ -101,6 +159,11 @@ async def setup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await query.edit_message_text(
         question(following), reply_markup=await _keyboard(rt, user, following, language)
     )
+    context.user_data[LIVE] = {
+        "chat": query.message.chat_id,
+        "message": query.message.message_id,
+        "step": following,
+    }
 
 
 # What a button keyboard adds to a question (the demo asks the same questions in a terminal).
@@ -125,10 +188,8 @@ def apply_answer(user: User, step: str, answer: str) -> tuple[User, bool]:
 
 
 def options(step: str, language: str | None, browser: str = "") -> tuple[str, ...]:
-    if step in ("goal", "level", "minutes", "reminder"):
+    if step in ("goal", "level", "days", "minutes", "reminder"):
         return tuple(MENUS[step])
-    if step == "days":
-        return tuple(str(n) for n in range(1, 8))
     if step == "equipment":
         return EQUIPMENT
     if step == "injuries":

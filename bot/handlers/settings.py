@@ -15,7 +15,7 @@ from core.models import Units, User, time_zone, utcnow
 EQUIPMENT = ("barbell", "dumbbell", "machine", "kettlebell", "resistance_band")
 INJURIES = ("shoulder", "knee", "lower back", "elbow", "wrist")
 MENUS = {
-    "days": [str(n) for n in range(2, 7)],
+    "days": [str(n) for n in range(1, 8)],  # the setup offers the same
     "minutes": ["30", "45", "60", "75", "90"],
     "goal": ["strength", "hypertrophy", "general"],
     "level": ["beginner", "intermediate", "advanced"],

@@ -45,11 +45,24 @@ async def test_import_export_settings_and_delete(stack) -> None:
     tg.press(USER, own, spoto)
     muscles = await tg.wait_for(lambda c: "which muscle" in c.params.get("text", ""))
     tg.press(USER, muscles, f"{spoto}:chest")
-    await tg.wait_for(lambda c: c.params.get("text") == "Spoto Press now counts for chest.")
+    fixed = await tg.wait_for(
+        lambda c: "Spoto Press now counts for chest" in c.params.get("text", "")
+    )
+    # The list stays, the corrected one updated in place: the others can still be corrected.
+    assert "• Spoto Press → chest (your pick)" in fixed.params["text"]
+    assert "• weighted decline pushups → chest (like Decline Push Up)" in fixed.params["text"]
+    buttons = [row[0]["text"] for row in fixed.params["reply_markup"]["inline_keyboard"]]
+    assert "weighted decline pushups" in buttons and "Spoto Press" in buttons
 
     # Setup before the first plan proposes lb from the file's loads; then the plan, kept in Spotter.
     tg.send_text(USER, "/plan")
     again = await tg.wait_for(lambda c: "Before your first plan" in c.params.get("text", ""))
+    assert "Setup 1 of 9" in again.params["text"]
+    assert any(
+        c.params["chat_id"] == USER and not c.params.get("reply_markup")
+        for c in tg.sent("editMessageReplyMarkup")
+        if c.at < again.at
+    ), "one setup message at a time: the one from /start lost its buttons"
     tg.press(USER, again, "ob:goal:hypertrophy")
     for step in ("level", "days", "minutes", "equipment", "injuries"):
         shown = await tg.wait_for(
@@ -60,7 +73,13 @@ async def test_import_export_settings_and_delete(stack) -> None:
     labels = [b["text"] for row in units.params["reply_markup"]["inline_keyboard"] for b in row]
     # Selected, not only proposed: a lifter who skips it keeps the log's lb (issue 23).
     assert "• lb (your log)" in labels
-    tg.press(USER, units, "ob:units:rest")
+    tg.press(USER, units, "ob:units:skip")
+    await tg.wait_for(lambda c: "Setup 8 of 9" in c.params.get("text", ""))
+    tg.send_text(USER, "Europe/Berlin")  # typed where the setup asks for it
+    reminder = await tg.wait_for(lambda c: "ob:reminder:rest" in str(c.params.get("reply_markup")))
+    assert reminder.params["text"].startswith("Time zone set to Europe/Berlin.")
+    assert "Setup 9 of 9" in reminder.params["text"]
+    tg.press(USER, reminder, "ob:reminder:rest")
     await tg.wait_for(lambda c: "All set. Your plan follows." in c.params.get("text", ""))
     preview = await tg.wait_for(lambda c: "plan:approve:" in str(c.params.get("reply_markup")), 30)
     button = preview.params["reply_markup"]["inline_keyboard"][0][0]
