@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.miniapp.progress import chart_columns
+from bot.miniapp.progress import chart_columns, chart_windows
 from core.engine.patterns import BREAK, Exposure, exposures
 from core.models import SetRow, SetType, Units
 
@@ -68,3 +68,22 @@ def test_new_bests_never_mark_the_first_session_and_runs_cut_at_breaks() -> None
     assert new_bests(series) == [False, True, False, True]
     assert [[e.workout_id for e in run] for run in runs(series)] == [["0", "1", "2"], ["3"]]
     assert new_bests([]) == [] and runs([]) == []
+
+
+def test_ranges_count_back_from_today_so_a_long_break_shows() -> None:
+    first, last = T0, T0 + timedelta(weeks=40)  # then away for five months
+    today = last + timedelta(days=150)
+    windows = chart_windows(first, last, today)
+    day = 86400
+    for days in ("91", "365", "0"):
+        assert windows[days]["end"] == today.timestamp(), "every range ends today"
+    assert windows["91"]["start"] == today.timestamp() - 91 * day  # after the last session
+    assert windows["91"]["start"] > last.timestamp(), "3 M holds only the break"
+    assert windows["365"]["start"] == today.timestamp() - 365 * day
+    assert windows["0"]["start"] == first.timestamp()
+
+
+def test_a_range_longer_than_the_log_starts_at_the_first_session() -> None:
+    windows = chart_windows(T0, T0 + timedelta(days=20), T0 + timedelta(days=21))
+    assert windows["91"]["start"] == windows["365"]["start"] == T0.timestamp()
+    assert windows["91"]["end"] == (T0 + timedelta(days=21)).timestamp()

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.miniapp.common import Asking, Context, NotFound, Params, day_label, trained_exercises
 from core.engine.loads import format_load, to_user_units
@@ -15,6 +15,7 @@ from core.engine.volume import BANDS, MuscleVolume, band_for, weekly_hard_sets
 from core.models import Units, utcnow
 
 VOLUME_WEEKS = 8
+RANGES = (91, 365, 0)  # the chart's "3 M", "1 Y" and "All", in days (0: everything)
 
 
 async def page(asking: Asking, params: Params) -> Context:
@@ -39,15 +40,21 @@ async def page(asking: Asking, params: Params) -> Context:
                 "best_set": _set(best.weight_kg, best.reps, user.units),
                 "heaviest": _set(heaviest.weight_kg, heaviest.reps, user.units),
                 "heaviest_when": day_label(heaviest.at, user.timezone),
-                "span_days": (series[-1].at - series[0].at).days,
+                "span_days": (utcnow() - series[0].at).days,
             }
+    volume = await weekly_volume(asking)
+    quiet = ""  # eight weeks of zeros say less than one sentence
+    if not any(w["sets"] != "0" for m in volume for w in m["weeks"]):
+        latest = await rt.store.workouts.recent(user.id, limit=1)
+        quiet = day_label(latest[0].start_time, user.timezone) if latest else "ever"
     return {
         "exercises": choices,
         "exercise": chosen,
         "title": next((c["title"] for c in choices if c["id"] == chosen), ""),
         "summary": summary,
         "units": user.units.value,
-        "volume": await weekly_volume(asking),
+        "volume": volume,
+        "quiet": quiet,
     }
 
 
@@ -57,7 +64,22 @@ async def chart(asking: Asking, params: Params) -> Context:
     template_id = params.get("exercise", "")
     rows = await asking.runtime.store.workouts.sets(user.id, template_id=template_id)
     series = await asyncio.to_thread(exposures, rows, template_id)
-    return chart_columns(series, user.units, user.timezone)
+    columns = chart_columns(series, user.units, user.timezone)
+    if series:
+        columns["windows"] = chart_windows(series[0].at, series[-1].at, utcnow())
+        columns["last"] = day_label(series[-1].at, user.timezone)
+    return columns
+
+
+def chart_windows(first: datetime, last: datetime, now: datetime) -> dict[str, dict]:
+    """Each range's window in seconds, counted back from today (not from the last session, so
+    a lifter away for months sees the months empty); never before the first session."""
+    end = max(last, now).timestamp()
+    windows = {}
+    for days in RANGES:
+        start = max(first.timestamp(), end - days * 86400) if days else first.timestamp()
+        windows[str(days)] = {"start": start, "end": end}
+    return windows
 
 
 def chart_columns(series: list[Exposure], units: Units, tz: str) -> Context:

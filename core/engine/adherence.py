@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from core.engine.plan import PlanDay, PlanWeek
 from core.engine.records import working
@@ -92,3 +93,15 @@ def adherence(
                 done += min(logged, exercise.sets)
         rows.append(DayAdherence(day.key, day.name, workout is not None, planned, done))
     return Adherence(rows)
+
+
+def week_streak(trained_on: Iterable[date], this_monday: date) -> int:
+    """Weeks in a row with at least one workout, counted back from last week (and this week
+    once it has one: a week under way breaks nothing yet)."""
+    weeks = {d - timedelta(days=d.weekday()) for d in trained_on}
+    monday = this_monday if this_monday in weeks else this_monday - timedelta(weeks=1)
+    streak = 0
+    while monday in weeks:
+        streak += 1
+        monday -= timedelta(weeks=1)
+    return streak

@@ -1,5 +1,7 @@
 // The Progress page's chart: e1RM and heaviest set per session (uPlot, vendored), each new best
-// marked, breaks in training left as breaks. A tap or hover shows the sets behind a point.
+// marked, breaks in training left as breaks. A tap or hover shows the sets behind a point and
+// marks it (uPlot's cursor follows a mouse, not a finger: a tap moves it there). The ranges end
+// today, as the server counts them, so a long break shows as the empty stretch it was.
 (function () {
   "use strict";
   var DAY = 86400;
@@ -15,6 +17,7 @@
     var accent = css("--accent", "#2a7ae2");
     var grid = { stroke: "rgba(127,127,127,0.18)", width: 1 };
     var readout = document.getElementById("readout");
+    var shown = -1; // the point the readout describes
     var opts = {
       width: box.clientWidth,
       height: 240,
@@ -37,41 +40,67 @@
       hooks: {
         setCursor: [function (u) {
           var i = u.cursor.idx;
-          if (i != null && data.label[i]) { readout.textContent = data.label[i]; }
+          if (i != null && data.label[i]) { tell(i); }
         }]
       }
     };
     var plot = new uPlot(opts, [data.x, data.e1rm, data.heaviest, data.pr], box);
     box.dataset.drawn = String(data.x.length);
-    plot.over.addEventListener("click", function (event) {
-      var i = nearest(data, plot.posToVal(event.offsetX, "x"));
-      if (i >= 0) { readout.textContent = data.label[i]; }
+
+    function tell(i) {
+      shown = i;
+      box.dataset.point = String(i);
+      readout.textContent = data.label[i];
+    }
+    // A finger: the nearest session in view gets the cursor (its marker) and the readout.
+    function tap(event) {
+      var rect = plot.over.getBoundingClientRect();
+      var scale = plot.scales.x;
+      var i = nearest(data, plot.posToVal(event.clientX - rect.left, "x"), scale.min, scale.max);
+      if (i < 0) { return; }
+      plot.setCursor({ left: plot.valToPos(data.x[i], "x"), top: plot.valToPos(data.e1rm[i], "y") });
+      tell(i);
+    }
+    plot.over.addEventListener("click", tap);
+    plot.over.addEventListener("pointerup", function (event) {
+      if (event.pointerType !== "mouse") { tap(event); }
     });
+    plot.spotter = {
+      // After a range change the readout never names a session outside the window.
+      reset: function (span) {
+        if (shown >= 0 && data.x[shown] >= span.start && data.x[shown] <= span.end) { return; }
+        shown = -1;
+        delete box.dataset.point;
+        plot.setCursor({ left: -10, top: -10 });
+        readout.textContent = span.sessions
+          ? "Tap the chart for the sets behind a point. " + span.sessions +
+            (span.sessions === 1 ? " session" : " sessions") + " in this range."
+          : "Nothing logged in this range: your last session was " + data.last + ".";
+      }
+    };
     return plot;
   }
 
-  function nearest(data, at) {
+  function nearest(data, at, lo, hi) {
     var best = -1;
     for (var i = 0; i < data.x.length; i++) {
-      if (data.label[i] && (best < 0 || Math.abs(data.x[i] - at) < Math.abs(data.x[best] - at))) {
-        best = i;
-      }
+      if (!data.label[i] || data.x[i] < lo || data.x[i] > hi) { continue; }
+      if (best < 0 || Math.abs(data.x[i] - at) < Math.abs(data.x[best] - at)) { best = i; }
     }
     return best;
   }
 
   function range(plot, data, days, buttons) {
-    var last = data.x[data.x.length - 1];
-    var first = days ? Math.max(data.x[0], last - days * DAY) : data.x[0];
-    var values = [];
+    var span = data.windows[String(days)] || data.windows["0"];
+    var values = [], sessions = 0;
     for (var i = 0; i < data.x.length; i++) {
-      if (data.x[i] >= first) {
-        if (data.e1rm[i] != null) { values.push(data.e1rm[i]); }
+      if (data.x[i] >= span.start && data.x[i] <= span.end) {
+        if (data.e1rm[i] != null) { values.push(data.e1rm[i]); sessions += 1; }
         if (data.heaviest[i] != null) { values.push(data.heaviest[i]); }
       }
     }
     plot.batch(function () {
-      plot.setScale("x", { min: first - DAY, max: last + DAY });
+      plot.setScale("x", { min: span.start - DAY, max: span.end + DAY });
       if (values.length) {
         var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
         var pad = Math.max(1, (hi - lo) * 0.08);
@@ -79,6 +108,7 @@
       }
     });
     buttons.forEach(function (b) { b.classList.toggle("on", Number(b.dataset.range) === days); });
+    plot.spotter.reset({ start: span.start, end: span.end, sessions: sessions });
   }
 
   window.spotterChart = function (page) {
