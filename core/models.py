@@ -229,6 +229,32 @@ def plan_settings(user: User) -> str:
     )
 
 
+def settings_preferences(settings: str, prefs: Preferences) -> Preferences:
+    """`prefs` with the plan settings `settings` (a `plan_settings` string) put back: what
+    undoing a form's change to them needs. Units stay the user's."""
+    parts = settings.split("|")
+    if len(parts) != 9:
+        return prefs
+
+    def names(text: str) -> list[str]:
+        return [n for n in text.split(",") if n]
+
+    _units, goal, level, days, minutes, equipment, injuries, focus, weekdays = parts
+    return prefs.model_validate(
+        {
+            **prefs.model_dump(),
+            "goal": goal,
+            "level": level,
+            "days_per_week": int(days),
+            "session_minutes": int(minutes),
+            "equipment": names(equipment),
+            "injuries": names(injuries),
+            "focus_muscles": names(focus),
+            "training_days": [int(d) for d in names(weekdays)],
+        }
+    )
+
+
 class TodaySession(Model):
     """One training day's session as the readiness check-in fitted it (the plan's week stays
     as written): what Hevy got and /today shows that day, and what progression reads that

@@ -33,7 +33,12 @@ class Asking:
 
 
 class FormError(SpotterError):
-    """Input a form sent that cannot be used; the message is shown next to the form."""
+    """Input a form sent that cannot be used: one sentence, shown beside the `field` it is
+    about (by its name in the form), or with the form when it is about no one field."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotFound(SpotterError):
@@ -90,15 +95,23 @@ class TrainingForm(BaseModel):
 
 
 def parse_form[F: BaseModel](model: type[F], body: dict) -> F:
-    """`body` as the form `model`, or a FormError naming the first problem."""
+    """`body` as the form `model`, or a FormError naming the first problem and its field."""
     try:
         return model.model_validate(body)
     except ValidationError as exc:
-        raise FormError(first_problem(exc)) from None
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else ""
+        raise FormError(first_problem(exc), field) from None
 
 
 def first_problem(exc: ValidationError) -> str:
-    """The first thing wrong with a form, as one line."""
+    """The first thing wrong with a form, as one sentence: a validator's own words as they are
+    (pydantic's "Value error, " dropped), pydantic's with the field's name before them."""
     error = exc.errors()[0]
-    where = str(error["loc"][0]).replace("_", " ") if error["loc"] else "the form"
-    return f"{where}: {error['msg']}"
+    if error["type"] == "value_error":
+        text = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+    else:
+        where = str(error["loc"][0]).replace("_", " ") if error["loc"] else "the form"
+        text = f"{where}: {error['msg'][:1].lower()}{error['msg'][1:]}"
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else f"{text}."

@@ -27,7 +27,7 @@ from core.engine.plan_text import WEEKDAY, prescription
 from core.engine.validator import validate
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
-from core.models import Plan, PlanStatus, Units, utcnow
+from core.models import Plan, PlanStatus, Units, plan_settings, settings_preferences, utcnow
 from core.services.plan_writer import PlanNotFound, StaleDraft
 from core.services.plans import LIVE, is_stale
 
@@ -71,6 +71,7 @@ async def page(asking: Asking, params: Params) -> Context:
         "plan": None,
         "waiting": draft.id if draft and shown is not draft else "",
         "linked": await rt.store.credentials.get(user.id) is not None,
+        "live": live is not None,  # Discard then puts its settings back
     }
     if shown is None:
         return context
@@ -169,12 +170,25 @@ async def approve(asking: Asking, body: dict) -> Context:
 
 
 async def discard(asking: Asking, body: dict) -> Context:
+    """Drop a proposal. The form that asked for it changed the settings; with a plan in force,
+    Discard puts back the settings that plan was made under, so the form's "nothing changes
+    until you approve" holds (the settings stay the one truth the chat, the coach and the
+    staleness check read)."""
+    rt, user = asking.runtime, asking.user
     plan = await _plan(asking, body)
-    if plan.status == PlanStatus.DRAFT:
-        await asking.runtime.store.plans.put(
-            plan.model_copy(update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()})
-        )
-    return go("plan", "Proposal discarded.")
+    if plan.status != PlanStatus.DRAFT:
+        return go("plan", "Proposal discarded.")
+    await rt.store.plans.put(
+        plan.model_copy(update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()})
+    )
+    live = await rt.plans.current(user.id)
+    mine = plan_settings(user)
+    # Only the change this proposal was asked under is undone, not a later one from the chat.
+    if live is None or not live.settings or live.settings == mine or plan.settings != mine:
+        return go("plan", "Proposal discarded.")
+    prefs = settings_preferences(live.settings, user.preferences)
+    await rt.store.users.put(user.model_copy(update={"preferences": prefs, "updated_at": utcnow()}))
+    return go("plan", "Proposal discarded; your settings are back to your current plan's.")
 
 
 async def _plan(asking: Asking, body: dict) -> Plan:

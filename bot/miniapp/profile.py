@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 from datetime import time
+from functools import cache
+from zoneinfo import available_timezones
 
 from pydantic import Field, field_validator
 
@@ -29,7 +31,9 @@ class ProfileForm(TrainingForm):
         try:
             time_zone(value.strip())
         except ValueError:
-            raise ValueError(f"“{value}” is not a time zone I know (e.g. Europe/Berlin)") from None
+            raise ValueError(
+                f"“{value}” is not a time zone I know: pick one from the list, like Europe/Berlin."
+            ) from None
         return value.strip()
 
     @field_validator("reminder")
@@ -39,8 +43,17 @@ class ProfileForm(TrainingForm):
             try:
                 time.fromisoformat(value)
             except ValueError:
-                raise ValueError("a time like 07:30, or empty for no reminder") from None
+                raise ValueError("The reminder needs a time like 07:30, or none.") from None
         return value
+
+
+@cache
+def zone_names() -> tuple[str, ...]:
+    """The IANA zones a lifter can pick (the time zone field's list), without the legacy
+    aliases ("US/Pacific", "Etc/GMT+3") that only repeat a city's zone."""
+    legacy = ("Etc/", "SystemV/", "US/", "posixrules", "localtime", "Factory")
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(legacy))
+    return (*zones, "UTC")
 
 
 async def page(asking: Asking, params: Params) -> Context:
@@ -56,6 +69,7 @@ async def page(asking: Asking, params: Params) -> Context:
         },
         "choices": {"equipment": EQUIPMENT, "injuries": INJURIES},
         "zone_set": user.timezone != "UTC",
+        "zones": zone_names(),
         "hevy": credential.hevy_name or "your account" if credential else "",
         "workouts": await rt.store.workouts.count(user.id),
     }

@@ -188,7 +188,8 @@ def routes(runtime: Runtime, application: Application) -> list[Route | Mount]:
         try:
             answer = await action(who, body)
         except FormError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400, headers=NO_STORE)
+            problem = {"error": str(exc), **({"field": exc.field} if exc.field else {})}
+            return JSONResponse(problem, status_code=400, headers=NO_STORE)
         return JSONResponse(answer, headers=NO_STORE)
 
     async def me(request: Request) -> Response:

@@ -301,12 +301,18 @@
       if (form.querySelector("[data-main]")) { form.dataset.saved = snapshot(form); }
     });
     var zone = page.querySelector("[data-browser-zone]");
-    if (zone && window.Intl) {
-      var guess = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      if (guess && guess !== zone.value) {
-        zone.value = guess;
-        document.getElementById("zone-hint").hidden = false;
-      }
+    var guess = "";
+    try { guess = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* old */ }
+    if (zone && guess && guess !== zone.value) {
+      zone.value = guess;
+      document.getElementById("zone-hint").hidden = false;
+    }
+    var zones = page.querySelector("datalist#zones");
+    if (zones && guess) { // this device's zone heads the list
+      var mine = document.createElement("option");
+      mine.value = guess;
+      mine.label = "this device";
+      zones.insertBefore(mine, zones.firstChild);
     }
     if (page.querySelector("[data-chart]")) { loadCharts(page); }
   }
@@ -352,10 +358,12 @@
       busy = false;
       syncNative();
     }
-    function fail(text) {
+    function fail(text, field) {
       settle();
       haptic("error");
-      if (error) { error.textContent = text; error.hidden = false; error.scrollIntoView({ block: "nearest" }); }
+      var input = field && source && source.querySelector ? source.querySelector("[name='" + field + "']") : null;
+      if (input) { besideField(input, text); }
+      else if (error) { error.textContent = text; error.hidden = false; error.scrollIntoView({ block: "nearest" }); }
       else { notice(text); }
     }
     buttons.forEach(function (b) { b.disabled = true; });
@@ -367,7 +375,7 @@
     })
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
       .then(function (answer) {
-        if (!answer.ok) { fail(answer.body.error || "That did not work; try again."); return; }
+        if (!answer.ok) { fail(answer.body.error || "That did not work; try again.", answer.body.field); return; }
         haptic("success");
         settle();
         var next = answer.body;
@@ -384,6 +392,35 @@
         });
       }, function () { fail("Spotter did not answer; check the connection and try again."); });
   }
+
+  // A form's error about one field sits right under that field, in view, and goes as soon as
+  // the field is changed (or the form sent again).
+  function besideField(input, text) {
+    var holder = input.closest(".field, fieldset") || input;
+    var note = holder.nextElementSibling;
+    if (!note || !note.classList.contains("field-error")) {
+      note = document.createElement("p");
+      note.className = "error field-error";
+      note.setAttribute("role", "alert");
+      note.id = "error-" + input.name;
+      holder.parentNode.insertBefore(note, holder.nextSibling);
+    }
+    note.textContent = text;
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", note.id);
+    note.scrollIntoView({ block: "center" });
+  }
+  function clearFieldErrors(form) {
+    form.querySelectorAll(".field-error").forEach(function (n) { n.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (i) { i.removeAttribute("aria-invalid"); });
+  }
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.hasAttribute || !input.hasAttribute("aria-invalid")) { return; }
+    input.removeAttribute("aria-invalid");
+    var note = document.getElementById("error-" + input.name);
+    if (note) { note.remove(); }
+  });
 
   function openLink(url) {
     if (window.TelegramWebviewProxy || window.parent !== window) {
@@ -414,6 +451,8 @@
     if (!form) { return; }
     event.preventDefault();
     notice("");
+    clearFieldErrors(form);
+    form.querySelectorAll(".error:not(.field-error)").forEach(function (e) { e.hidden = true; });
     act(form.dataset.action, formBody(form), form);
   });
   // Any edit may make a form unsaved (or saved again): the MainButton and closing follow it.
