@@ -11,7 +11,6 @@ with `mongodump` (docs/operating.md).
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,20 +42,31 @@ def backup(settings: Settings, dest: Path) -> Backup:
     if not source.is_file():
         raise ConfigError(f"{source} does not exist: check DATABASE_URL.")
     dest.mkdir(mode=0o700, parents=True, exist_ok=True)
+    here = dest.stat()
+    if here.st_uid != os.getuid() or here.st_mode & 0o077:
+        raise ConfigError(
+            f"{dest} is not private to this user (another user could read or plant files "
+            "there): back up into a new folder."
+        )
     target = dest / DB_NAME
-    if target.exists():
-        raise ConfigError(f"{target} already exists: back up into a new folder.")
+    for name in (DB_NAME, KEY_NAME):
+        if os.path.lexists(dest / name):  # a link counts: the copy never follows one
+            raise ConfigError(f"{dest / name} already exists: back up into a new folder.")
     partial = dest / f"{DB_NAME}.partial"
     partial.unlink(missing_ok=True)
-    with sqlite3.connect(source, timeout=BUSY_MS / 1000) as live:
-        copy = sqlite3.connect(partial)
-        try:
-            live.backup(copy)  # every page in one step: one consistent snapshot
-            (schema,) = copy.execute("PRAGMA user_version").fetchone()
-            (check,) = copy.execute("PRAGMA quick_check").fetchone()
-        finally:
-            copy.close()
-    live.close()
+    previous = os.umask(0o077)  # the copy and SQLite's journal beside it are private from birth
+    try:
+        with sqlite3.connect(source, timeout=BUSY_MS / 1000) as live:
+            copy = sqlite3.connect(partial)
+            try:
+                live.backup(copy)  # every page in one step: one consistent snapshot
+                (schema,) = copy.execute("PRAGMA user_version").fetchone()
+                (check,) = copy.execute("PRAGMA quick_check").fetchone()
+            finally:
+                copy.close()
+        live.close()
+    finally:
+        os.umask(previous)
     if check != "ok":
         partial.unlink(missing_ok=True)
         raise ConfigError(f"the copy of {source} failed its integrity check: {check}")
@@ -67,6 +77,8 @@ def backup(settings: Settings, dest: Path) -> Backup:
         key_file = settings.data_dir / KEY_NAME
         if key_file.is_file():
             key = dest / KEY_NAME
-            shutil.copyfile(key_file, key)
-            os.chmod(key, 0o600)
+            # A new file only, never through a link planted there: the master key goes nowhere else.
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+            with os.fdopen(os.open(key, flags, 0o600), "wb") as out:
+                out.write(key_file.read_bytes())
     return Backup(target, key, schema, target.stat().st_size)

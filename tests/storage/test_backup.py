@@ -99,3 +99,31 @@ def test_backup_refuses_to_overwrite_and_points_mongodb_at_mongodump(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/nothing/spotter.db")
     assert main(["backup", str(tmp_path / "copy")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+async def test_backup_never_writes_the_key_into_a_folder_others_can_reach_or_through_a_link(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    live = tmp_path / "live"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{live}/spotter.db")
+    runtime = await build_runtime(load_settings())  # makes the store and data/secret.key
+    await runtime.aclose()
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    stolen = tmp_path / "stolen.key"
+    (shared / "secret.key").symlink_to(stolen)
+    assert await asyncio.to_thread(main, ["backup", str(shared)]) == 2
+    assert "not private" in capsys.readouterr().err
+    assert not stolen.exists()
+
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    (private / "secret.key").symlink_to(stolen)  # planted even in a private folder: refused
+    assert await asyncio.to_thread(main, ["backup", str(private)]) != 0
+    assert not stolen.exists()
+
+    fresh = tmp_path / "fresh"
+    assert await asyncio.to_thread(main, ["backup", str(fresh)]) == 0
+    for name in ("spotter.db", "secret.key"):
+        assert (fresh / name).stat().st_mode & 0o777 == 0o600, name
