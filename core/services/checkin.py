@@ -128,11 +128,9 @@ class CheckIns:
                 equipment=user.preferences.equipment if user else (),
                 recent_loads={tid: values[-1] for tid, values in loads.items() if values},
             )
-            kept = [
-                t
-                for t in plan.today
-                if t.week == plan.week and not (t.on == on and t.day_key == day.key)
-            ]
+            mine = [t for t in plan.today if t.week == plan.week]
+            before = next((t for t in mine if t.on == on and t.day_key == day.key), None)
+            kept = [t for t in mine if t is not before]
             if adjusted.changed:
                 kept.append(
                     TodaySession(
@@ -144,16 +142,20 @@ class CheckIns:
                         day=adjusted.day.model_dump(mode="json"),
                     )
                 )
-            plan = plan.model_copy(update={"today": kept, "updated_at": utcnow()})
-            await self._store.plans.put(plan)
-            in_hevy = False
-            if (
+            in_hevy = (
                 plan.status in WRITTEN
                 and self._accounts is not None
                 and await self._store.credentials.get(user_id) is not None
-            ):
+            )
+            # The same answer again (a double tap) changes nothing: no second write to Hevy. Hevy
+            # is written before the plan is stored, so a stored answer is one Hevy already has.
+            unchanged = before.answer == answer_code(answer) if before else not adjusted.changed
+            if unchanged:
+                return Fitted(adjusted, day, in_hevy)
+            plan = plan.model_copy(update={"today": kept, "updated_at": utcnow()})
+            if in_hevy:
                 await self._write(user_id, plan, adjusted.day, units, catalogue)
-                in_hevy = True
+            await self._store.plans.put(plan)
             return Fitted(adjusted, day, in_hevy)
 
     async def _write(

@@ -162,7 +162,12 @@ async def test_half_time_tired_updates_todays_routine_only_and_next_week_restore
     assert line.startswith("Today: ") and " of 6 lifts" in line, line
     assert line.endswith("Hevy's “Upper” is updated."), line
 
-    # Hevy: today's routine PUT in place, twice (one per tap); nothing created, nothing else.
+    # A second tap on Tired (a double tap) answers again but writes nothing more.
+    edits = len(tg.sent("editMessageText"))
+    tg.press(USER, said, buttons(said)["Tired"])
+    await tg.wait_for(lambda c: len(tg.sent("editMessageText")) > edits, 30)
+
+    # Hevy: today's routine PUT in place, twice (one per answer); nothing created, nothing else.
     writes = routine_writes(stack, before)
     assert [(w.method, w.path) for w in writes] == [("PUT", f"/v1/routines/{upper_id}")] * 2
     today = writes[-1].body["routine"]
