@@ -40,6 +40,12 @@ MAX_REPS = 1000
 MAX_SECONDS = 7 * 24 * 3600
 MAX_INDEX = 10_000
 MAX_TITLE_CHARS = 100  # Hevy's own titles are under 50 characters
+TEXT_LIMITS = {  # characters in one cell of free text
+    "exercise_title": MAX_TITLE_CHARS,
+    "title": 200,
+    "description": 2_000,
+    "exercise_notes": 2_000,
+}
 # Far more exercises than any lifter names (a real log: about 80 titles, a handful unknown); a
 # file naming more is not a training log, and guessing muscles for each has a cost.
 MAX_NEW_EXERCISES = 500
@@ -185,11 +191,13 @@ def _read_row(
     title = row["exercise_title"].strip()
     if not title:
         raise CsvImportError(f"line {line}: exercise_title is empty")
-    if len(title) > MAX_TITLE_CHARS:
-        raise CsvImportError(
-            f"line {line}: exercise_title {title[:32]!r}… is longer than "
-            f"{MAX_TITLE_CHARS} characters"
-        )
+    # Free text is bounded too: it reaches exports, the query tool, pages and chat messages.
+    for column, limit in TEXT_LIMITS.items():
+        value = title if column == "exercise_title" else row[column]
+        if len(value) > limit:
+            raise CsvImportError(
+                f"line {line}: {column} {value[:32]!r}… is longer than {limit:,} characters"
+            )
     start = _time(row["start_time"], tz, line, "start_time")
     end = _time(row["end_time"], tz, line, "end_time") if row["end_time"].strip() else None
     set_type = row["set_type"].strip() or "normal"

@@ -322,6 +322,27 @@ async def test_a_hostile_file_is_answered_in_seconds_and_says_why(store: Store) 
     assert elapsed < 5, f"{elapsed:.1f} s"
 
 
+@pytest.mark.parametrize(
+    ("column", "limit"), [("title", 200), ("description", 2_000), ("exercise_notes", 2_000)]
+)
+async def test_free_text_cells_are_bounded_with_their_line(
+    store: Store, column: str, limit: int
+) -> None:
+    await store.users.put(User(id=USER))
+    header = rows(["Squat (Barbell)"]).splitlines()
+    cells = next(csv.reader([header[1]]))
+    cells[KG_HEADER.index(column)] = "x" * (limit + 1)
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL).writerows([KG_HEADER, cells])
+    with pytest.raises(CsvImportError, match=rf"line 2: {column} .* longer than {limit:,}"):
+        await import_csv(store, USER, out.getvalue(), "UTC")
+    assert await store.workouts.count(USER) == 0
+    cells[KG_HEADER.index(column)] = "x" * limit  # at the limit it imports
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL).writerows([KG_HEADER, cells])
+    assert len((await import_csv(store, USER, out.getvalue(), "UTC")).workouts) == 1
+
+
 def pause_after_parsing(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, ...]:
     """Imports wait, once their file is parsed (in the worker thread), until the second event
     is set; the first is set when a file is parsed."""
