@@ -10,6 +10,7 @@ step is idempotent, so a crash at any point resumes without doubling a routine o
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from core.engine.progression import (
     RpeTopSet,
     advance,
     deload_week,
+    read_session,
 )
 from core.engine.records import working
 from core.engine.steps import Grid
@@ -340,9 +342,10 @@ def next_week(
                 None,
             )
             # Back after time off, the plan's own weeks climb from week 1's lighter loads to
-            # full (TRAINING.md, "Return from a break"): that climb is next week's floor.
+            # full (TRAINING.md, "Return from a break"): that climb, continued from the load
+            # actually lifted, is next week's floor.
             ramp = (
-                ex.load_kg
+                Ramp(ex.load_kg, ramp_share(ex) / ramp_share(current))
                 if not upcoming.deload
                 and start is not None
                 and start.load_kg
@@ -353,7 +356,15 @@ def next_week(
             today = (fitted or {}).get(day.key)
             if today is None:
                 updated, change = _progress(
-                    current, ex, done_day, upcoming, grid, title, ramp, kit=(equipment, profile)
+                    current,
+                    ex,
+                    done_day,
+                    upcoming,
+                    grid,
+                    title,
+                    ramp,
+                    kit=(equipment, profile),
+                    after_deload=week.deload,
                 )
             else:
                 # Left out or swapped today: nothing to read, the prescription holds (no miss).
@@ -368,12 +379,33 @@ def next_week(
                     ramp,
                     kit=(equipment, profile),
                     planned=current,
+                    after_deload=week.deload,
                 )
             new_exercises.append(updated)
             if change:
                 changes.append(change)
         day.exercises = new_exercises
     return upcoming, changes
+
+
+@dataclass(frozen=True, slots=True)
+class Ramp:
+    """The plan's climb back after time off for one exercise: next week's planned load, and
+    next week's share of full loads over this week's (how much the climb adds from here)."""
+
+    load_kg: float
+    ratio: float
+
+
+# The plan's own words for a comeback week's share (generator `_ramped`): "~80 % of it after
+# the time off". A week without them is at full load.
+_SHARE = re.compile(r"~(\d+) % of it after the time off")
+
+
+def ramp_share(ex: PlannedExercise) -> float:
+    """The share of full loads the plan gave this exercise's week when it was made."""
+    found = _SHARE.search(ex.notes)
+    return int(found.group(1)) / 100 if found else 1.0
 
 
 def loads_by_exercise(workouts: Iterable[Workout]) -> dict[str, list[float]]:
@@ -415,18 +447,21 @@ def _progress(
     upcoming: PlanWeek,
     grid: Grid,
     title: str,
-    ramp: float | None = None,
+    ramp: Ramp | None = None,
     *,
     kit: tuple[str, LoadingProfile],
     planned: PlannedExercise | None = None,
+    after_deload: bool = False,
 ) -> tuple[PlannedExercise, Change | None]:
     """Next week's prescription for one exercise, and the change it makes with its reason
-    (None: the lifter sees the same prescription again). `ramp`: the plan's load for next week
-    while coming back from time off, taken when the week went well. `kit` (equipment, profile)
-    words the target set by set as Hevy gets it. `planned`: the plan's prescription when the
-    readiness check-in fitted the day (`current` is then what was asked that day): the log is
-    read against that; a lighter or easier day holds the plan's load (met: no progress from a
-    lighter load; missed: a miss, the plan's load held)."""
+    (None: the lifter sees the same prescription again). `ramp`: the plan's climb while coming
+    back from time off, continued from the load lifted when the week went well (every set, no
+    miss, not a week holding a load after one). `after_deload`: the week read was a deload,
+    which neither adds nor clears misses (a run of misses goes on across it). `kit`
+    (equipment, profile) words the target set by set as Hevy gets it. `planned`: the plan's
+    prescription when the readiness check-in fitted the day (`current` is then what was asked
+    that day): the log is read against that; a lighter or easier day holds the plan's load
+    (met: no progress from a lighter load; missed: a miss, the plan's load held)."""
     planned = planned or current
     easier = current.load_kg != planned.load_kg or (current.reps, current.rpe) != (
         planned.reps,
@@ -446,8 +481,13 @@ def _progress(
     if current.progression is not None and workout is not None:
         moved = advance(current.progression, prescription, done, grid)
         step, outcome, reason = moved.prescription, moved.outcome, moved.reason
-    # The block's own volume for the week, less any set the engine took off for a cut.
+    if after_deload:
+        step = replace(step, misses=prescription.misses)
+    # The block's own volume for the week, less any set the engine took off for a cut; a week
+    # that cuts the load does not also add a set (TRAINING.md, "Misses": hold the sets).
     sets = max(1, target.sets + step.sets - current.sets)
+    if outcome == "deload":
+        sets = min(sets, step.sets)
     update = {"sets": sets, "reps": step.reps, "load_kg": step.load_kg, "rpe": current.rpe}
     notes = [reason] if step != prescription or outcome == "progress" else []
     if easier:
@@ -466,16 +506,36 @@ def _progress(
         current = planned
     rpes = [s.rpe for s in done if s.rpe is not None]
     eased = not (current.rpe and rpes and max(rpes) >= current.rpe + RPE_HOLD_MARGIN)
+    # The climb goes on only from a week that went fully well: every set, no miss, and not a
+    # week holding a load after a miss (then the normal step is the most it takes). From the
+    # load actually lifted: at the plan's load that is the plan's next load; lighter, the same
+    # share of it (TRAINING.md, "Reading a logged session": progress from the load lifted).
+    floor = None
     if (
         ramp is not None
         and done
         and step.misses == 0
+        and current.misses == 0
+        and not after_deload
         and eased
-        and step.load_kg is not None
-        and ramp > step.load_kg + 1e-6
+        and len(done) >= current.sets
     ):
-        update |= {"load_kg": ramp, "reps": target.reps}
-        back = f"back from time off, the ramp goes on: {grid.text(ramp)}"
+        loads = [s.weight_kg for s in done if s.weight_kg]
+        lifted = (
+            max(loads, default=None)
+            if isinstance(current.progression, RpeTopSet)
+            else read_session(done, grid).load
+        )
+        scaled = grid.round(lifted * ramp.ratio) if lifted else None
+        if scaled is not None:  # within a step of the plan's load: the plan's (rounding)
+            near = scaled >= ramp.load_kg - grid.step_kg - 1e-6
+            floor = ramp.load_kg if near else min(ramp.load_kg, scaled)
+    if floor is not None and update["load_kg"] is not None and floor > update["load_kg"] + 1e-6:
+        update |= {"load_kg": floor, "reps": target.reps}
+        back = f"back from time off, the ramp goes on: {grid.text(floor)}"
+        if floor < ramp.load_kg - 1e-6:  # type: ignore[union-attr]
+            back = f"back from time off, the ramp goes on from {grid.text(lifted)}: "
+            back += grid.text(floor)
         notes = [f"{reason}; {back}" if reason else back]
     if upcoming.deload:
         # One definition of the deload, from the load and sets the lifter was on (not the
