@@ -55,3 +55,7 @@ class SlidingWindow:
 
 
 lifter_actions = SlidingWindow(UPDATES_PER_MINUTE, 60.0)
+# Mini App pages and charts a lifter may open a minute: browsing takes a few a minute, a loop of
+# renders (a Progress page over a large log costs the server ~1 s) is cut off for that lifter.
+PAGES_PER_MINUTE = 120
+lifter_reads = SlidingWindow(PAGES_PER_MINUTE, 60.0)

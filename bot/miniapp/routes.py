@@ -39,7 +39,7 @@ from bot.miniapp.auth import (
 )
 from bot.miniapp.common import Asking, Context, FormError, NotFound, Params
 from bot.runtime import Runtime
-from bot.throttle import SLOW_DOWN, SlidingWindow, lifter_actions
+from bot.throttle import SLOW_DOWN, SlidingWindow, lifter_actions, lifter_reads
 from core.models import utcnow
 from core.services.linking import LinkRefused
 
@@ -154,6 +154,8 @@ def routes(runtime: Runtime, application: Application) -> list[Route | Mount]:
         who = await asking(request)
         if isinstance(who, Response):
             return who
+        if not lifter_reads.allow(who.user_id):
+            return too_many()
         name = request.path_params["name"]
         if name not in PAGES:
             return HTMLResponse("<p>There is no such page.</p>", 404, headers=NO_STORE)
@@ -167,6 +169,8 @@ def routes(runtime: Runtime, application: Application) -> list[Route | Mount]:
         who = await asking(request)
         if isinstance(who, Response):
             return who
+        if not lifter_reads.allow(who.user_id):
+            return too_many()
         return JSONResponse(await progress.chart(who, request.query_params), headers=NO_STORE)
 
     async def act(request: Request) -> Response:

@@ -181,3 +181,21 @@ async def test_mini_app_actions_spend_the_chats_per_lifter_budget(stack) -> None
     assert answers[-1].json() == {"error": "That's a lot at once; give me a minute, then carry on."}
     stack.telegram.send_text(LIFTER, "/help")
     await stack.telegram.wait_for(lambda c: "a lot at once" in c.params.get("text", ""))
+
+
+async def test_a_loop_of_page_renders_is_cut_off_for_that_lifter_only(stack) -> None:
+    other = LIFTER + 1
+    for uid in (LIFTER, other):
+        await started(stack, uid)
+    bearers = {
+        uid: {"Authorization": f"Bearer {(await session_request(stack, uid)).json()['token']}"}
+        for uid in (LIFTER, other)
+    }
+    async with httpx.AsyncClient() as client:
+        codes = [
+            (await client.get(stack.web + path, headers=bearers[LIFTER])).status_code
+            for path in ["/app/page/today", "/app/api/progress?exercise=x"] * 63
+        ]
+        theirs = await client.get(stack.web + "/app/page/today", headers=bearers[other])
+    assert codes.count(200) == 120 and set(codes[120:]) == {429}, codes[115:]
+    assert theirs.status_code == 200
