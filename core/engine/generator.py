@@ -465,15 +465,23 @@ def _deload(
     profile: LoadingProfile,
     history: LifterHistory,
 ) -> PlanDay:
+    """The plan's deload week from its last hard week: the weekly advance's one definition
+    (`deload_week`, TRAINING.md "Deloads"), on the same grid and rounding, so the week the plan
+    shows is the week the advance writes. Where ~10 % lighter is not on the lifter's grid
+    (light cables, small dumbbells) the load stays and half the sets, the bottom of the range
+    and the lower RPE make the week lighter ("a cut that rounds back to the same load changes
+    reps or sets instead")."""
     exercises = []
     for ex in day.exercises:
         grid = history.grid(ex.template_id, catalogue[ex.template_id].equipment, profile)
         lighter = deload_week(
             Prescription(sets=ex.sets, reps=ex.reps, load_kg=ex.load_kg, rpe=ex.rpe),
-            lambda kg, g=grid: g.round(kg, mode="down"),
+            grid,
+            ex.rep_low,
         )
         update = {
             "sets": lighter.sets,
+            "reps": lighter.reps,
             "load_kg": lighter.load_kg,
             "rpe": lighter.rpe,
             "notes": "Deload: leave 3–4 reps in reserve.",
