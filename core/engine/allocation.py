@@ -124,16 +124,16 @@ def allocate(
     exercises into supersets and fill again."""
     budget = minutes * 60
     _fill(days, bands, budget, focus, max_sets)
-    before = [day.working_sets for day in days]
     paired = [day for day in days if _tight(day, days, bands, budget) and _pair(day)]
     if paired:
         for day in days:
             for item in day.items:
                 item.sets = 0
         _fill(days, bands, budget, focus, max_sets)
-        for day, sets in zip(days, before, strict=True):
-            gained = day.working_sets > sets and day.seconds >= budget * (1 - TIME_TOLERANCE)
-            _unpair(day, budget, every=day in paired and not gained)
+        for day in days:
+            # Supersets only where minutes are tight (TRAINING.md, "Session design"): a day
+            # whose sets fit its minutes as straight sets keeps straight sets.
+            _unpair(day, budget, every=day in paired)
     for day in days:
         day.stops = stops(day, days, bands, minutes, max_sets)
         day.items = day.open_items
