@@ -48,6 +48,7 @@ class LoadingProfile:
                 dumbbell_min=5.0,
                 machine_step=10.0,
                 kettlebell_step=9.0,
+                max_per_side=550.0,  # the same ~250 kg a side as in kg, not 250 lb
             )
         return cls()
 

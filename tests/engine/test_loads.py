@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from core.engine.loads import LoadingProfile, format_load, is_loadable, round_load
 from core.models import Units
-from core.units import LB_PER_KG
+from core.units import LB_PER_KG, lb_to_kg
 
 KG = LoadingProfile.for_units(Units.KG)
 LB = LoadingProfile.for_units(Units.LB)
@@ -73,3 +73,10 @@ def test_typed_loads_are_read_in_the_lifters_units() -> None:
     assert parse_load("135", Units.LB) == pytest.approx(61.235042773811365)
     with pytest.raises(ValueError, match="not a weight"):
         parse_load("heavy", Units.KG)
+
+
+def test_a_bar_takes_as_much_in_lb_as_in_kg() -> None:
+    """A 293 kg squatter in lb got 550 lb, a load the 250-lb-a-side cap called unloadable."""
+    lb = LoadingProfile.for_units(Units.LB)
+    assert is_loadable(lb_to_kg(550.0), "barbell", lb)
+    assert round_load(lb_to_kg(1_100.0), "barbell", lb) == pytest.approx(lb_to_kg(1_100.0))
