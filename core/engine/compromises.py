@@ -20,6 +20,8 @@ class InjuryChanges:
 
     replaced: dict[str, str] = field(default_factory=dict)  # movement → exercise in its place
     dropped: dict[str, str] = field(default_factory=dict)  # movement → "injury" | "equipment"
+    # movement → the injuries (as the lifter wrote them) that ruled out its exercises
+    ruled_out_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 WORDS: dict[str, str] = {  # a movement in a sentence
@@ -125,9 +127,13 @@ def _injury_sentences(
             )
             continue
         parts = [f"{injury.strip().capitalize()}: no {what}."]
+        mine = {p for p, by in changes.ruled_out_by.items() if injury in by}
         for pattern, title in changes.replaced.items():
-            parts.append(f"{title} takes the place of {WORDS.get(pattern, pattern)}.")
-        gone = [WORDS.get(p, p) for p, why in changes.dropped.items() if why == "injury"]
+            if pattern in mine:
+                parts.append(f"{title} takes the place of {WORDS.get(pattern, pattern)}.")
+        gone = [
+            WORDS.get(p, p) for p, why in changes.dropped.items() if why == "injury" and p in mine
+        ]
         if gone:
             parts.append(f"Left out, with nothing safe to replace them: {_join(gone)}.")
         careful = sorted(

@@ -244,6 +244,7 @@ def _pick(slot: Slot, variant: int, taken: set[str], ctx: _Context) -> _Choice |
     if not options:
         if slot.pattern not in ctx.changes.dropped and not _candidates(slot.pattern, ctx):
             ctx.changes.dropped[slot.pattern] = _why_not(slot.pattern, ctx)
+            ctx.changes.ruled_out_by[slot.pattern] = _ruled_out_by(slot.pattern, ctx)
         return None
     # The lifter's staples (done at least a quarter as often as their favourite) take turns
     # across the week: the one used least so far, a barbell or machine first for a heavy slot.
@@ -263,8 +264,9 @@ def _pick(slot: Slot, variant: int, taken: set[str], ctx: _Context) -> _Choice |
     else:
         choice = options[variant % len(options)]
     ctx.used[choice.id] += 1
-    if pattern != slot.pattern:
-        ctx.changes.replaced.setdefault(slot.pattern, choice.title)
+    if pattern != slot.pattern and slot.pattern not in ctx.changes.replaced:
+        ctx.changes.replaced[slot.pattern] = choice.title
+        ctx.changes.ruled_out_by[slot.pattern] = _ruled_out_by(slot.pattern, ctx)
     return _Choice(choice, pattern)  # type: ignore[arg-type]
 
 
@@ -272,6 +274,13 @@ def _why_not(pattern: str, ctx: _Context) -> str:
     if pattern in ctx.equipped:
         return "injury"
     return "equipment"
+
+
+def _ruled_out_by(pattern: str, ctx: _Context) -> tuple[str, ...]:
+    """The lifter's injuries that rule out an exercise of `pattern` their equipment allows (a
+    knee's leg extensions are the knee's, not a shoulder's)."""
+    mine = [t for t in ctx.usable if pattern_of(t) == pattern]
+    return tuple(i for i in ctx.prefs.injuries if any(injury_conflict(t, [i]) for t in mine))
 
 
 def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> DayDraft:

@@ -704,6 +704,48 @@ def test_a_knee_injury_keeps_a_safe_squat_and_says_what_went() -> None:
     assert any(c.startswith("Knee: no deep knee bends") for c in plan.compromises)
 
 
+def test_each_injury_names_only_what_it_ruled_out() -> None:
+    """TRAINING.md "Injuries": each injury's sentence says what *it* removed. A knee drops leg
+    extensions; a shoulder does not, so the shoulder's sentence names no leg exercise (it once
+    listed every injury's changes under every injury)."""
+
+    def said(injuries: list[str], days: int, kit: list[str]) -> dict[str, str]:
+        prefs = Preferences(
+            days_per_week=days, session_minutes=60, equipment=kit, injuries=injuries
+        )
+        plan = generate_plan(prefs, CATALOGUE, LoadingProfile())
+        return {
+            i: next(c for c in plan.compromises if c.startswith(f"{i.capitalize()}: "))
+            for i in injuries
+        }
+
+    gym = ["barbell", "dumbbell", "machine", "other"]
+    both = said(["knee", "shoulder"], 3, gym)
+    assert "Left out, with nothing safe to replace them: leg extensions." in both["knee"]
+    legs = ("leg extension", "leg curl", "squat", "lunge", "deadlift", "hip thrust", "calf")
+    assert not any(word in both["shoulder"] for word in legs), both["shoulder"]
+    assert "Left out" not in both["shoulder"]
+    # Lower back + knee: the hip thrust in place of the hinge is the back's; lunges are the
+    # knee's; squats both (the back rules out the barbell squat, the knee the goblet squat).
+    both = said(["lower back", "knee"], 4, BARBELL_DB)
+    assert "Hip Thrust (Barbell) takes the place of deadlifts and RDLs." in both["lower back"]
+    assert "Left out, with nothing safe to replace them: squats." in both["lower back"]
+    assert "takes the place" not in both["knee"]
+    assert (
+        "Left out, with nothing safe to replace them: squats and lunges and split squats."
+        in (both["knee"])
+    )
+    # One injury: every change is its own, as before.
+    assert (
+        "Sumo Deadlift takes the place of lunges and split squats."
+        in (said(["knee"], 4, BARBELL_DB)["knee"])
+    )
+    assert (
+        "Left out, with nothing safe to replace them: leg extensions."
+        in (said(["knee"], 3, gym)["knee"])
+    )
+
+
 @pytest.mark.parametrize("days", range(1, 8))
 @pytest.mark.parametrize("minutes", [20, 30, 45, 180])
 def test_no_schedule_is_refused(days: int, minutes: int) -> None:
