@@ -539,10 +539,16 @@ def test_three_bad_weeks_cost_one_cut_of_at_most_15_percent(
         rows = runs(lifter.name, "three-bad-weeks")
         before = by_slot(rows[BAD.start])  # the load the bad weeks began at
         for row in hard(rows[BAD.start :]):
+            # A top set's next block too: it starts from the last successful exposure, not a
+            # failed single's e1RM on top of the cut (a stacked reduction). Known gap: double
+            # progression still re-reads a failed week's e1RM (real-lb's pushdown 60 → 50).
             for slot, p in by_slot(row).items():
                 q = before.get(slot)
-                if q and q.load and p.load and row.block == 1:
-                    assert p.load >= 0.85 * q.load - 1e-6, (lifter.name, row.calendar, p.title)
+                top_set = q is not None and q.kind == "rpe_top_set"
+                if q and q.load and p.load and (row.block == 1 or top_set):
+                    assert p.load >= 0.85 * q.load - 1e-6, (
+                        lifter.name, row.calendar, row.block, p.title, q.load, p.load
+                    )  # fmt: skip
 
 
 def test_a_skipped_week_moves_the_block_back_a_week(runs: Callable[[str, str], list[Row]]) -> None:

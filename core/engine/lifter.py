@@ -21,6 +21,7 @@ from core.engine.breaks import FULL, Comeback, comeback
 from core.engine.e1rm import epley, estimate, load_for
 from core.engine.loads import LoadingProfile
 from core.engine.plan import TrainingPlan
+from core.engine.progression import extra_reps
 from core.engine.records import working
 from core.engine.steps import Grid
 from core.models import SetRow
@@ -34,6 +35,12 @@ DELOAD_SETS = (
     0.7  # a week with at most this share of the sets per session before it (3 → 2), no heavier
 )
 RPE_HOLD = 1.0  # an RPE this far above the target holds the load (as the weekly advance does)
+
+
+def _above(high: int) -> int:
+    """Reps above the range that still tell its load: a couple, or the extended range the
+    reps-first rule climbs when the next step is too big (`extra_reps`)."""
+    return max(REP_MATCH, extra_reps(high))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,14 +176,22 @@ class LifterHistory:
             return whole
         return comeback(sets[-1].at, self.today)
 
-    def last_exposure(self, template_id: str, rep_low: int, rep_high: int) -> Exposure | None:
+    def last_exposure(
+        self, template_id: str, rep_low: int, rep_high: int, success_rpe: float | None = None
+    ) -> Exposure | None:
         """The best working sets of the exercise's last hard week (a deload week — about half
         the sets per session, no heavier — gives way to the week before it), read in the
         prescribed range itself: the heaviest load done for `rep_low`…`rep_high` that week (up
         to 2 more reps say the load is light; fewer are another range's work), else in the
         latest of its last `EXPOSURES` sessions with such work — a heavier low-rep day
         (5 × 100 kg before an 8–12 block) does not set the start, and a load cut after misses
-        stays cut. Without such work, the week's heaviest set (its e1RM serves)."""
+        stays cut. Without such work, the week's heaviest set (its e1RM serves).
+
+        `success_rpe` (a top set, whose start is an e1RM): only sets that made `rep_low` reps
+        below `success_rpe` + RPE_HOLD (reps alone where no RPE was logged) count, from the
+        last hard week back over the last 12 weeks — a failed single at RPE 10 is a miss the
+        plan already held or cut for, not a new e1RM to cut again from ("Misses": no stacked
+        reductions)."""
         weeks = _weeks(self.loaded.get(template_id, []))
         if not weeks:
             return None
@@ -185,7 +200,16 @@ class LifterHistory:
             chosen -= 1
         week = weeks[chosen]
         done = [s for w in weeks[: chosen + 1] for s in w]
-        in_range = [s for s in done if rep_low <= s.reps <= rep_high + REP_MATCH]
+        in_range = [s for s in done if rep_low <= s.reps <= rep_high + _above(rep_high)]
+        if success_rpe is not None:
+            since = week[-1].at - STAPLE_WINDOW
+            made = [
+                s
+                for s in in_range
+                if s.at >= since and (s.rpe is None or s.rpe < success_rpe + RPE_HOLD)
+            ]
+            if made:  # its latest session: those sets alone are the exposure
+                done = week = in_range = [s for s in made if s.session == made[-1].session]
         matched = [s for s in in_range if s in week]
         if not matched:  # none that week: the latest of its last sessions with such work
             sessions = list(dict.fromkeys(s.session for s in reversed(done)))[:EXPOSURES]
@@ -213,7 +237,7 @@ class LifterHistory:
         """Where the exercise starts for `rep_low`–`rep_high` reps at `rpe`, or None without
         history. `top_set`: an RPE top set, loaded from the current e1RM."""
         back = self.comeback(template_id)
-        exposure = self.last_exposure(template_id, rep_low, rep_high)
+        exposure = self.last_exposure(template_id, rep_low, rep_high, rpe if top_set else None)
         planned = self.planned.get(template_id)
         if exposure is None:
             if planned is not None and planned.kg:
@@ -240,7 +264,7 @@ def _from_exposure(
         # One estimator for the series, as the weekly advance reads a top set (RTS, the target
         # RPE when none was logged): the same top set gives back the same load, not ~6 % less.
         return WorkingLoad(load_for(top.value, low, rpe), "e1rm", False, None, e, back)
-    if top_set or not low - 1 <= e.typical <= high + REP_MATCH:
+    if top_set or not low - 1 <= e.typical <= high + _above(high):
         return WorkingLoad(load_for(e.e1rm, low, rpe), "e1rm", False, None, e, back)
     if e.rpe is not None and e.rpe >= rpe + RPE_HOLD:  # hard work: the same load, same reps
         return WorkingLoad(e.kg, "last", False, min(max(e.reps, low), high), e, back)

@@ -11,7 +11,7 @@ from core.engine.lifter import LifterHistory, WorkingLoad
 from core.engine.loads import LoadingProfile, format_load, from_user_units, round_load
 from core.engine.movements import COMPOUND
 from core.engine.plan import PlannedExercise
-from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet
+from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet, extra_reps
 from core.engine.splits import Role
 from core.engine.steps import BIG_STEP, Grid
 from core.models import ExerciseTemplate, Preferences
@@ -196,8 +196,11 @@ def starting_load(
     """Week 1's load and rep target at full strength, on the lifter's own grid for the exercise
     (`steps`): the loadable weight nearest the start (kept within 90–105 % of it where the grid
     allows), one step above it when the range's top was reached — unless that step is more than
-    ~10 % of the load (light cables, small dumbbells): then the same load, aiming for the top of
-    the range first. A beginner's linear lift goes on by its own step after a successful week."""
+    ~10 % of the load (light cables, small dumbbells): then the reps-first rule goes on where the
+    last hard week left it (the same load, a rep more, up to the range extended by
+    `extra_reps`), and the step is taken once every set reached that extended top, however big
+    (TRAINING.md, "Load steps"). A beginner's linear lift goes on by its own step after a
+    successful week."""
     nearest = grid.round(start.kg)
     if nearest is not None and nearest > start.kg * 1.05:
         lower = grid.round(start.kg, mode="down")
@@ -208,9 +211,13 @@ def starting_load(
     if linear_step is not None:
         return grid.round(start.kg + linear_step - 1e-6, mode="up"), low
     heavier = grid.round(start.kg + 1e-3, mode="up")
-    if heavier is None or heavier - start.kg > BIG_STEP * start.kg + 1e-9:
-        return nearest, high
-    return heavier, low
+    if heavier is None or heavier - start.kg <= BIG_STEP * start.kg + 1e-9:
+        return (nearest, high) if heavier is None else (heavier, low)
+    extended = high + extra_reps(high)
+    done = start.exposure.reps if start.exposure is not None else high - 1
+    if done >= extended:
+        return heavier, low
+    return nearest, min(max(done + 1, high), extended)
 
 
 def load_note(
@@ -235,10 +242,13 @@ def load_note(
         )
     else:
         done = f"Your last hard week: {e.text} at {format_load(e.kg, units)}"
-        if start.heavier and load is not None and load > e.kg * 1.01:
-            note = f"{done}, the top of the range: one step heavier."
+        # A step starts at the range's bottom; reps-first keeps (or rounds to) the same load.
+        if start.heavier and load is not None and load > e.kg * 1.01 and reps <= low:
+            extended = e.reps >= high + extra_reps(high)
+            top = "the extended range's top" if extended else "the top of the range"
+            note = f"{done}, {top}: one step heavier."
         elif start.heavier:
-            note = f"{done}: the next step is a big one, so reps to {high} first."
+            note = f"{done}: the next step is a big one, so reps to {reps} first."
         elif reps > low:
             note = f"{done}: same load, aim for {reps}."
         else:

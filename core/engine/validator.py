@@ -15,6 +15,7 @@ from typing import Literal
 from core.engine.injuries import fits_equipment, injury_conflict
 from core.engine.loads import LoadingProfile, format_load, is_loadable
 from core.engine.plan import PlanDay, PlanWeek, TrainingPlan
+from core.engine.progression import extra_reps
 from core.engine.session_time import working_sets
 from core.engine.steps import Grid
 from core.engine.supersets import superset_problem
@@ -113,6 +114,18 @@ def _check_day(
             out.append(
                 Violation(
                     "no_progression", f"{template.title} has no progression or deload path", **at
+                )
+            )
+        low, high = ex.rep_low, ex.rep_high
+        # A rep target may pass the range's top only by `extra_reps`: the reps-first climb
+        # where the next load step is too big (TRAINING.md, "Load steps").
+        if low is not None and high is not None and not low <= ex.reps <= high + extra_reps(high):
+            out.append(
+                Violation(
+                    "rep_target",
+                    f"{template.title}: {ex.reps} reps is outside {low}–{high} "
+                    f"(+{extra_reps(high)} while a big step waits)",
+                    **at,
                 )
             )
         if not _loadable(ex.load_kg, template.equipment, profile, loads.get(ex.template_id)):

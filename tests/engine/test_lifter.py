@@ -8,7 +8,10 @@ import pytest
 
 from core.engine.e1rm import epley, load_for
 from core.engine.lifter import LifterHistory, Planned
-from core.models import SetRow, SetType
+from core.engine.loads import LoadingProfile
+from core.engine.prescription import starting_load
+from core.engine.steps import Grid
+from core.models import SetRow, SetType, Units
 
 END = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
 
@@ -128,3 +131,33 @@ def test_staples_rank_by_the_last_twelve_weeks_then_all_time() -> None:
     assert history.favourites({"OLD", "NEW", "BW"}, count=2) == {"NEW", "BW"}
     assert history.trained("BW") and history.working_load("BW", 8, 12, 8.0) is None
     assert LifterHistory().working_load("NEW", 8, 12, 8.0) is None
+
+
+def rpe_row(tid: str, weeks_ago: float, kg: float, reps: int, rpe: float) -> SetRow:
+    return row(tid, weeks_ago, kg, reps).model_copy(update={"rpe": rpe})
+
+
+def test_a_top_set_starts_from_the_last_successful_exposure_not_a_failed_single() -> None:
+    """TRAINING.md, "Misses": re-estimating the e1RM from a bad day and also cutting is a
+    stacked reduction. Three weeks of 92.5 × 1 @ RPE 10 (against 3 @ 7.5) after 82.5 × 3 made
+    at target: the next block starts from that triple (82.5), not the single's e1RM (~77)."""
+    made = [rpe_row("SQUAT", 4, 82.5, 3, 7.5)]
+    failed = [rpe_row("SQUAT", w, 92.5, 1, 10.0) for w in (3, 2, 1)]
+    start = LifterHistory.from_rows(made + failed).working_load("SQUAT", 3, 5, 7.5, top_set=True)
+    assert start is not None and start.kg == pytest.approx(82.5)
+    assert start.exposure is not None and (start.exposure.kg, start.exposure.reps) == (82.5, 3)
+
+
+def test_a_light_cable_that_reached_the_extended_range_starts_the_block_a_step_heavier() -> None:
+    """TRAINING.md, "Load steps": take the step when the extended range is done. 3 × 18 at 40 lb
+    on a 10–15 fly (a 20 lb step is 50 %) starts the next block at 60 lb × 10, not 40 × 15;
+    3 × 16 there goes on at 40 lb for 17, not back to 15."""
+    grid = Grid.learned([18.144, 27.216], Units.LB, "cable", LoadingProfile.for_units(Units.LB))
+    done = LifterHistory.from_rows([row("FLY", 0, 18.144, 18) for _ in range(3)])
+    start = done.working_load("FLY", 10, 15, 8.0)
+    assert start is not None
+    assert starting_load(start, 10, 15, grid) == (pytest.approx(27.216, abs=0.01), 10)
+    on_the_way = LifterHistory.from_rows([row("FLY", 0, 18.144, 16) for _ in range(3)])
+    start = on_the_way.working_load("FLY", 10, 15, 8.0)
+    assert start is not None
+    assert starting_load(start, 10, 15, grid) == (pytest.approx(18.144, abs=0.01), 17)

@@ -172,3 +172,18 @@ def test_a_superset_pairs_two_non_competing_exercises_side_by_side() -> None:
     assert messages[0] == ["Day 1: superset 0 is not two exercises side by side"]
     assert "both tire the chest" in messages[1][0]
     assert "a heavy compound needs its full rest" in messages[2][0]
+
+
+def test_a_rep_target_passes_the_range_only_by_the_extra_reps_of_a_big_step() -> None:
+    """TRAINING.md, "Load steps": where the next step is too big, the reps climb past the range's
+    top by 2–3 (`extra_reps`) before the step, so the generator writes 8–12 (aim 15): the
+    validator takes that, and no further (16), nor a target below the range's bottom."""
+
+    def target(reps: int) -> set[str]:
+        return codes(
+            plan_of([ex("12017185", rep_low=8, rep_high=12).model_copy(update={"reps": reps})])
+        )
+
+    assert "rep_target" not in target(8) | target(12) | target(15)
+    assert "rep_target" in target(16)
+    assert "rep_target" in target(7)
