@@ -353,8 +353,12 @@ async def test_in_telegram_the_main_button_haptics_and_theme_work_and_every_page
             await page.evaluate("document.querySelector('.chart').dataset.drawn = 'old'")
             await receive(page, "theme_changed", {"theme_params": SOLAR})
             assert await style(page, "body", "backgroundColor") == "rgb(253, 246, 227)"
-            card = await page.eval_on_selector(".card", "c => getComputedStyle(c).backgroundColor")
-            assert card == "rgb(238, 232, 213)"
+            # The range tap may still be redrawing the cards: read one that is in the page.
+            await page.wait_for_function(
+                "() => { const c = document.querySelector('.card');"
+                " return c && getComputedStyle(c).backgroundColor === 'rgb(238, 232, 213)'; }",
+                timeout=5_000,
+            )
             await page.wait_for_selector(".chart[data-drawn]:not([data-drawn=old]) canvas")
             assert (await events(page, "web_app_set_background_color"))[-1] == {"color": "#fdf6e3"}
             await check_page(page, "progress after a theme change", report)
