@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import json
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -322,7 +322,6 @@ def test_any_nesting_of_allowed_functions_on_large_strings_ends_within_a_second(
 
 def test_when_do_i_train_reads_the_lifters_own_clock_across_daylight_saving() -> None:
     """A Berlin lifter at 18:00 all year: 17:00 UTC in winter, 16:00 UTC in summer."""
-    from datetime import UTC, datetime
 
     def session(n: int, when: datetime) -> Workout:
         return Workout(
