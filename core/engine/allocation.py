@@ -29,8 +29,9 @@ TIME_TOLERANCE = 0.15  # a session within ±15 % of the minutes given
 # The allocator counts reps at the top of each range (the longest the session gets as the
 # block progresses) and aims a little past the budget, inside the tolerance.
 _FILL_TO = 1.05
-# Whose sets matter most when not everything fits: big muscles, then arms, then the rest.
-_TIER = {
+# Whose sets matter most when not everything fits (and go last from a short day, see
+# readiness): big muscles, then arms, then the rest.
+MUSCLE_TIER = {
     "quads": 3.0,
     "hamstrings": 3.0,
     "glutes": 3.0,
@@ -242,7 +243,7 @@ def _open_main_lifts(days: list[DayDraft], bands: Bands, budget: int) -> None:
             first.sets = 2
     for day in days:
         for item in day.items:
-            big = _TIER.get(_primary(item), 0.0) >= _BIG
+            big = MUSCLE_TIER.get(_primary(item), 0.0) >= _BIG
             if item.slot.pattern not in COMPOUND and not (item.favourite and big):
                 continue  # a favourite for a smaller muscle waits its turn (big muscles first)
             if _fits(day, item, 2, week_sets(days), bands, budget):
@@ -266,7 +267,7 @@ def _value(
             continue
         low, high = bands[muscle]
         have = week.get(muscle, 0.0)
-        tier = _TIER.get(muscle, 1.0) + (2.0 if muscle in focus else 0.0)
+        tier = MUSCLE_TIER.get(muscle, 1.0) + (2.0 if muscle in focus else 0.0)
         if have < low:
             worth = 100.0
         elif high > low:
@@ -312,7 +313,7 @@ def _urgency(item: Item, week: dict[str, float], bands: Bands, focus: set[str]) 
     muscle = _primary(item)
     if muscle not in bands or week.get(muscle, 0.0) >= bands[muscle][0]:
         return 0.0
-    return _TIER.get(muscle, 1.0) + (2.0 if muscle in focus else 0.0)
+    return MUSCLE_TIER.get(muscle, 1.0) + (2.0 if muscle in focus else 0.0)
 
 
 def _best_step(

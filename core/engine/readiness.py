@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from core.engine.allocation import _TIER as MUSCLE_TIER
+from core.engine.allocation import MUSCLE_TIER
 from core.engine.injuries import injury_conflict
 from core.engine.movements import COMPOUND, pattern_of
 from core.engine.plan import PlanDay, PlannedExercise
