@@ -2,9 +2,10 @@
 
 The one time model: the plan's "~N min" in the chat and the Mini App, the validator and the
 allocator that fills a day all count with `session_seconds`. A working set takes reps × ~4 s
-(a top set ~60 s) plus its rest, a warm-up set ~1 min, changing exercise ~1.5 min. A superset
-does its exercises' sets in rounds that share one rest (the longer of the two) and one
-changeover, which saves ~30–40 % of the pair's time.
+(a top set ~60 s) plus its rest — every set, the last one too, as a coach counts it: sets ×
+(work + rest) + warm-ups + changeovers —, a warm-up set ~1 min, changing exercise ~1.5 min. A
+superset does its exercises' sets in rounds that share one rest (the longer of the two) and
+one changeover, which saves ~30–40 % of the pair's time.
 
 The session table (~45 min ≈ 12–16 working sets, ~60 ≈ 16–22, ~90 ≈ 24–30) is a cap on a day's
 working sets: `working_sets` gives its range for any length of session.
@@ -48,7 +49,7 @@ def set_seconds(work: Work) -> int:
 
 def session_seconds(session: Iterable[Work]) -> int:
     """Seconds for a session: each block (an exercise, or a superset's exercises together) costs
-    a changeover, its warm-up sets, its working sets and a rest between its rounds."""
+    a changeover, its warm-up sets, its working sets and a rest after each of its rounds."""
     blocks: dict[object, list[Work]] = {}
     for index, work in enumerate(session):
         if work.sets <= 0:
@@ -60,7 +61,7 @@ def session_seconds(session: Iterable[Work]) -> int:
         rounds = max(w.sets for w in block)
         total += CHANGEOVER_SECONDS
         total += sum(w.warmups * WARMUP_SET_SECONDS + set_seconds(w) for w in block)
-        total += (rounds - 1) * max(w.rest for w in block)
+        total += rounds * max(w.rest for w in block)
     return total
 
 

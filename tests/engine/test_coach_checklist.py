@@ -272,7 +272,8 @@ def clock_minutes(day: PlanDay, top: bool = False) -> float:
             reps = (ex.rep_high or ex.reps) if top else ex.reps
             first = 60 if isinstance(ex.progression, RpeTopSet) else reps * 4
             seconds += ex.warmup_sets * 60 + first + (ex.sets - 1) * reps * 4
-        seconds += (max(e.sets for e in block) - 1) * max(e.rest_seconds for e in block)
+        # every round is followed by its rest (TRAINING.md: sets × (work + rest))
+        seconds += max(e.sets for e in block) * max(e.rest_seconds for e in block)
     return seconds / 60
 
 
