@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from core.engine.e1rm import Estimate, Formula, series_estimate
 from core.engine.periods import Bucket, bucket_of
@@ -14,6 +15,14 @@ from core.models import SetRow, SetType
 def working(rows: Iterable[SetRow]) -> list[SetRow]:
     """Sets that count: everything but warm-ups."""
     return [r for r in rows if r.type != SetType.WARMUP]
+
+
+_TRAINING_ORDER = attrgetter("start_time", "exercise_index", "set_index")
+
+
+def in_training_order(rows: Iterable[SetRow]) -> list[SetRow]:
+    """Sets in the order they were done: by workout start, then exercise, then set."""
+    return sorted(rows, key=_TRAINING_ORDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,20 +90,31 @@ class PersonalRecords:
 
 def all_time_prs(rows: Iterable[SetRow], formula: Formula = "auto") -> dict[str, PersonalRecords]:
     """Per exercise: the heaviest working set (first reached) and the best e1RM set."""
-    heaviest: dict[str, BestSet] = {}
-    best: dict[str, BestSet] = {}
-    for row in sorted(working(rows), key=lambda r: (r.start_time, r.exercise_index, r.set_index)):
-        if not row.weight_kg or not row.reps:
+    heaviest: dict[str, SetRow] = {}
+    best: dict[str, tuple[float, Estimate, SetRow]] = {}
+    for row in in_training_order(working(rows)):
+        weight, reps = row.weight_kg, row.reps
+        if not weight or not reps:
             continue
         tid = row.template_id
-        if tid not in heaviest or row.weight_kg > heaviest[tid].weight_kg:
-            heaviest[tid] = _best_set(
-                row, series_estimate(row.weight_kg, row.reps, row.rpe, formula)
-            )
-        candidate = _best(row, formula)
-        if candidate and (tid not in best or candidate.estimate.value > best[tid].estimate.value):
-            best[tid] = candidate
-    return {tid: PersonalRecords(tid, h, best.get(tid)) for tid, h in heaviest.items()}
+        held = heaviest.get(tid)
+        if held is None or weight > held.weight_kg:
+            heaviest[tid] = row
+        est = series_estimate(weight, reps, row.rpe, formula)
+        if est is not None:
+            top = best.get(tid)
+            if top is None or est.value > top[0]:
+                best[tid] = (est.value, est, row)
+    # The winners only become BestSets: building one per improving set was most of the time.
+    records = {}
+    for tid, row in heaviest.items():
+        top = best.get(tid)
+        records[tid] = PersonalRecords(
+            tid,
+            _best_set(row, series_estimate(row.weight_kg, row.reps, row.rpe, formula)),
+            None if top is None else _best_set(top[2], top[1]),
+        )
+    return records
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +143,7 @@ def rep_prs(rows: Iterable[SetRow]) -> list[RepPR]:
     before: dict[str, dict[int, float]] = {}  # the same, up to the current workout
     current: dict[str, str] = {}  # the workout each exercise was last seen in
     found = []
-    for row in sorted(working(rows), key=lambda r: (r.start_time, r.exercise_index, r.set_index)):
+    for row in in_training_order(working(rows)):
         if not row.weight_kg or not row.reps:
             continue
         tid = row.template_id
@@ -131,6 +151,9 @@ def rep_prs(rows: Iterable[SetRow]) -> list[RepPR]:
         if current.get(tid) != row.workout_id:
             current[tid] = row.workout_id
             before[tid] = dict(held)
+        exact = held.get(row.reps)
+        if exact is not None and row.weight_kg <= exact:
+            continue  # equalled or beaten at exactly these reps: no record, nothing to update
         best = _heaviest_for(held, row.reps)
         if best is None or row.weight_kg > best + 1e-9:
             earlier = _heaviest_for(before[tid], row.reps)

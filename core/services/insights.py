@@ -99,9 +99,14 @@ def _derive(version: int, rows: list[SetRow]) -> _Derived:
     sessions: dict[str, set[str]] = {}
     last: dict[str, datetime] = {}
     for row in work:
-        first_seen.setdefault(row.template_id, row.start_time)
-        sessions.setdefault(row.template_id, set()).add(row.workout_id)
-        last[row.template_id] = max(last.get(row.template_id, row.start_time), row.start_time)
+        tid, at = row.template_id, row.start_time
+        ids = sessions.get(tid)
+        if ids is None:
+            first_seen[tid] = last[tid] = at
+            sessions[tid] = ids = set()
+        elif at > last[tid]:
+            last[tid] = at
+        ids.add(row.workout_id)
     return _Derived(
         version,
         all_time_prs(work),
