@@ -148,6 +148,7 @@ def generate_plan(
     bands = bands_for(dict(BANDS[preferences.level]), back.volume)
     focus = {BAND_GROUP.get(m, m) for m in preferences.focus_muscles}
     allocate(drafts, bands, preferences.session_minutes, focus, _max_sets(preferences))
+    _differ_after_allocation(drafts, ctx)
     idle = [d for d in drafts if not d.items]
     drafts = [d for d in drafts if d.items]
     full = [_plan_day(d, ctx, profile) for d in drafts]
@@ -301,7 +302,11 @@ def _draft(key: str, code: str, variant: int, weekday: int, ctx: _Context) -> Da
             continue
         taken.add(choice.template.id)
         role: Role = slot.role
-        if role == "heavy" and (variant or choice.template.equipment not in _HEAVY_EQUIPMENT):
+        if role == "heavy" and (
+            variant
+            or choice.template.equipment not in _HEAVY_EQUIPMENT
+            or choice.pattern not in COMPOUND
+        ):
             role = "moderate"  # a repeated day's volume, or a lift that is no place for triples
         role = _varied(role, choice, ctx)
         low, high = rep_range(role, choice.pattern, choice.template.equipment, ctx.prefs)
@@ -336,19 +341,59 @@ def _varied(role: Role, choice: _Choice, ctx: _Context) -> Role:
     if linear_main_lift(role, choice.pattern, t.equipment, ctx.prefs):
         return role
     had = ctx.roles.setdefault(t.id, [])
-    # Heavy on a third day only where triples or 6–10s suit it (a barbell or machine compound,
-    # or any lift outside strength goals), never a knee-limited squat.
-    heavy_ok = not knee and (
-        ctx.prefs.goal != "strength"
-        or (choice.pattern in COMPOUND and t.equipment in _HEAVY_EQUIPMENT)
-    )
-    options: tuple[Role, ...] = (
-        ("moderate", "light", "heavy") if heavy_ok else ("moderate", "light")
-    )
+    options = _role_options(choice.pattern, t, ctx)
     if role in had:
         role = next((r for r in options if r not in had), had[-2] if len(had) > 1 else role)
     had.append(role)
     return role
+
+
+def _role_options(pattern: str, template: ExerciseTemplate, ctx: _Context) -> tuple[Role, ...]:
+    """The loadings a lift takes across the week, in order: heavy on a third day only where
+    triples or 6–10s suit it (a compound: a barbell or machine one for strength goals), never
+    isolation work or a knee-limited squat."""
+    knee = pattern == "squat" and "knee" in _injury_rules(ctx)
+    heavy_ok = (
+        not knee
+        and pattern in COMPOUND
+        and (ctx.prefs.goal != "strength" or template.equipment in _HEAVY_EQUIPMENT)
+    )
+    return ("moderate", "light", "heavy") if heavy_ok else ("moderate", "light")
+
+
+def _differ_after_allocation(drafts: list[DayDraft], ctx: _Context) -> None:
+    """The minutes can leave a lift out of the day between two of its days, and the two days it
+    keeps would then share a range: the later one takes a range of the lift's it does not have
+    yet, where that makes its day no longer (a beginner's linear lifts repeat by design)."""
+    kept: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for day in drafts:
+        for item in day.items:
+            if not item.sets:
+                continue
+            t, pattern = item.template, item.slot.pattern
+            shapes = kept[t.id]
+            shape = (item.rep_low, item.reps)
+            if shape in shapes:
+                linear = linear_main_lift(item.slot.role, pattern, t.equipment, ctx.prefs)
+                for role in () if linear else _role_options(pattern, t, ctx):
+                    low, high = rep_range(role, pattern, t.equipment, ctx.prefs)
+                    if (low, high) in shapes:
+                        continue
+                    rest, max_rest = rest_range(role, low, pattern)
+                    if item.superset is not None:  # a superset's rounds keep their shared rest
+                        rest, max_rest = item.rest, item.max_rest
+                    before, old = day.seconds, (item.slot, item.rep_low, item.reps, item.rest)
+                    item.slot = Slot(pattern, role, item.slot.prefer)  # type: ignore[arg-type]
+                    item.rep_low, item.reps, item.rest = low, high, rest
+                    if day.seconds <= before:
+                        item.max_rest, item.top_set = (
+                            max_rest,
+                            (role == "heavy" and ctx.prefs.goal == "strength"),
+                        )
+                        shape = (low, high)
+                        break
+                    item.slot, item.rep_low, item.reps, item.rest = old
+            shapes.append(shape)
 
 
 def _new_second(choice: _Choice, day: DayDraft, ctx: _Context) -> bool:

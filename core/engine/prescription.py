@@ -49,9 +49,14 @@ def linear_main_lift(role: Role, pattern: str, equipment: str, prefs: Preference
 
 
 def rep_range(role: Role, pattern: str, equipment: str, prefs: Preferences) -> tuple[int, int]:
+    """The role's range for the goal; isolation work (curls, raises, pushdowns, flyes, calves,
+    core) takes the hypertrophy ranges whatever the goal and never the 6–10s of a heavy day:
+    low-rep ranges are for compounds."""
     if linear_main_lift(role, pattern, equipment, prefs):
         reps = _LINEAR_REPS[prefs.goal]
         return reps, reps
+    if pattern not in COMPOUND:
+        return _REPS[("hypertrophy", "light" if role == "light" else "moderate")]
     return _REPS[(prefs.goal, role)]
 
 

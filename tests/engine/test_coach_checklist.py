@@ -528,6 +528,21 @@ def test_big_muscles_twice_a_week_and_no_two_days_alike(name: str) -> None:
         assert once == [], (once, days_trained)
 
 
+@pytest.mark.parametrize("name", sorted(PROFILES))
+def test_isolation_work_takes_hypertrophy_ranges_whatever_the_goal(name: str) -> None:
+    """Curls, raises, pushdowns, flyes, calves and core at 8 reps or more (8–12, 10–15): a
+    strength lifter's 5–8s and 3–5s are for compounds (issue 24: 5-rep curls and raises)."""
+    plan, _prefs, _profile, _rows = plan_for(name)
+    low = [
+        (CATALOGUE[ex.template_id].title, ex.rep_low, ex.rep_high)
+        for week in plan.weeks
+        for day in week.days
+        for ex in day.exercises
+        if pattern_of(CATALOGUE[ex.template_id]) not in COMPOUND and (ex.rep_low or ex.reps) < 8
+    ]
+    assert low == [], low
+
+
 Logged = tuple[datetime, str, str, float | None, int | None]  # at, template, type, kg, reps
 
 
