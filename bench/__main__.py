@@ -1,8 +1,9 @@
 """Run every benchmark row, print the table, write bench/results/latest.md.
 
 `python -m bench` (what `make bench` runs) measures at full size in under ten minutes on two
-cores; `--smoke` runs tiny sizes so CI keeps the benchmarks working. Nothing here fails on a
-figure: benchmarks report, tests decide.
+cores; `--smoke` runs tiny sizes so CI keeps the benchmarks working; `--only concurrency fanout`
+runs some sections (printed, not written). Nothing here fails on a figure: benchmarks report,
+tests decide.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bench.table import Row, render
 RESULTS = Path(__file__).with_name("results")
 
 
-async def main(smoke: bool) -> list[Row]:
+async def main(smoke: bool, only: list[str] | None = None) -> list[Row]:
     from bench import rows_checkin, rows_local, rows_miniapp, rows_process, rows_query
 
     rows: list[Row] = []
@@ -34,6 +35,8 @@ async def main(smoke: bool) -> list[Row]:
         rows_process.memory_rows,
         rows_local.store_rows,
     ):
+        if only and not any(name in section.__name__ for name in only):
+            continue
         started = time.perf_counter()
         try:
             rows += await section(smoke)
@@ -50,11 +53,18 @@ async def main(smoke: bool) -> list[Row]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (CI)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SECTION",
+        help="run the sections whose names contain one of these (e.g. concurrency fanout "
+        "memory); the table is printed, latest.md is left as it is",
+    )
     args = parser.parse_args()
-    rows = asyncio.run(main(args.smoke))
+    rows = asyncio.run(main(args.smoke, args.only))
     table = render(rows, "smoke" if args.smoke else "full")
     print(table)
-    if not args.smoke:
+    if not args.smoke and not args.only:
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "latest.md").write_text(table)
     if any(r.figure.startswith("failed:") for r in rows):
