@@ -110,8 +110,54 @@ class Outbox:
         Messages to different chats go out together; a chat gets at most one a second, so a
         second message for the same chat waits for the next round.
         """
-        now = self._clock()
         report = DeliveryReport()
+        now, batch = await self._claim(owner, limit, report)
+        await self._send_all(send, batch, owner, now, report)
+        return report
+
+    async def drain(
+        self, send: Send, owner: str, batch: int = 30, seconds: float = 50.0
+    ) -> DeliveryReport:
+        """Deliver round after round while rounds come back full (a backlog), for up to
+        `seconds`: the sender's rate limiter paces them, so a fan-out goes out at Telegram's
+        rate instead of one batch per scheduler tick.
+
+        The next round is claimed while the current one is still going out, so the limiter has
+        the next messages waiting when the last of a round leaves: waiting for a round's last
+        answer, its bookkeeping and the next claim left Telegram's budget unused for a moment
+        every round (27.8 of the limiter's 29 messages a second in a 5,000-message fan-out).
+        At most two rounds are out at once."""
+        total = DeliveryReport()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        going: list[tuple[asyncio.Task[None], DeliveryReport]] = []
+        try:
+            while True:
+                report = DeliveryReport()
+                now, messages = await self._claim(owner, batch, report)
+                sending = asyncio.create_task(self._send_all(send, messages, owner, now, report))
+                going.append((sending, report))
+                more = report.claimed >= batch and loop.time() < deadline
+                while len(going) > (1 if more else 0):
+                    await going[0][0]
+                    total += going.pop(0)[1]
+                if not more:
+                    return total
+        except asyncio.CancelledError:  # shutdown: the sends stop too, as with deliver
+            for task, _ in going:
+                task.cancel()
+            await asyncio.gather(*(task for task, _ in going), return_exceptions=True)
+            raise
+        except Exception:  # the store failed: what is out still records how it went
+            await asyncio.gather(*(task for task, _ in going), return_exceptions=True)
+            raise
+
+    async def _claim(
+        self, owner: str, limit: int, report: DeliveryReport
+    ) -> tuple[datetime, list[OutboxMessage]]:
+        """Up to `limit` due messages, claimed; a message for a chat sent to less than a second
+        ago goes back to wait for that second."""
+        now = self._clock()
         batch = []
         claimed = await self._store.outbox.claim_due(now, owner, self._claim_seconds, limit)
         report.claimed = len(claimed)
@@ -125,24 +171,19 @@ class Outbox:
                 continue
             self._last_to_chat[message.chat_id] = now
             batch.append(message)
+        return now, batch
+
+    async def _send_all(
+        self,
+        send: Send,
+        batch: list[OutboxMessage],
+        owner: str,
+        now: datetime,
+        report: DeliveryReport,
+    ) -> None:
         await asyncio.gather(
             *(self._send_one(send, message, owner, now, report) for message in batch)
         )
-        return report
-
-    async def drain(
-        self, send: Send, owner: str, batch: int = 30, seconds: float = 50.0
-    ) -> DeliveryReport:
-        """Deliver round after round while rounds come back full (a backlog), for up to
-        `seconds`: the sender's rate limiter paces them, so a fan-out goes out at Telegram's
-        rate instead of one batch per scheduler tick."""
-        total = DeliveryReport()
-        deadline = asyncio.get_running_loop().time() + seconds
-        while True:
-            report = await self.deliver(send, owner, batch)
-            total += report
-            if report.claimed < batch or asyncio.get_running_loop().time() >= deadline:
-                return total
 
     async def _send_one(
         self,
