@@ -178,9 +178,10 @@ def generate_plan(
         notes.insert(0, back.sentence() + ".")
     if builds := ramp_sentence(week_one, full, catalogue, weeks - 1):
         notes.append(builds)
-    if any(e.notes.startswith("No history") for d in week_one for e in d.exercises):
+    if any(e.notes.startswith(("No history", "Last done")) for d in week_one for e in d.exercises):
         notes.append(
-            "Exercises without history start light (RPE 6–7); loads follow your first sessions."
+            "Exercises without recent history start light (RPE 6–7); loads follow your first "
+            "sessions."
         )
     plan = TrainingPlan(
         title=f"{SPLIT_NAMES[chosen]}, {len(drafts)} day{'s' if len(drafts) > 1 else ''}",

@@ -14,7 +14,7 @@ from core.engine.plan import PlannedExercise
 from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet, extra_reps
 from core.engine.splits import Role
 from core.engine.steps import BIG_STEP, Grid
-from core.models import ExerciseTemplate, Preferences
+from core.models import ExerciseTemplate, Preferences, Units
 
 _REPS: dict[tuple[str, Role], tuple[int, int]] = {
     ("strength", "heavy"): (3, 5),
@@ -29,6 +29,9 @@ _REPS: dict[tuple[str, Role], tuple[int, int]] = {
 }
 _LINEAR_REPS = {"strength": 5, "general": 8}  # beginners' main lifts: same reps, add load
 WARMUPS = ((0.5, 8), (0.75, 4))  # a ramp: the last set alone when one is enough
+# A lift last done this long ago, by a lifter who trains now, says nothing of today's strength:
+# 27.5 kg hip thrusts of four years ago are an empty bar beside today's 100 kg hack squats.
+STALE_WEEKS = 52
 _MAIN_LIFTS = frozenset({"squat", "hinge", "h_press", "v_press", "h_pull"})
 
 
@@ -145,6 +148,9 @@ def prescribe(
     start = (
         None if bodyweight else history.working_load(template.id, low, high, rpe, top_set=top_set)
     )
+    stale = _stale(start, history, profile.units)
+    if stale:
+        start = None
     step = (5.0 if pattern in ("squat", "hinge") else 2.5) if linear else None
     load, reps = (
         (None, low)
@@ -157,6 +163,11 @@ def prescribe(
         note = "Bodyweight: add reps within the range, then slow the tempo."
     elif start is not None:
         note = load_note(start, low, high, load, reps, profile, history.comeback())
+    elif stale:
+        note = (
+            f"{stale}, too long ago to set today's load: start with a weight you could lift "
+            f"for about {high + 3} reps (RPE 6–7); Spotter sets the load from your first session."
+        )
     elif history.trained(template.id):
         note = (
             "You have logged these without added weight: keep it so, and add weight once the "
@@ -184,11 +195,26 @@ def prescribe(
         rest_seconds=item.rest,
         # "Your pick" ramps only for a lift never logged; logged without weight, none.
         warmup_sets=0
-        if load is None and history.trained(template.id)
+        if load is None and history.trained(template.id) and not stale
         else len(warmups(load, item.warmups, template.equipment, profile)),
         notes=" ".join(part for part in (note, caution) if part),
         progression=progression,
     )
+
+
+def _stale(start: WorkingLoad | None, history: LifterHistory, units: Units) -> str:
+    """ "Last done N weeks ago (3×10 at 27.5 kg)" for a lift whose last exposure is over a year
+    old while the lifter trains now (TRAINING.md, "Building a plan": staples by recency; a lift
+    not done for a year at a conservative load, with a note), else "". A whole break of a year
+    is a comeback instead (`breaks`), ramped from the loads of before."""
+    if start is None or start.source == "plan":
+        return ""
+    own, whole = start.comeback.weeks_off, history.comeback().weeks_off
+    if own < STALE_WEEKS or whole >= STALE_WEEKS:
+        return ""
+    e = start.exposure
+    done = f" ({e.text} at {format_load(e.kg, units)})" if e is not None else ""
+    return f"Last done {own} weeks ago{done}"
 
 
 def starting_load(
