@@ -79,9 +79,9 @@ def compromises(
 
 
 _STOPS = {
-    "band": "the top of a muscle's weekly range",
+    "band": "a muscle's weekly range",
     "session": "~8 sets for one muscle in a session",
-    "table": "the {sets} working sets a {minutes}-minute session holds",
+    "table": "the {sets} sets a {minutes}-minute session holds",
     "exercise": "{most} sets of one exercise",
 }
 
@@ -98,10 +98,14 @@ def _early_end(drafts: list[DayDraft], full: list[PlanDay], prefs: Preferences) 
     words = [
         _STOPS[r].format(sets=working_sets(budget)[1], minutes=budget, most=most) for r in reasons
     ]
-    why = " or ".join(words) if words else "nothing useful left to add"
+    if not words:
+        return [
+            f"Sessions run {min(minutes)}–{max(minutes)} of your {budget} minutes: the shorter "
+            "ones end early, with nothing useful left to add."
+        ]
     return [
-        f"Sessions run {min(minutes)}–{max(minutes)} of your {budget} minutes: one more set on "
-        f"the shorter days would pass {why}, so they end early."
+        f"Sessions run {min(minutes)}–{max(minutes)} of your {budget} minutes: the shorter "
+        f"ones end early, as one more set would pass {_join(words, 'or')}."
     ]
 
 
@@ -144,10 +148,15 @@ def _injury_sentences(
                 if normalize_injury(injury) and ex.notes and injury_caution(ex.notes, injury)
             }
         )
-        if careful:
+        if len(careful) == 1:
             parts.append(
-                f"{len(careful)} exercise{'s' if len(careful) > 1 else ''} stay with a caution "
-                "in their notes (pain-free range, lower effort): stop a set that hurts."
+                "1 exercise stays with a caution in its notes (pain-free range, lower effort): "
+                "stop a set that hurts."
+            )
+        elif careful:
+            parts.append(
+                f"{len(careful)} exercises stay with a caution in their notes (pain-free range, "
+                "lower effort): stop a set that hurts."
             )
         out.append(" ".join(parts))
     return out
@@ -158,5 +167,8 @@ def injury_caution(note: str, injury: str) -> bool:
     return any(text in note for text, _ in CAUTION.get(rule, {}).values())
 
 
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+def _join(words: list[str], last: str = "and") -> str:
+    """ "a, b and c": a phrase that is itself a pair ("lunges and split squats") joins the list
+    as two items, so no sentence reads "squats and lunges and split squats"."""
+    items = list(dict.fromkeys(part for w in words for part in w.split(" and ")))
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"

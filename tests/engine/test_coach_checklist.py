@@ -788,7 +788,7 @@ def test_each_injury_names_only_what_it_ruled_out() -> None:
     assert "Left out, with nothing safe to replace them: squats." in both["lower back"]
     assert "takes the place" not in both["knee"]
     assert (
-        "Left out, with nothing safe to replace them: squats and lunges and split squats."
+        "Left out, with nothing safe to replace them: squats, lunges and split squats."
         in (both["knee"])
     )
     # One injury: every change is its own, as before.
@@ -800,6 +800,32 @@ def test_each_injury_names_only_what_it_ruled_out() -> None:
         "Left out, with nothing safe to replace them: leg extensions."
         in (said(["knee"], 3, gym)["knee"])
     )
+
+
+def test_compromise_sentences_read_as_a_coach_writes_them() -> None:
+    """Issue 24's wording: one caution is "1 exercise stays … in its notes" (it was "1
+    exercise stay … in their notes"); lists read "a, b and c" (not "squats and lunges and
+    split squats"); the early end is one short sentence with one "or", its minutes the plan's."""
+    one = generate_plan(
+        Preferences(days_per_week=1, session_minutes=45, equipment=[], injuries=["left shoulder"]),
+        CATALOGUE,
+        LoadingProfile(),
+    )
+    said = " ".join(one.compromises)
+    assert "1 exercise stays with a caution in its notes" in said, said
+    for name in PROFILES:
+        plan = plan_for(name)[0]
+        for sentence in plan.compromises:
+            assert not re.search(r" and [^,.:]+ and ", sentence), sentence
+            assert sentence.count(" or ") <= 1 and sentence.count(".") <= 3, sentence
+        early = [c for c in plan.compromises if c.startswith("Sessions run")]
+        if early:
+            shown = [d.estimated_minutes for d in full_week(plan).days]
+            assert early[0].startswith(
+                f"Sessions run {min(shown)}–{max(shown)} of your {plan.session_minutes} minutes: "
+                "the shorter ones end early"
+            ), early
+            assert len(early[0]) <= 220, early
 
 
 @pytest.mark.parametrize("days", range(1, 8))
