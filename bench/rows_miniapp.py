@@ -14,10 +14,10 @@ from pathlib import Path
 import httpx
 
 from bench.table import Row
-from bot.miniapp.auth import issue_session
-from bot.miniapp.routes import STATIC
-from bot.runtime import build_runtime
-from bot.web import build_web
+from bot.process.runtime import build_runtime
+from bot.web.app import build_web
+from bot.web.miniapp.auth import issue_session
+from bot.web.miniapp.routes import STATIC
 from core.hevy.models import HevyWorkout
 from core.models import PlanStatus, User, utcnow
 from core.settings import load_settings

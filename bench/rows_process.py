@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from bench.table import Row, ratio
-from bot.app import build_application
-from bot.runtime import build_runtime
+from bot.process.runtime import build_runtime
+from bot.telegram.app import build_application
 from core.models import User
 from core.settings import load_settings
 from sandbox.server import free_port, serve_asgi
@@ -118,7 +118,7 @@ async def concurrency_rows(smoke: bool) -> list[Row]:
 
 async def fanout_rows(smoke: bool) -> list[Row]:
 
-    from bot.jobs import DELIVERY_SECONDS, telegram_sender  # what the delivery job uses
+    from bot.telegram.jobs import DELIVERY_SECONDS, telegram_sender  # what the delivery job uses
     from core.services.outbox import Outbox
 
     count = 90 if smoke else 5000

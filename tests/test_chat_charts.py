@@ -10,8 +10,8 @@ import struct
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.charts import progress_chart, week_chart
-from bot.reports import week_text
+from bot.telegram.charts import progress_chart, week_chart
+from bot.telegram.reports import week_text
 from core.engine.patterns import Exposure
 from core.engine.volume import MuscleVolume
 from core.models import Units

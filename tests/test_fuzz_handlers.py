@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot.app import build_application
-from bot.runtime import build_runtime
+from bot.process.runtime import build_runtime
+from bot.telegram.app import build_application
 from core.hevy.models import HevyTemplate
 from core.models import User
 from core.settings import load_settings

@@ -16,10 +16,10 @@ import pytest
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application
-from bot.miniapp.auth import issue_session
-from bot.runtime import Runtime, build_runtime
-from bot.web import build_web
+from bot.process.runtime import Runtime, build_runtime
+from bot.telegram.app import build_application
+from bot.web.app import build_web
+from bot.web.miniapp.auth import issue_session
 from core.models import User, utcnow
 from core.settings import load_settings
 from sandbox.server import serve_asgi

@@ -6,8 +6,8 @@ from datetime import time
 
 from telegram.ext import ApplicationBuilder
 
-from bot.jobs import schedule_all
-from bot.runtime import build_runtime
+from bot.process.runtime import build_runtime
+from bot.telegram.jobs import schedule_all
 from core.models import HevyCredential, Preferences, User
 from core.settings import load_settings
 

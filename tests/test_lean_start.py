@@ -10,7 +10,7 @@ from tests.conftest import REPO
 
 def test_the_bot_starts_without_loading_anthropic_or_matplotlib() -> None:
     probe = (
-        "import sys, bot.app, bot.cli, bot.runtime, core.coach.service;"
+        "import sys, bot.telegram.app, bot.cli.main, bot.process.runtime, core.coach.service;"
         "print(sorted(m for m in ('anthropic', 'matplotlib', 'httpx2') if m in sys.modules))"
     )
     out = subprocess.run(

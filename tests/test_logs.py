@@ -13,8 +13,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from bot.logs import configure_logging
-from bot.webserver import web_server
+from bot.process.logs import configure_logging
+from bot.web.server import web_server
 from core.settings import load_settings
 from sandbox.server import free_port
 

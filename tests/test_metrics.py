@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.runtime import build_runtime
-from bot.web import _sync_lag
+from bot.process.runtime import build_runtime
+from bot.web.app import _sync_lag
 from core.models import HevyCredential, SyncState, User, utcnow
 from core.settings import load_settings
 
@@ -45,8 +45,8 @@ async def test_delivery_outcomes_are_counted_for_operators(tmp_path) -> None:
 
     from telegram import Bot
 
-    from bot import metrics
-    from bot.jobs import deliver
+    from bot.process import metrics
+    from bot.telegram.jobs import deliver
     from sandbox.server import serve_asgi
     from tests.fakes.telegram import FakeTelegram
 
@@ -78,8 +78,8 @@ async def test_health_fails_when_polling_or_the_scheduler_stops_and_metrics_show
 ) -> None:
     import httpx
 
-    from bot.app import build_application
-    from bot.web import build_web
+    from bot.telegram.app import build_application
+    from bot.web.app import build_web
     from sandbox.server import serve_asgi
     from tests.fakes.telegram import FakeTelegram
 
@@ -130,7 +130,7 @@ async def test_health_fails_when_polling_or_the_scheduler_stops_and_metrics_show
 
 
 def test_cache_read_share_counts_every_input_token_kind() -> None:
-    from bot import metrics
+    from bot.process import metrics
     from core.models import Usage
 
     metrics._input_tokens.update(input=0, cache_read=0, cache_write=0)

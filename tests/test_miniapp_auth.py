@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.miniapp.auth import Rejected, issue_session, user_from_init_data, user_from_session
+from bot.web.miniapp.auth import Rejected, issue_session, user_from_init_data, user_from_session
 from tests.fakes.telegram import sign_init_data
 
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijk"

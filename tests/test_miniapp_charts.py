@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.miniapp.progress import chart_columns, chart_windows
+from bot.web.miniapp.progress import chart_columns, chart_windows
 from core.engine.patterns import BREAK, Exposure, exposures
 from core.models import SetRow, SetType, Units
 

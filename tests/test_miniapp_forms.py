@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.miniapp.common import FormError, parse_form
-from bot.miniapp.profile import ProfileForm, zone_names
+from bot.web.miniapp.common import FormError, parse_form
+from bot.web.miniapp.profile import ProfileForm, zone_names
 from core.engine.adherence import week_streak
 from core.models import User, plan_settings, settings_preferences
 

@@ -12,7 +12,7 @@ import pytest
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.jobs import telegram_sender
+from bot.telegram.jobs import telegram_sender
 from core.models import OutboxMessage, OutboxStatus, User, utcnow
 from core.services.outbox import MaybeSent, Outbox, RetryLater
 

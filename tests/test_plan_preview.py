@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.handlers.plan import preview_messages
-from bot.reports import day_html, today_html
+from bot.telegram.handlers.proposal import preview_messages
+from bot.telegram.reports import day_html, today_html
 from core.engine.catalogue import builtin_catalogue
 from core.engine.generator import generate_plan
 from core.engine.lifter import LifterHistory

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.render import ALLOWED_TAGS, MAX_MESSAGE, markdown_to_html, split_html
+from bot.telegram.render import ALLOWED_TAGS, MAX_MESSAGE, markdown_to_html, split_html
 
 
 class StrictTelegramHtml(HTMLParser):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import onboarding, settings
+from bot.telegram.handlers import onboarding, settings
 from core.models import User
 
 

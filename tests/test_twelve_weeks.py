@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from core.engine.catalogue import builtin_catalogue
 from core.engine.steps import default_step
 from core.models import Units

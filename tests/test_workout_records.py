@@ -8,9 +8,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-from bot.miniapp.common import Asking
-from bot.miniapp.history import workout
-from bot.miniapp.routes import render
+from bot.web.miniapp.common import Asking
+from bot.web.miniapp.history import workout
+from bot.web.miniapp.routes import render
 from core.engine.records import rep_prs
 from core.models import ExerciseSet, SetType, Units, User, Workout, WorkoutExercise
 from core.services.insights import Insights

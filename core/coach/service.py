@@ -31,7 +31,7 @@ from core.services.insights import Insights
 from core.services.log_query import TrainingLog
 from core.services.plans import PlanService
 
-if TYPE_CHECKING:  # the SDK loads with its client (bot/runtime.py), not with this module
+if TYPE_CHECKING:  # the SDK loads with its client (bot/process/runtime.py), not with this module
     import anthropic
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.reports import prs_text
+from bot.telegram.reports import prs_text
 from core.models import ExerciseSet, ExerciseTemplate, Units, User, Workout, WorkoutExercise
 from core.services.insights import Insights
 from tests.coach.conftest import load_snapshot

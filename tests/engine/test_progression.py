@@ -238,5 +238,5 @@ def test_the_deload_is_explained_in_the_same_words_in_the_popup_and_the_mini_app
     from core.engine.progression import DELOAD_WORDS
 
     assert DELOAD_WORDS in GLOSSARY["deload"][1]
-    page = Path(__file__).parents[2] / "bot" / "templates" / "app" / "plan.html"
+    page = Path(__file__).parents[2] / "bot" / "web" / "templates" / "app" / "plan.html"
     assert DELOAD_WORDS in page.read_text()

@@ -8,8 +8,8 @@ import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-from bot.cli import main
-from bot.runtime import build_runtime
+from bot.cli.main import main
+from bot.process.runtime import build_runtime
 from core.models import ExerciseSet, HevyCredential, User, Workout, WorkoutExercise
 from core.settings import load_settings
 
