@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.engine.readiness import AREAS, Answer
-from core.models import TodaySession, User, utcnow
+from core.models import User, utcnow
+from core.services.checkin import answer_of as answer_of  # the chat's job reads it from here
 
 PREFIX = "ck"
 TIMES = {"a": ("all", "All of it"), "t": ("two_thirds", "~⅔"), "h": ("half", "~½")}
@@ -56,15 +57,6 @@ def checkin_markup(on: date, answer: Answer, areas: bool = False) -> InlineKeybo
         ]
         rows += [buttons[:4], buttons[4:]]
     return InlineKeyboardMarkup(rows)
-
-
-def answer_of(fitted: TodaySession | None) -> Answer:
-    """The answer a fitted session was made from (no answer yet: `Answer()`)."""
-    if fitted is None:
-        return Answer()
-    time, _, feel = fitted.answer.partition(",")
-    feel, _, area = feel.partition(":")
-    return Answer(time, feel, area or None)  # type: ignore[arg-type]
 
 
 def checkin_text(day_name: str, line: str | None = None) -> str:

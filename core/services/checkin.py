@@ -43,6 +43,16 @@ class TrainingDay:
         """What the lifter trains today: the fitted session, else the plan's."""
         return PlanDay.model_validate(self.fitted.day) if self.fitted else self.day
 
+    @property
+    def answer(self) -> Answer:
+        """The answer today's session was fitted to (none yet: `Answer()`, the plan as written)."""
+        return answer_of(self.fitted)
+
+    def said(self) -> str | None:
+        """What the check-in fitted today, as one line (`Today: 4 of 6 lifts, ~8 % lighter.`);
+        None before an answer that changed anything."""
+        return f"Today: {self.fitted.summary}." if self.fitted else None
+
 
 @dataclass(frozen=True, slots=True)
 class Fitted:
@@ -62,6 +72,16 @@ def answer_code(answer: Answer) -> str:
     """The taps as one short string (`half,tired`, `all,hurts:knee`)."""
     area = f":{answer.area}" if answer.feel == "hurts" and answer.area else ""
     return f"{answer.time},{answer.feel}{area}"
+
+
+def answer_of(fitted: TodaySession | None) -> Answer:
+    """The answer a fitted session was made from, read back from `answer_code` (no answer yet:
+    `Answer()`)."""
+    if fitted is None:
+        return Answer()
+    time, _, feel = fitted.answer.partition(",")
+    feel, _, area = feel.partition(":")
+    return Answer(time, feel, area or None)  # type: ignore[arg-type]
 
 
 class CheckIns:

@@ -208,14 +208,12 @@ async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     training = await rt.checkins.training_day(user.id, on)
     if training is not None:
         # A training day: the session as it stands today, and the check-in's taps.
-        fitted = training.fitted
-        said = f"Today: {fitted.summary}." if fitted else None
         await update.message.reply_text(
             today_html(training.session, catalogue, user.units), parse_mode=ParseMode.HTML
         )
         await update.message.reply_text(
-            checkin.checkin_text(training.day.name, said),
-            reply_markup=checkin.checkin_markup(on, checkin.answer_of(fitted)),
+            checkin.checkin_text(training.day.name, training.said()),
+            reply_markup=checkin.checkin_markup(on, training.answer),
         )
         return
     found = await rt.plans.next_session(user.id, utcnow().date())
