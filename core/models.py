@@ -101,6 +101,40 @@ class User(Model):
     updated_at: Timestamp = Field(default_factory=utcnow)
 
 
+# A change to a stored user: top-level field names with their new values; `preferences` maps
+# to only the preference fields that change (the others keep what is stored).
+UserChanges = dict[str, Any]
+
+
+def user_changes(before: User, after: User) -> UserChanges:
+    """What `after` changes of `before`, field by field (preferences one by one): what a save
+    writes, so a concurrent save of another field keeps its value."""
+    changes: UserChanges = {
+        name: getattr(after, name)
+        for name in User.model_fields
+        if name not in ("id", "preferences") and getattr(after, name) != getattr(before, name)
+    }
+    prefs = {
+        name: getattr(after.preferences, name)
+        for name in Preferences.model_fields
+        if getattr(after.preferences, name) != getattr(before.preferences, name)
+    }
+    if prefs:
+        changes["preferences"] = prefs
+    return changes
+
+
+def changed_user(user: User, changes: UserChanges) -> User:
+    """`user` with `changes` applied and validated (ValueError for a field or value it cannot
+    take); the one rule both stores apply, so they agree on what a change means."""
+    if "id" in changes:
+        raise ValueError("a user's id never changes")
+    prefs = changes.get("preferences", {})
+    merged = {**user.model_dump(), **changes}  # an unknown field fails validation (extra=forbid)
+    merged["preferences"] = {**user.preferences.model_dump(), **prefs}
+    return User.model_validate(merged)
+
+
 class HevyCredential(Model):
     """A user's Hevy API key, sealed by the key vault; the plaintext is never stored."""
 

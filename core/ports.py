@@ -25,6 +25,7 @@ from core.models import (
     TokenPurpose,
     Usage,
     User,
+    UserChanges,
     UserStatus,
     Workout,
 )
@@ -32,7 +33,17 @@ from core.models import (
 
 class UserRepo(Protocol):
     async def get(self, user_id: int) -> User | None: ...
-    async def put(self, user: User) -> None: ...
+    async def put(self, user: User) -> None:
+        """Store a user whole (creating them): for a new user; a change to one uses `update`."""
+        ...
+
+    async def update(self, user_id: int, changes: UserChanges) -> User | None:
+        """Change only the named fields of an existing user (`core.models.changed_user`), in
+        one atomic write; returns the user as stored, or None when there is no such user. It
+        never creates one: a save racing an erasure leaves the user erased, and a concurrent
+        change of another field keeps its value."""
+        ...
+
     async def list(self, status: UserStatus | None = None) -> list[User]: ...
     async def count(self) -> int: ...
 

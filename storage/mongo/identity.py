@@ -11,9 +11,16 @@ from core.models import (
     LoginToken,
     TokenPurpose,
     User,
+    UserChanges,
     UserStatus,
+    changed_user,
 )
-from storage.mongo.common import Repo, strip_keys, to_doc
+from storage.mongo.common import Doc, Repo, strip_keys, to_doc
+
+
+def _user_doc(user: User) -> Doc:
+    # Preferences as JSON: BSON has no time of day (the reminder), and validation reads it back.
+    return to_doc(user, _id=user.id, preferences=user.preferences.model_dump(mode="json"))
 
 
 class MongoUsers(Repo):
@@ -22,7 +29,21 @@ class MongoUsers(Repo):
         return User.model_validate(strip_keys(doc)) if doc else None
 
     async def put(self, user: User) -> None:
-        await self._db.users.replace_one({"_id": user.id}, to_doc(user, _id=user.id), upsert=True)
+        await self._db.users.replace_one({"_id": user.id}, _user_doc(user), upsert=True)
+
+    async def update(self, user_id: int, changes: UserChanges) -> User | None:
+        # Validated on a stand-in, then set field by field (preferences one by one): one atomic
+        # document update that leaves every other field as stored, and no upsert.
+        valid = _user_doc(changed_user(User(id=user_id), changes))
+        fields = {name: valid[name] for name in changes if name != "preferences"}
+        for name in changes.get("preferences", {}):
+            fields[f"preferences.{name}"] = valid["preferences"][name]
+        if not fields:
+            return await self.get(user_id)
+        doc = await self._db.users.find_one_and_update(
+            {"_id": user_id}, {"$set": fields}, return_document=ReturnDocument.AFTER
+        )
+        return User.model_validate(strip_keys(doc)) if doc else None
 
     async def list(self, status: UserStatus | None = None) -> list[User]:
         query = {} if status is None else {"status": status.value}

@@ -10,7 +10,9 @@ from core.models import (
     LoginToken,
     TokenPurpose,
     User,
+    UserChanges,
     UserStatus,
+    changed_user,
 )
 from storage.sqlite.common import Repo, to_dt, to_ts
 
@@ -35,6 +37,19 @@ class SqliteUsers(Repo):
             "ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc",
             (user.id, user.status.value, user.model_dump_json()),
         )
+
+    async def update(self, user_id: int, changes: UserChanges) -> User | None:
+        async with self._db.transaction() as conn:  # BEGIN IMMEDIATE: no write in between
+            cursor = await conn.execute("SELECT doc FROM users WHERE id = ?", (user_id,))
+            row = await cursor.fetchone()
+            if row is None:
+                return None
+            user = changed_user(User.model_validate_json(row["doc"]), changes)
+            await conn.execute(
+                "UPDATE users SET status = ?, doc = ? WHERE id = ?",
+                (user.status.value, user.model_dump_json(), user_id),
+            )
+        return user
 
     async def list(self, status: UserStatus | None = None) -> list[User]:
         if status is None:

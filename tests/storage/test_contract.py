@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
 
 from core.models import (
     ChatMessage,
@@ -20,6 +22,7 @@ from core.models import (
     SetType,
     SyncState,
     TokenPurpose,
+    Units,
     Usage,
     User,
     UserStatus,
@@ -29,6 +32,7 @@ from core.models import (
 )
 from core.ports import Store
 from storage.sqlite.schema import LATEST as SQLITE_LATEST
+from tests.backends import StoreOpener
 
 T0 = datetime(2026, 3, 2, 17, 30, tzinfo=UTC)
 
@@ -79,6 +83,56 @@ async def test_users_round_trip_and_filter_by_status(store: Store) -> None:
     await store.users.put(alice)
     assert (await store.users.get(1)).preferences.days_per_week == 4
     assert await store.users.count() == 2
+
+
+async def test_a_user_update_changes_only_the_named_fields_and_never_creates_one(
+    store: Store,
+) -> None:
+    alice = User(
+        id=1, name="Alice", coaching_notes=["knee"], preferences={"reminder_time": time(6)}
+    )
+    await store.users.put(alice)  # a reminder (a time of day) is kept by every store
+    assert await store.users.get(1) == alice
+    updated = await store.users.update(
+        1, {"units": Units.LB, "preferences": {"reminder_time": time(7, 30), "days_per_week": 4}}
+    )
+    assert updated == await store.users.get(1)
+    assert (updated.units, updated.name, updated.coaching_notes) == (Units.LB, "Alice", ["knee"])
+    assert (updated.preferences.reminder_time, updated.preferences.days_per_week) == (
+        time(7, 30),
+        4,
+    )
+    assert updated.preferences.session_minutes == 60
+    await store.users.update(1, {"status": UserStatus.INACTIVE})
+    assert [u.id for u in await store.users.list(UserStatus.INACTIVE)] == [1]
+    with pytest.raises(ValueError):
+        await store.users.update(1, {"timezone": "Mars/Olympus"})
+    assert (await store.users.get(1)).timezone == "UTC"
+    await store.erase_user(1)
+    assert await store.users.update(1, {"timezone": "Europe/Berlin"}) is None
+    assert await store.users.get(1) is None
+    assert await store.users.count() == 0
+
+
+async def test_concurrent_user_updates_of_different_fields_both_land(
+    open_store: StoreOpener,
+) -> None:
+    first, second = await open_store(), await open_store()  # two processes, one database
+    await first.users.put(User(id=1))
+    for n in range(10):
+        zone = ("Europe/Berlin", "Asia/Tokyo")[n % 2]
+        await asyncio.gather(
+            first.users.update(1, {"units": (Units.LB, Units.KG)[n % 2]}),
+            second.users.update(1, {"timezone": zone}),
+            first.users.update(1, {"preferences": {"session_minutes": 45 + n}}),
+            second.users.update(1, {"preferences": {"days_per_week": 1 + n % 7}}),
+        )
+        user = await first.users.get(1)
+        assert (user.units, user.timezone) == ((Units.LB, Units.KG)[n % 2], zone)
+        assert (user.preferences.session_minutes, user.preferences.days_per_week) == (
+            45 + n,
+            1 + n % 7,
+        )
 
 
 async def test_credentials_put_get_delete(store: Store) -> None:
