@@ -6,7 +6,7 @@
   profile) for the session's user.
 - `GET /app/api/progress`: one exercise's curves as JSON for the chart.
 - `POST /app/api/{action}`: a form or button (profile, plan, approve, discard, link, export,
-  delete); the answer says which page to show next.
+  delete, checkin); the answer says which page to show next.
 
 Every request but the shell's names its session as a bearer token; the user behind it is
 checked against the bot's gate each time, so an erased or blocked user loses access at once.
@@ -75,6 +75,7 @@ ACTIONS: dict[str, Action] = {
     "link": profile.relink,
     "export": profile.export,
     "delete": profile.delete,
+    "checkin": today.checkin,
 }
 
 

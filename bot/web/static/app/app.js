@@ -250,7 +250,7 @@
     el.hidden = !text;
   }
 
-  function show(target, push) {
+  function show(target, push, keepScroll) {
     var split = target.split("?");
     var name = split[0] || "today";
     return api("/app/page/" + encodeURIComponent(name) + (split[1] ? "?" + split[1] : ""))
@@ -270,7 +270,7 @@
         current = target;
         decorate(page);
         syncNative();
-        window.scrollTo(0, 0);
+        if (!keepScroll) { window.scrollTo(0, 0); }
       });
   }
 
@@ -422,6 +422,57 @@
     if (note) { note.remove(); }
   });
 
+  // The readiness check-in on the Today card. A tap is selected at once (a selection tick of
+  // haptics), "Something hurts" first asks where; then the whole answer goes to the server (the
+  // chat's service), and the page is drawn again in place, scrolled where it was, with today's
+  // session as fitted. A failure is one sentence on the card; the taps stay as chosen.
+  var checkinSent = 0;
+  function checkinTap(button) {
+    var card = button.closest("[data-checkin]");
+    var answer = { on: card.dataset.on, time: card.dataset.time, feel: card.dataset.feel,
+      area: card.dataset.area };
+    answer[button.dataset.pick] = button.value;
+    if (button.dataset.pick === "area") { answer.feel = "hurts"; }
+    if (answer.feel !== "hurts") { answer.area = ""; }
+    haptic("selection");
+    ["time", "feel", "area"].forEach(function (pick) {
+      card.dataset[pick] = answer[pick];
+      card.querySelectorAll("[data-pick='" + pick + "']").forEach(function (b) {
+        b.setAttribute("aria-pressed", String(b.value === answer[pick]));
+      });
+    });
+    var areas = card.querySelector(".areas");
+    var error = card.querySelector(".error");
+    var said = card.querySelector(".said");
+    areas.hidden = answer.feel !== "hurts";
+    error.hidden = true;
+    if (answer.feel === "hurts" && !answer.area) { said.textContent = "Tap where it hurts."; return; }
+    said.textContent = "Fitting today's session…";
+    var sent = ++checkinSent;
+    function fail(text) {
+      if (sent !== checkinSent) { return; }
+      haptic("error");
+      said.textContent = "";
+      error.textContent = text;
+      error.hidden = false;
+    }
+    api("/app/api/checkin", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(answer)
+    })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
+      .then(function (reply) {
+        if (sent !== checkinSent) { return; } // a later tap's answer draws the card
+        if (!reply.ok) { fail(reply.body.error || "That did not work; tap again."); return; }
+        var next = reply.body;
+        var search = new URLSearchParams(next.params || {}).toString();
+        return show(next.page + (search ? "?" + search : ""), false, true).then(function () {
+          haptic("success");
+          notice(next.notice);
+        });
+      })
+      .catch(function () { fail("Spotter did not answer; check the connection and tap again."); });
+  }
+
   function openLink(url) {
     if (window.TelegramWebviewProxy || window.parent !== window) {
       postEvent("web_app_open_link", { url: url });
@@ -438,6 +489,13 @@
       var tab = link.parentElement && link.parentElement.id === "tabs";
       if (tab || link.hasAttribute("data-replace")) { haptic("selection"); }
       show(link.dataset.go, !tab && !link.hasAttribute("data-replace"));
+      return;
+    }
+    var pick = event.target.closest("[data-checkin] button[data-pick]");
+    if (pick) {
+      event.preventDefault();
+      notice("");
+      checkinTap(pick);
       return;
     }
     var button = event.target.closest("button[data-action]");
