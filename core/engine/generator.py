@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from core.engine.allocation import DayDraft, Item, allocate
 from core.engine.breaks import bands_for
@@ -30,6 +31,7 @@ from core.engine.movements import COMPOUND, Pattern, pattern_of
 from core.engine.plan import PlanDay, PlanWeek, TrainingPlan
 from core.engine.prescription import (
     bodyweight_only,
+    lighter_day,
     linear_main_lift,
     prescribe,
     ramp,
@@ -151,7 +153,7 @@ def generate_plan(
     _differ_after_allocation(drafts, ctx)
     idle = [d for d in drafts if not d.items]
     drafts = [d for d in drafts if d.items]
-    full = [_plan_day(d, ctx, profile) for d in drafts]
+    full = _lighter_days([_plan_day(d, ctx, profile) for d in drafts], ctx, catalogue, profile)
     # Volume builds from the lifter's recent weeks to the full week by the last hard week.
     peak = week_sets_per_muscle(PlanWeek(number=weeks - 1, days=full), catalogue)
     recent = recent_muscle_sets(ctx.history.weekly_sets, catalogue)
@@ -486,6 +488,36 @@ def _plan_day(draft: DayDraft, ctx: _Context, profile: LoadingProfile) -> PlanDa
     return PlanDay(
         key=draft.key, name=draft.name, weekday=draft.weekday, exercises=together(exercises)
     )
+
+
+def _lighter_days(
+    days: list[PlanDay],
+    ctx: _Context,
+    catalogue: Mapping[str, ExerciseTemplate],
+    profile: LoadingProfile,
+) -> list[PlanDay]:
+    """A lift on two days of the week differs in loading as well as range: each higher range
+    is a lighter day than the lift's next lower one, which would otherwise start at that very
+    load for about its reps (the same 67.5 × 11 on both) — lighter, for more reps
+    (`lighter_day`)."""
+    exercises = [list(day.exercises) for day in days]
+    places: dict[str, list[tuple[int, int]]] = defaultdict(list)  # lift → (day, position)
+    for d, day in enumerate(days):
+        for i, ex in enumerate(day.exercises):
+            places[ex.template_id].append((d, i))
+    for tid, where in places.items():
+        where.sort(key=lambda p: exercises[p[0]][p[1]].rep_low or exercises[p[0]][p[1]].reps)
+        equipment = catalogue[tid].equipment
+        grid = ctx.history.grid(tid, equipment, profile)
+        for (hd, hi), (d, i) in pairwise(where):
+            ex, heavier = exercises[d][i], exercises[hd][hi]
+            last = ctx.history.last_exposure(tid, ex.rep_low or ex.reps, ex.rep_high or ex.reps)
+            exercises[d][i] = lighter_day(
+                ex, heavier, days[hd].name, grid, equipment, profile, last and last.kg
+            )
+    return [
+        day.model_copy(update={"exercises": exs}) for day, exs in zip(days, exercises, strict=True)
+    ]
 
 
 def _ramped(

@@ -4,6 +4,8 @@ rep-matched recent work, injury cautions, and the progression model that moves i
 
 from __future__ import annotations
 
+import re
+
 from core.engine.allocation import Item
 from core.engine.breaks import Comeback
 from core.engine.injuries import CAUTION, normalize_injury
@@ -290,3 +292,61 @@ def load_note(
     if own.lighter and own.weeks_off > plan_comeback.weeks_off + 1 and own != plan_comeback:
         note += f" {own.sentence('you last did it')}."
     return note
+
+
+def lighter_day(
+    ex: PlannedExercise,
+    heavier: PlannedExercise,
+    heavier_day: str,
+    grid: Grid,
+    equipment: str,
+    profile: LoadingProfile,
+    last_kg: float | None = None,
+) -> PlannedExercise:
+    """The same lift on its lighter day of the week (TRAINING.md, "Building a plan": days differ
+    in emphasis): where its higher range would start at the heavier day's very load for about
+    its reps (the same 67.5 × 11 on both days, or a rep more), it works at the middle of its own
+    range at the load that is as hard for those reps (Epley), on the lifter's grid, below the
+    heavier day's and within 90 % of its own range's last hard week (`last_kg`): 3 × 10 at
+    67.5 kg last week is 67.5 × 11 on the 8–12 day and 65 × 13 on the 10–15 day, each day's
+    double progression climbing its own range. Unchanged where the grid has no such load."""
+    low, high = ex.rep_low or ex.reps, ex.rep_high or ex.reps
+    if (
+        ex.load_kg is None
+        or heavier.load_kg is None
+        or not isinstance(ex.progression, DoubleProgression)
+        or abs(ex.load_kg - heavier.load_kg) > 1e-6
+        or low <= (heavier.rep_low or heavier.reps)
+        or ex.reps > heavier.reps + 1
+    ):
+        return ex
+    aim = max(ex.reps, (low + high + 1) // 2)
+    effort = heavier.load_kg * (1 + heavier.reps / 30)  # Epley: as hard as the heavier day
+    floor = max(ex.load_kg, last_kg or 0.0) * 0.9 - 1e-6
+    load = grid.round(effort / (1 + aim / 30))
+    if load is not None and load < floor:  # the nearest is too light: the lightest within 90 %
+        load = grid.round(floor, mode="up")
+        aim = min(high, max(ex.reps, round(30 * (effort / load - 1)))) if load else aim
+    if load is None or load >= heavier.load_kg - 1e-6:
+        load = grid.round(heavier.load_kg - 1e-3, mode="down")
+    if load is None or load < floor or aim <= heavier.reps:
+        return ex
+    units = profile.units
+    body = (
+        f"The lighter day for this lift: {format_load(load, units)}, aim for {aim} "
+        f"({format_load(heavier.load_kg, units)} × {heavier.reps} on {heavier_day})."
+    )
+    then = _LAST_WEEK.match(ex.notes)
+    notes = f"{then.group(1)}. {body} {ex.notes[then.end() :]}" if then else f"{ex.notes} {body}"
+    return ex.model_copy(
+        update={
+            "load_kg": load,
+            "reps": aim,
+            "notes": notes.strip(),
+            "warmup_sets": len(warmups(load, ex.warmup_sets, equipment, profile)),
+        }
+    )
+
+
+# "Your last hard week: 3×10 at 67.5 kg" and the rest of its sentence
+_LAST_WEEK = re.compile(r"(Your last hard week: \S+ at [\d.]+ (?:kg|lb))[^.]*(?:\.\d[^.]*)*\.")
