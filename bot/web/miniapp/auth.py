@@ -118,4 +118,4 @@ async def remember_zone(store: Store, user_id: int, zone: str) -> None:
         return
     user = await store.users.get(user_id)
     if user is not None and user.browser_timezone != zone:
-        await store.users.put(user.model_copy(update={"browser_timezone": zone}))
+        await store.users.update(user_id, {"browser_timezone": zone})  # never re-creates them

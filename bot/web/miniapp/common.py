@@ -16,7 +16,7 @@ from bot.telegram.handlers.settings import EQUIPMENT, INJURIES
 from core.engine.names import most_trained
 from core.engine.periods import local
 from core.errors import SpotterError
-from core.models import Preferences, User
+from core.models import Preferences, User, UserChanges
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,18 @@ class FormError(SpotterError):
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field
+
+
+USER_GONE = "Your data was deleted, so nothing was saved: send /start to Spotter to come back."
+
+
+async def save_user(asking: Asking, changes: UserChanges) -> User:
+    """Store only `changes` of the lifter's settings (a concurrent save of another field keeps
+    its value); FormError when their data was deleted meanwhile: nothing brings it back."""
+    user = await asking.runtime.store.users.update(asking.user_id, changes)
+    if user is None:
+        raise FormError(USER_GONE)
+    return user
 
 
 class NotFound(SpotterError):

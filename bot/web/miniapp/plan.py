@@ -20,6 +20,7 @@ from bot.web.miniapp.common import (
     TrainingForm,
     go,
     parse_form,
+    save_user,
 )
 from core.engine.loads import LoadingProfile
 from core.engine.plan import PlannedExercise, TrainingPlan
@@ -27,7 +28,15 @@ from core.engine.plan_text import WEEKDAY, prescription
 from core.engine.validator import validate
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
-from core.models import Plan, PlanStatus, Units, plan_settings, settings_preferences, utcnow
+from core.models import (
+    Plan,
+    PlanStatus,
+    Units,
+    plan_settings,
+    settings_preferences,
+    user_changes,
+    utcnow,
+)
 from core.services.plan_writer import PlanNotFound, StaleDraft
 from core.services.plans import LIVE, is_stale
 
@@ -127,9 +136,9 @@ async def request(asking: Asking, body: dict) -> Context:
     """Save the form as preferences (it asks what the setup does) and ask for a draft."""
     rt, user = asking.runtime, asking.user
     form = parse_form(PlanForm, body)
-    prefs = user.preferences.model_copy(update=form.model_dump())
-    changed = {"preferences": prefs, "set_up": True, "updated_at": utcnow()}
-    await rt.store.users.put(user.model_copy(update=changed))
+    await save_user(
+        asking, {"preferences": form.model_dump(), "set_up": True, "updated_at": utcnow()}
+    )
     await drop_stale_drafts(asking.application.bot, rt, user.chat_id, user.id)
     try:
         proposal = await rt.plans.propose(user.id)
@@ -187,7 +196,8 @@ async def discard(asking: Asking, body: dict) -> Context:
     if live is None or not live.settings or live.settings == mine or plan.settings != mine:
         return go("plan", "Proposal discarded.")
     prefs = settings_preferences(live.settings, user.preferences)
-    await rt.store.users.put(user.model_copy(update={"preferences": prefs, "updated_at": utcnow()}))
+    changes = user_changes(user, user.model_copy(update={"preferences": prefs}))
+    await save_user(asking, {**changes, "updated_at": utcnow()})
     return go("plan", "Proposal discarded; your settings are back to your current plan's.")
 
 

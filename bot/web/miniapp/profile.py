@@ -15,8 +15,17 @@ from bot.telegram.handlers import drop_stale_drafts
 from bot.telegram.handlers.data import erase_everything
 from bot.telegram.handlers.settings import EQUIPMENT, INJURIES
 from bot.telegram.jobs import schedule_reminder
-from bot.web.miniapp.common import Asking, Context, FormError, Params, TrainingForm, go, parse_form
-from core.models import Units, time_zone, utcnow
+from bot.web.miniapp.common import (
+    Asking,
+    Context,
+    FormError,
+    Params,
+    TrainingForm,
+    go,
+    parse_form,
+    save_user,
+)
+from core.models import Units, time_zone, user_changes, utcnow
 from core.services.export import export_document, export_filename
 
 
@@ -90,10 +99,9 @@ async def save(asking: Asking, body: dict) -> Context:
             "timezone": form.timezone,
             "preferences": prefs,
             "set_up": True,  # the profile form asks everything the setup does
-            "updated_at": utcnow(),
         }
     )
-    await rt.store.users.put(changed)
+    await save_user(asking, {**user_changes(user, changed), "updated_at": utcnow()})
     await schedule_reminder(asking.application, user.id)
     await drop_stale_drafts(asking.application.bot, rt, user.chat_id, user.id)
     return go("profile", "Saved.")

@@ -1,0 +1,67 @@
+"""A settings save changes only what it was asked to, on a lifter who still exists: a Mini App save
+racing a /delete leaves the lifter deleted and says so, and a save in the Mini App and one in the
+chat at the same moment both hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import Units, User
+from tests.test_import_chat import USER, Spotter, spotter  # noqa: F401  (the fixture)
+
+PROFILE = {
+    "goal": "strength",
+    "level": "intermediate",
+    "days_per_week": 3,
+    "session_minutes": 60,
+    "equipment": ["barbell", "dumbbell", "machine"],
+    "injuries": [],
+    "units": "lb",
+    "timezone": "UTC",
+    "reminder": "",
+}
+
+
+def after_the_mini_app_reads_the_lifter(spotter: Spotter, monkeypatch, then) -> None:  # noqa: F811
+    """Run `then` right after the Mini App's request has read the lifter, before it saves."""
+    insights = spotter.runtime.insights
+    read = insights.user
+
+    async def reading(user_id: int) -> User:
+        user = await read(user_id)
+        monkeypatch.setattr(insights, "user", read)  # once: the chat's own reads pass through
+        await then()
+        return user
+
+    monkeypatch.setattr(insights, "user", reading)
+
+
+async def test_a_mini_app_save_racing_a_delete_leaves_the_lifter_deleted_and_says_so(
+    spotter: Spotter,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = spotter.runtime.store
+    after_the_mini_app_reads_the_lifter(spotter, monkeypatch, lambda: store.erase_user(USER))
+    answer = await spotter.web.post("/app/api/profile", json=PROFILE, headers=spotter.mini_app())
+    assert answer.status_code == 400
+    assert answer.json()["error"] == (
+        "Your data was deleted, so nothing was saved: send /start to Spotter to come back."
+    )
+    assert await store.users.get(USER) is None
+    assert await store.users.count() == 0
+
+
+async def test_a_mini_app_units_save_and_a_chat_time_zone_at_once_both_hold(
+    spotter: Spotter,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def chat_sets_the_zone() -> None:
+        spotter.telegram.send_text(USER, "tz Asia/Tokyo")
+        await spotter.handle()
+
+    after_the_mini_app_reads_the_lifter(spotter, monkeypatch, chat_sets_the_zone)
+    answer = await spotter.web.post("/app/api/profile", json=PROFILE, headers=spotter.mini_app())
+    assert answer.status_code == 200, answer.text
+    assert spotter.telegram.texts(USER)[-1] == "Time zone set to Asia/Tokyo."
+    user = await spotter.runtime.store.users.get(USER)
+    assert (user.units, user.timezone) == (Units.LB, "Asia/Tokyo")
