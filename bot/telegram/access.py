@@ -50,10 +50,8 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = await store.users.get(tg_user.id)
     if user is not None:
         if user.status != UserStatus.ACTIVE or user.chat_id != chat.id:
-            await store.users.put(
-                user.model_copy(
-                    update={"status": UserStatus.ACTIVE, "chat_id": chat.id, "updated_at": utcnow()}
-                )
+            await store.users.update(
+                user.id, {"status": UserStatus.ACTIVE, "chat_id": chat.id, "updated_at": utcnow()}
             )
     elif tg_user.id in settings.spotter_admins:
         await admit(store, tg_user.id, chat.id, name, Role.ADMIN)

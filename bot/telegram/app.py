@@ -98,11 +98,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         and isinstance(error, Forbidden)
     ):
         rt: Runtime = context.application.bot_data["runtime"]
-        user = await rt.store.users.get(update.effective_user.id)
-        if user is not None:
-            await rt.store.users.put(
-                user.model_copy(update={"status": UserStatus.INACTIVE, "updated_at": utcnow()})
-            )
+        await rt.store.users.update(  # only a lifter still stored: an erased one stays erased
+            update.effective_user.id, {"status": UserStatus.INACTIVE, "updated_at": utcnow()}
+        )
         log.info("user blocked the bot", extra={"user_id": update.effective_user.id})
         return
     log.error("handler failed", exc_info=error)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.telegram.handlers.settings import changed
+from bot.telegram.handlers.settings import GONE, changed
 from core.engine.plan import TrainingPlan
-from core.models import utcnow
+from core.models import user_changes, utcnow
 from core.ports import Store
 from core.services.insights import Insights, UnknownExercise
 from core.services.plans import PlanChange, PlanService, Proposal
@@ -42,11 +42,14 @@ async def apply_edit(
 ) -> Proposal | str:
     """A new draft with the edit (validated like every draft), or why there is none."""
     if edit.kind in ("days", "minutes"):
+        before = await insights.user(user_id)
         try:
-            user = changed(await insights.user(user_id), edit.kind, edit.value)
+            user = changed(before, edit.kind, edit.value)
         except ValueError:
             return f"{edit.value} is not a number of {edit.kind} I can plan for."
-        await store.users.put(user.model_copy(update={"set_up": True, "updated_at": utcnow()}))
+        changes = {**user_changes(before, user), "set_up": True, "updated_at": utcnow()}
+        if await store.users.update(user_id, changes) is None:
+            return GONE
         proposal = await plans.propose(user_id)
         return f"No plan: {proposal.refused}" if proposal.refused else proposal
     current = await plans.current(user_id, include_drafts=True)

@@ -169,13 +169,11 @@ async def admit(
     store: Store, user_id: int, chat_id: int, name: str, role: Role = Role.USER
 ) -> User:
     """Create (or update) the user record for someone who may use the bot."""
-    existing = await store.users.get(user_id)
-    if existing is not None:
-        user = existing.model_copy(
-            update={"chat_id": chat_id, "name": name or existing.name, "updated_at": utcnow()}
-            | ({"role": role} if role == Role.ADMIN else {})
-        )
-    else:
-        user = User(id=user_id, chat_id=chat_id, name=name, role=role)
+    changes = {"chat_id": chat_id, "updated_at": utcnow()} | ({"name": name} if name else {})
+    if role == Role.ADMIN:
+        changes["role"] = role
+    if existing := await store.users.update(user_id, changes):
+        return existing
+    user = User(id=user_id, chat_id=chat_id, name=name, role=role)
     await store.users.put(user)
     return user

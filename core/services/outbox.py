@@ -210,9 +210,8 @@ class Outbox:
             await send(message)
         except Blocked:
             await self._bookkeep(outbox.drop, message.id, "blocked by the user")
-            user = await self._store.users.get(message.user_id)
-            if user is not None:
-                await self._store.users.put(user.model_copy(update={"status": UserStatus.INACTIVE}))
+            # Only the status: a setting saved meanwhile stays, an erased lifter stays erased.
+            await self._store.users.update(message.user_id, {"status": UserStatus.INACTIVE})
             report.dropped += 1
             return
         except RetryLater as exc:

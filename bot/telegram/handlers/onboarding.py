@@ -14,7 +14,15 @@ from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 from bot.process.runtime import Runtime
 from bot.telegram.handlers import callback_parts, runtime
 from bot.telegram.handlers.proposal import send_plan
-from bot.telegram.handlers.settings import EQUIPMENT, INJURIES, MENUS, changed, summary
+from bot.telegram.handlers.settings import (
+    EQUIPMENT,
+    GONE,
+    INJURIES,
+    MENUS,
+    changed,
+    save,
+    summary,
+)
 from bot.telegram.jobs import schedule_reminder
 from core.engine.loads import likely_units
 from core.models import Units, User, time_zone, utcnow
@@ -111,8 +119,11 @@ async def typed_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
         raise ApplicationHandlerStop from None
     rt = runtime(context)
-    user = changed(await rt.insights.user(update.effective_user.id), "tz", name)
-    await rt.store.users.put(user.model_copy(update={"updated_at": utcnow()}))
+    before = await rt.insights.user(update.effective_user.id)
+    user = await save(rt.store, before, changed(before, "tz", name))
+    if user is None:
+        await update.message.reply_text(GONE)
+        raise ApplicationHandlerStop
     await schedule_reminder(context.application, user.id)
     await retire(context.application, user.id, f"{question('tz')}\n✓ {user.timezone}")
     following = STEPS[STEPS.index("tz") + 1]
@@ -134,11 +145,15 @@ async def setup_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if step not in STEPS or not _offered(step, answer, language, user.browser_timezone):
         await query.answer("That button is out of date; send /settings.")
         return
+    before = user
     user, done_with_step = apply_answer(user, step, answer)
     finished = answer == "rest" or (done_with_step and step == STEPS[-1])
     if finished:
         user = user.model_copy(update={"set_up": True})
-    await rt.store.users.put(user.model_copy(update={"updated_at": utcnow()}))
+    user = await save(rt.store, before, user)
+    if user is None:
+        await query.answer(GONE, show_alert=True)
+        return
     if step in ("tz", "reminder"):
         await schedule_reminder(context.application, user.id)
     await query.answer()
@@ -263,9 +278,8 @@ async def adopt_log_units(store: Store, user: User) -> User:
     proposed = await log_units(store, user.id)
     if proposed is None or proposed == user.units:
         return user
-    user = user.model_copy(update={"units": proposed, "updated_at": utcnow()})
-    await store.users.put(user)
-    return user
+    updated = await store.users.update(user.id, {"units": proposed, "updated_at": utcnow()})
+    return updated or user  # erased meanwhile: nothing stored, the setup's answer says so
 
 
 async def log_units(store: Store, user_id: int) -> Units | None:

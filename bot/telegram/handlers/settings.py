@@ -10,7 +10,8 @@ from telegram.ext import ContextTypes
 
 from bot.telegram.handlers import app_button, callback_parts, drop_stale_drafts, runtime
 from bot.telegram.jobs import schedule_reminder
-from core.models import Units, User, time_zone, utcnow
+from core.models import Units, User, time_zone, user_changes, utcnow
+from core.ports import Store
 
 EQUIPMENT = ("barbell", "dumbbell", "machine", "kettlebell", "resistance_band")
 INJURIES = ("shoulder", "knee", "lower back", "elbow", "wrist")
@@ -92,13 +93,26 @@ async def settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return
     menu = {"menu": value or None, "equip": "equipment", "injury": "injuries"}.get(field)
     if field != "menu":
-        user = changed(user, field, value).model_copy(update={"updated_at": utcnow()})
-        await rt.store.users.put(user)
+        user = await save(rt.store, user, changed(user, field, value))
+        if user is None:
+            await query.answer(GONE, show_alert=True)
+            return
         if field == "reminder":
             await schedule_reminder(context.application, user.id)
         await drop_stale_drafts(context.bot, runtime(context), update.effective_chat.id, user.id)
     await query.answer()
     await query.edit_message_text(summary(user), reply_markup=keyboard(user, menu))
+
+
+GONE = "Your data was deleted, so nothing was saved: send /start to come back."
+
+
+async def save(store: Store, before: User, after: User) -> User | None:
+    """Store what `after` changes of `before` (only those fields: a concurrent save of another
+    keeps its value); None when the lifter's data was deleted meanwhile (it stays deleted)."""
+    return await store.users.update(
+        before.id, {**user_changes(before, after), "updated_at": utcnow()}
+    )
 
 
 def changed(user: User, field: str, value: str) -> User:
@@ -141,7 +155,9 @@ async def timezone_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     rt = runtime(context)
     user = await rt.insights.user(update.effective_user.id)
-    await rt.store.users.put(user.model_copy(update={"timezone": name, "updated_at": utcnow()}))
+    if await rt.store.users.update(user.id, {"timezone": name, "updated_at": utcnow()}) is None:
+        await update.message.reply_text(GONE)
+        return
     await schedule_reminder(context.application, user.id)
     await update.message.reply_text(f"Time zone set to {name}.")
 

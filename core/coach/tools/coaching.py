@@ -8,7 +8,9 @@ from typing import Any
 from core.coach.tools.common import ToolError, ToolsBase
 from core.coach.tools.inputs import NoInput, NoteInput, PreferencesInput, ProposeInput
 from core.engine.plan import TrainingPlan
-from core.models import Preferences, Units, time_zone, utcnow
+from core.models import Units, time_zone, utcnow
+
+GONE = "The lifter's data was deleted meanwhile, so nothing was saved."
 
 
 class CoachingTools(ToolsBase):
@@ -97,7 +99,6 @@ class CoachingTools(ToolsBase):
         }
 
     async def _update_preferences(self, args: PreferencesInput) -> dict[str, Any]:
-        user = await self._me()
         changes = args.model_dump(exclude_none=True)
         units = changes.pop("units", None)
         timezone = changes.pop("timezone", None)
@@ -106,20 +107,18 @@ class CoachingTools(ToolsBase):
                 time_zone(timezone)
             except ValueError as exc:
                 raise ToolError(str(exc)) from None
-        prefs = Preferences.model_validate({**user.preferences.model_dump(), **changes})
-        updated = user.model_copy(
-            update={
-                "preferences": prefs,
-                "units": Units(units) if units else user.units,
-                "timezone": timezone or user.timezone,
-                "updated_at": utcnow(),
-            }
+        # Only what the lifter asked to change: a save elsewhere of another field keeps its value.
+        asked = {"preferences": changes, "updated_at": utcnow()}
+        asked |= ({"units": Units(units)} if units else {}) | (
+            {"timezone": timezone} if timezone else {}
         )
-        await self._store.users.put(updated)
+        updated = await self._store.users.update(self.user_id, asked)
+        if updated is None:
+            raise ToolError(GONE)
         self._user = updated
         return {
             "saved": True,
-            "preferences": prefs.model_dump(mode="json"),
+            "preferences": updated.preferences.model_dump(mode="json"),
             "units": updated.units.value,
             "timezone": updated.timezone,
         }
@@ -127,7 +126,10 @@ class CoachingTools(ToolsBase):
     async def _remember(self, args: NoteInput) -> dict[str, Any]:
         user = await self._me()
         notes = [*user.coaching_notes, args.note.strip()][-30:]
-        updated = user.model_copy(update={"coaching_notes": notes, "updated_at": utcnow()})
-        await self._store.users.put(updated)
+        updated = await self._store.users.update(
+            self.user_id, {"coaching_notes": notes, "updated_at": utcnow()}
+        )
+        if updated is None:
+            raise ToolError(GONE)
         self._user = updated
         return {"remembered": args.note.strip(), "notes": len(notes)}
