@@ -73,9 +73,7 @@ async def page(asking: Asking, params: Params) -> Context:
                 "feel": answer.feel,
                 "area": answer.area or "",
                 # just answered: the service's own line (what Hevy got too); else what is kept
-                "said": params.get("fitted")
-                or training.said()
-                or "No answer means the plan as written.",
+                "said": params.get("fitted") or training.said() or "",
                 "times": TIMES,
                 "feels": FEELS,
                 "areas": AREAS,

@@ -446,6 +446,7 @@
     var said = card.querySelector(".said");
     areas.hidden = answer.feel !== "hurts";
     error.hidden = true;
+    said.classList.remove("hint");
     if (answer.feel === "hurts" && !answer.area) { said.textContent = "Tap where it hurts."; return; }
     said.textContent = "Fitting today's session…";
     var sent = ++checkinSent;
