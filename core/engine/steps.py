@@ -55,8 +55,11 @@ def load_step(
     distinct = _merge_noise(ticks, round(SAME_LOAD[units] * _GRID))
     if len(distinct) < 2:
         return from_user_units(fallback, units)
-    learned = reduce(math.gcd, distinct) / _GRID
-    if learned < FINEST_STEP[units] or learned > 2 * fallback:
+    ticks_per_step = reduce(math.gcd, distinct)
+    learned = ticks_per_step / _GRID
+    # A step no kit has (122.45 and 187.55 kg share 1.55 kg) is noise: the default grid.
+    odd = ticks_per_step % round(SAME_LOAD[units] * _GRID) != 0
+    if learned < FINEST_STEP[units] or learned > 2 * fallback or odd:
         return from_user_units(fallback, units)
     return from_user_units(learned, units)
 

@@ -73,3 +73,11 @@ def test_a_bar_always_takes_its_plate_pair_even_when_it_is_over_10_percent() -> 
     # The reps-first rule is for light cables and small dumbbells, not an empty bar.
     assert not Grid.learned([], Units.KG, "barbell").big_step(20.0)
     assert Grid.learned([], Units.KG, "dumbbell").big_step(10.0)
+
+
+def test_two_loads_far_apart_on_no_kits_step_leave_the_default_grid() -> None:
+    """122.45 and 187.55 kg on a cable share a 1.55 kg "step": no stack has it, and a target of
+    187.55 kg followed it (hypothesis found it). Steps are whole quarter kilos or half pounds."""
+    assert load_step([122.45, 187.55], Units.KG, "machine") == load_step([], Units.KG, "machine")
+    grid = Grid.learned([122.45, 187.55], Units.KG, "machine")
+    assert grid.round(187.55, "down") == 185.0
