@@ -541,7 +541,7 @@ def _ramped(
         load = min(lighter or ex.load_kg, ex.load_kg)  # on the lifter's grid, as week 1's load
         note = f"{ex.notes} This week ~{round(share * 100)} % of it after the time off."
         ramp = len(warmups(load, ex.warmup_sets, equipment, profile))  # still below the work
-        update = {"load_kg": load, "notes": note.strip(), "warmup_sets": ramp}
+        update = {"load_kg": load, "notes": note.strip(), "warmup_sets": ramp, "ramp_share": share}
         exercises.append(ex.model_copy(update=update))
     return day.model_copy(update={"exercises": exercises})
 

@@ -29,6 +29,9 @@ class PlannedExercise(_Model):
     notes: str = ""
     progression: Progression | None = None
     misses: int = 0
+    # Back from time off: the share of full loads the plan gave this week when it was made
+    # (TRAINING.md, "Return from a break"); None: full loads, or a plan stored before the field.
+    ramp_share: float | None = Field(default=None, gt=0, le=1)
 
 
 def timed(ex: PlannedExercise) -> Work:

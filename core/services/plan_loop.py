@@ -397,14 +397,17 @@ class Ramp:
     ratio: float
 
 
-# The plan's own words for a comeback week's share (generator `_ramped`): "~80 % of it after
-# the time off". A week without them is at full load.
+# A plan stored before `PlannedExercise.ramp_share` says a comeback week's share only in its
+# note (generator `_ramped`): "~80 % of it after the time off".
 _SHARE = re.compile(r"~(\d+) % of it after the time off")
 
 
 def ramp_share(ex: PlannedExercise) -> float:
-    """The share of full loads the plan gave this exercise's week when it was made."""
-    found = _SHARE.search(ex.notes)
+    """The share of full loads the plan gave this exercise's week when it was made (1.0: full
+    loads). Read from the plan's data; a plan stored before the field from its note."""
+    if ex.ramp_share is not None:
+        return ex.ramp_share
+    found = _SHARE.search(ex.notes) if "ramp_share" not in ex.model_fields_set else None
     return int(found.group(1)) / 100 if found else 1.0
 
 

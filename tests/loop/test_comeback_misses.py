@@ -5,12 +5,14 @@ the load does not add a set; a deload week neither adds nor clears misses."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from core.engine.plan import PlanDay, PlannedExercise, PlanWeek, TrainingPlan
 from core.engine.progression import DoubleProgression, RpeTopSet
-from core.models import ExerciseSet, ExerciseTemplate, Units, Workout, WorkoutExercise
-from core.services.plan_loop import next_week
+from core.models import ExerciseSet, ExerciseTemplate, Plan, Units, Workout, WorkoutExercise
+from core.ports import Store
+from core.services.plan_loop import next_week, ramp_share
 from core.units import LB_PER_KG
 
 CATALOGUE = {"squat": ExerciseTemplate(id="squat", title="Squat", equipment="barbell")}
@@ -117,3 +119,41 @@ def test_a_deload_week_neither_adds_nor_clears_misses() -> None:
     training = block([4, 2, 4], misses=1, deload=2)
     upcoming, _ = next_week(training, 2, {"d1": missed}, CATALOGUE, Units.LB, [missed])
     assert upcoming.days[0].exercises[0].misses == 1
+
+
+def test_the_ramp_goes_on_from_the_share_stored_in_the_plan_not_from_its_notes() -> None:
+    """A plan made now keeps each comeback week's share as data: notes reworded (or in another
+    language) no longer lose the ramp (it was parsed back out of the note's words)."""
+    training = comeback(205)
+    for week in training.weeks:
+        ex = week.days[0].exercises[0]
+        share = SHARES.get(week.number, 100) / 100
+        week.days[0].exercises[0] = ex.model_copy(
+            update={"notes": "Back after a break.", "ramp_share": share if share < 1 else None}
+        )
+    stored = TrainingPlan.model_validate(training.model_dump(mode="json"))
+    load, why = week3(stored, session([(205, 3, 8.0), (185, 3, None)]))
+    assert load == 230, why
+    assert "the ramp goes on: 230 lb" in why
+
+
+async def test_a_plans_ramp_share_round_trips_through_the_store_and_old_plans_still_load(
+    store: Store,
+) -> None:
+    training = comeback(205)
+    ex = training.weeks[0].days[0].exercises[0]
+    training.weeks[0].days[0].exercises[0] = ex.model_copy(update={"ramp_share": 0.7})
+    body = training.model_dump(mode="json")
+    old = json.loads(json.dumps(body))
+    for week in old["weeks"]:  # a plan stored before the field: its notes say the share
+        for e in week["days"][0]["exercises"]:
+            del e["ramp_share"]
+    await store.plans.put(Plan(id="new", user_id=1, body=body))
+    await store.plans.put(Plan(id="old", user_id=1, body=old))
+    new_plan, old_plan = await store.plans.get(1, "new"), await store.plans.get(1, "old")
+    assert new_plan is not None and old_plan is not None
+    read = TrainingPlan.model_validate(new_plan.body)
+    assert read.weeks[0].days[0].exercises[0].ramp_share == 0.7
+    assert read.weeks[1].days[0].exercises[0].ramp_share is None
+    before = TrainingPlan.model_validate(old_plan.body)
+    assert [ramp_share(w.days[0].exercises[0]) for w in before.weeks] == [0.7, 0.8, 0.9, 1.0]
