@@ -8,7 +8,8 @@ tired / something hurts, and where). Only today's session changes, within the pl
   one more rep in reserve (one rep fewer, the RPE target a point lower);
 - something hurts: each movement the area rules out (`injuries`) is swapped for the best
   substitute the lifter can do (`substitution`), keeping the slot's movement where one fits;
-  with none, it is left out today.
+  with none, it is left out today. A lift the area allows with a caution (a bench press for a
+  sore shoulder) stays with that caution: its note, and the RPE capped (`injuries.CAUTION`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from core.engine.allocation import MUSCLE_TIER
 from core.engine.injuries import injury_conflict
 from core.engine.movements import COMPOUND, pattern_of
 from core.engine.plan import PlanDay, PlannedExercise
+from core.engine.prescription import injury_note
 from core.engine.steps import Grid
 from core.engine.substitution import alternatives
 from core.engine.volume import BAND_GROUP
@@ -57,10 +59,18 @@ class Adjusted:
     lighter: tuple[tuple[str, float], ...] = ()  # (title, share lighter) per lightened lift
     eased: tuple[str, ...] = ()  # titles kept at their load, one more rep in reserve
     swaps: tuple[tuple[str, str], ...] = field(default=())  # (from, to) titles
+    cautioned: tuple[str, ...] = ()  # titles kept with the sore area's caution
 
     @property
     def changed(self) -> bool:
-        return bool(self.dropped or self.trimmed or self.lighter or self.eased or self.swaps)
+        return bool(
+            self.dropped
+            or self.trimmed
+            or self.lighter
+            or self.eased
+            or self.swaps
+            or self.cautioned
+        )
 
     def summary(self) -> str:
         """One line: `4 of 6 lifts, ~10 % lighter on the squat` (`as planned` when unchanged)."""
@@ -79,6 +89,8 @@ class Adjusted:
             parts.append("one more rep in reserve" + (" elsewhere" if self.lighter else ""))
         for old, new in self.swaps:
             parts.append(f"{new} for {old}")
+        if self.cautioned:
+            parts.append(f"pain-free range on {_listed(self.cautioned)}")
         return ", ".join(parts)
 
 
@@ -98,11 +110,13 @@ def adjust_session(
     titles = {ex.template_id: _title(ex.template_id, catalogue) for ex in exercises}
     swaps: list[tuple[str, str]] = []
     dropped: list[str] = []
+    cautioned: list[str] = []
     if answer.feel == "hurts" and answer.area:
         exercises, swaps, left_out = _swap_what_hurts(
             exercises, answer.area, catalogue, list(equipment), recent_loads or {}
         )
         dropped += left_out
+        exercises, cautioned = _caution(exercises, answer.area, catalogue)
     trimmed = 0
     if answer.time != "all":
         budget = day.estimated_minutes * TIME_SHARE[answer.time]
@@ -121,6 +135,7 @@ def adjust_session(
         lighter=tuple(lighter),
         eased=tuple(eased),
         swaps=tuple(swaps),
+        cautioned=tuple(cautioned),
     )
 
 
@@ -312,6 +327,29 @@ def _swap_what_hurts(
             )
         )
     return result, swaps, left_out
+
+
+def _caution(
+    exercises: list[PlannedExercise], area: str, catalogue: Mapping[str, ExerciseTemplate]
+) -> tuple[list[PlannedExercise], list[str]]:
+    """Each lift the sore area allows with a caution keeps it today: the caution's note, and its
+    RPE capped where the rule caps it (a sore shoulder benches at RPE 7 at most, pain-free)."""
+    result, cautioned = [], []
+    for ex in exercises:
+        template = catalogue.get(ex.template_id)
+        pattern = pattern_of(template) if template is not None else None
+        note, cap = injury_note(pattern, [area]) if pattern is not None else ("", None)
+        if not note or note in (ex.notes or ""):
+            result.append(ex)
+            continue
+        rpe = ex.rpe if cap is None or ex.rpe is None else min(ex.rpe, cap)
+        cautioned.append(template.title)
+        result.append(ex.model_copy(update={"rpe": rpe, "notes": _note(ex, note.rstrip("."))}))
+    return result, cautioned
+
+
+def _listed(titles: tuple[str, ...]) -> str:
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
 
 
 def _lone_supersets_apart(exercises: list[PlannedExercise]) -> list[PlannedExercise]:

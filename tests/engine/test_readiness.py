@@ -199,3 +199,27 @@ def test_the_summary_names_the_lift_when_one_is_lighter():
     day = LOWER.model_copy(update={"exercises": [_ex("SQ", 3, 5, 100.0)]})
     adjusted = adjust_session(day, Answer(feel="tired"), CATALOGUE, GRIDS)
     assert adjusted.summary() == "~8 % lighter on Squat (Barbell)"
+
+
+def test_a_sore_shoulder_keeps_the_bench_only_with_its_caution_pain_free_and_rpe_capped():
+    """TRAINING.md, "Injuries": a horizontal press stays for a sore shoulder, pain-free and
+    stopped short (RPE ≤ 7); the check-in says so instead of leaving RPE 8 as written."""
+    catalogue = CATALOGUE | {
+        "BP": _t("BP", "Bench Press (Barbell)", "chest", "barbell", ["triceps"]),
+        "ROW": _t("ROW", "Bent Over Row (Barbell)", "upper_back", "barbell"),
+    }
+    day = PlanDay(
+        key="day-2",
+        name="Upper",
+        weekday=2,
+        exercises=[
+            _ex("BP", 4, 6, 80.0, rest=180, rpe=8, rep_low=6, rep_high=8),
+            _ex("ROW", 3, 8, 70.0, rpe=8, rep_low=8, rep_high=12),
+        ],
+    )
+    adjusted = adjust_session(day, Answer(feel="hurts", area="shoulder"), catalogue, GRIDS)
+    bench, row = adjusted.day.exercises
+    assert (bench.load_kg, bench.rpe) == (80.0, 7.0)
+    assert "pain-free" in bench.notes
+    assert row == day.exercises[1]  # a row asks nothing of a sore shoulder
+    assert adjusted.summary() == "pain-free range on Bench Press (Barbell)"
