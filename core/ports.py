@@ -7,7 +7,7 @@ tests and several processes agree on it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -19,6 +19,7 @@ from core.models import (
     LoginToken,
     OutboxMessage,
     Plan,
+    PlanStatus,
     RoutineLink,
     SetRow,
     SyncState,
@@ -112,6 +113,19 @@ class TemplateRepo(Protocol):
 class PlanRepo(Protocol):
     async def put(self, plan: Plan) -> None: ...
     async def get(self, user_id: int, plan_id: str) -> Plan | None: ...
+    async def move(
+        self,
+        user_id: int,
+        plan_id: str,
+        expected: Collection[PlanStatus],
+        status: PlanStatus,
+        now: datetime,
+    ) -> Plan | None:
+        """Set the plan's status to `status` only while it is one of `expected`, atomically (a
+        compare-and-set: a Cancel and an Approve at once, only one wins); the plan as stored,
+        or None when it is absent or in another status (nothing changed)."""
+        ...
+
     async def list(self, user_id: int) -> list[Plan]:
         """The user's plans, newest first."""
         ...

@@ -22,7 +22,7 @@ from core.ports import Store
 from core.services.catalogue import user_catalogue
 from core.services.hevy_accounts import HevyAccounts
 from core.services.hevy_writes import HevyWriter, WriteResult
-from core.services.plans import is_stale
+from core.services.plans import LIVE, is_stale
 from core.services.user_lease import UserLeases, ensure_user
 
 ROUTINE_PREFIX = "Spotter · "
@@ -31,6 +31,12 @@ APPROVE_WAIT_SECONDS = 20.0  # how long an approval waits for a sync of the same
 
 class PlanNotFound(SpotterError):
     user_message = "That plan is gone; send /plan for a fresh one."
+
+
+class PlanCancelled(PlanNotFound):
+    """The draft was cancelled (a Cancel tapped elsewhere) before it could be approved."""
+
+    user_message = "That plan was cancelled, so nothing went to Hevy; send /plan for a fresh one."
 
 
 class StaleDraft(SpotterError):
@@ -139,20 +145,18 @@ class PlanWriter:
         if plan.status in (PlanStatus.CANCELLED, PlanStatus.FINISHED):
             raise PlanNotFound(f"plan {plan_id} of user {user_id}")
         if plan.status == PlanStatus.DRAFT:
-            plan = plan.model_copy(update={"status": PlanStatus.APPROVED, "updated_at": utcnow()})
-            await self._store.plans.put(plan)
+            # From DRAFT only: a Cancel that landed since the read wins, and nothing is written.
+            approved = await self._store.plans.move(
+                user_id, plan_id, {PlanStatus.DRAFT}, PlanStatus.APPROVED, utcnow()
+            )
+            if approved is None:
+                raise PlanCancelled(f"plan {plan_id} of user {user_id} was cancelled meanwhile")
+            plan = approved
             failpoints.reach("approve.after_status")
             for other in await self._store.plans.list(user_id):
-                if other.id != plan.id and other.status in (
-                    PlanStatus.APPROVED,
-                    PlanStatus.IN_HEVY,
-                    PlanStatus.ACTIVE,
-                    PlanStatus.DRAFT,
-                ):
-                    await self._store.plans.put(
-                        other.model_copy(
-                            update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()}
-                        )
+                if other.id != plan.id and other.status in (*LIVE, PlanStatus.DRAFT):
+                    await self._store.plans.move(
+                        user_id, other.id, {other.status}, PlanStatus.CANCELLED, utcnow()
                     )
             failpoints.reach("approve.after_others")
         if await self._store.credentials.get(user_id) is None:

@@ -156,11 +156,11 @@ class PlanService:
             if plan.status != PlanStatus.DRAFT:
                 continue
             if is_stale(plan, user):
-                cancelled = plan.model_copy(
-                    update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()}
+                cancelled = await self._store.plans.move(
+                    user_id, plan.id, {PlanStatus.DRAFT}, PlanStatus.CANCELLED, utcnow()
                 )
-                await self._store.plans.put(cancelled)
-                stale.append(cancelled)
+                if cancelled is not None:  # approved meanwhile: it stays approved
+                    stale.append(cancelled)
             elif fresh is None:
                 fresh = plan
         return stale, fresh

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from pymongo import ASCENDING, DESCENDING
+from collections.abc import Collection
+from datetime import datetime
+
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
 from core.models import (
     Plan,
+    PlanStatus,
     RoutineLink,
+    to_utc_ms,
 )
 from storage.mongo.common import Repo, strip_keys, to_doc
 
@@ -19,6 +24,21 @@ class MongoPlans(Repo):
 
     async def get(self, user_id: int, plan_id: str) -> Plan | None:
         doc = await self._db.plans.find_one({"_id": plan_id, "user_id": user_id})
+        return Plan.model_validate(strip_keys(doc)) if doc else None
+
+    async def move(
+        self,
+        user_id: int,
+        plan_id: str,
+        expected: Collection[PlanStatus],
+        status: PlanStatus,
+        now: datetime,
+    ) -> Plan | None:
+        doc = await self._db.plans.find_one_and_update(
+            {"_id": plan_id, "user_id": user_id, "status": {"$in": [s.value for s in expected]}},
+            {"$set": {"status": status.value, "updated_at": to_utc_ms(now)}},
+            return_document=ReturnDocument.AFTER,
+        )
         return Plan.model_validate(strip_keys(doc)) if doc else None
 
     async def list(self, user_id: int) -> list[Plan]:

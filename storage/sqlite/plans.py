@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime
+
 from core.models import (
     Plan,
+    PlanStatus,
     RoutineLink,
 )
 from storage.sqlite.common import Repo, to_ts
@@ -23,6 +27,28 @@ class SqlitePlans(Repo):
             "SELECT doc FROM plans WHERE user_id = ? AND id = ?", (user_id, plan_id)
         )
         return Plan.model_validate_json(row["doc"]) if row else None
+
+    async def move(
+        self,
+        user_id: int,
+        plan_id: str,
+        expected: Collection[PlanStatus],
+        status: PlanStatus,
+        now: datetime,
+    ) -> Plan | None:
+        async with self._db.transaction() as conn:  # BEGIN IMMEDIATE: no write in between
+            cursor = await conn.execute(
+                "SELECT doc FROM plans WHERE user_id = ? AND id = ?", (user_id, plan_id)
+            )
+            row = await cursor.fetchone()
+            if row is None or (plan := Plan.model_validate_json(row["doc"])).status not in expected:
+                return None
+            plan = plan.model_copy(update={"status": status, "updated_at": now})
+            await conn.execute(
+                "UPDATE plans SET doc = ? WHERE user_id = ? AND id = ?",
+                (plan.model_dump_json(), user_id, plan_id),
+            )
+        return plan
 
     async def list(self, user_id: int) -> list[Plan]:
         rows = await self._db.fetchall(

@@ -263,6 +263,31 @@ async def test_plans_newest_first_and_never_across_users(store: Store) -> None:
     assert await store.plans.get(2, "p2") is None
 
 
+async def test_a_plan_moves_status_only_from_the_expected_one(store: Store) -> None:
+    draft = Plan(id="p1", user_id=1, title="Block 1", body={"weeks": []}, created_at=T0)
+    await store.plans.put(draft)
+    draft_only = {PlanStatus.DRAFT}
+    assert await store.plans.move(2, "p1", draft_only, PlanStatus.CANCELLED, T0) is None
+    assert await store.plans.move(1, "nope", draft_only, PlanStatus.CANCELLED, T0) is None
+    moved = await store.plans.move(1, "p1", draft_only, PlanStatus.APPROVED, T0)
+    assert moved == draft.model_copy(update={"status": PlanStatus.APPROVED, "updated_at": T0})
+    assert await store.plans.get(1, "p1") == moved
+    assert await store.plans.move(1, "p1", draft_only, PlanStatus.CANCELLED, T0) is None
+    assert (await store.plans.get(1, "p1")).status == PlanStatus.APPROVED
+
+
+async def test_a_cancel_and_an_approve_at_once_only_one_wins(open_store: StoreOpener) -> None:
+    first, second = await open_store(), await open_store()
+    for n in range(10):
+        await first.plans.put(Plan(id=f"p{n}", user_id=1))
+        outcomes = await asyncio.gather(
+            first.plans.move(1, f"p{n}", {PlanStatus.DRAFT}, PlanStatus.APPROVED, T0),
+            second.plans.move(1, f"p{n}", {PlanStatus.DRAFT}, PlanStatus.CANCELLED, T0),
+        )
+        (winner,) = [plan for plan in outcomes if plan is not None]
+        assert (await first.plans.get(1, f"p{n}")).status == winner.status
+
+
 async def test_routine_links_record_intent_then_hevy_id(store: Store) -> None:
     await store.plans.put_link(1, RoutineLink(key="day-1", title="Spotter · Upper A"))
     pending = await store.plans.get_link(1, "day-1")

@@ -20,7 +20,7 @@ from core.engine.plan_text import GLOSSARY, outline_day
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
 from core.models import Plan, PlanStatus, utcnow
-from core.services.plan_writer import StaleDraft
+from core.services.plan_writer import PlanNotFound, StaleDraft
 from core.services.plans import LIVE, is_stale
 from core.services.user_lease import UserBusy
 
@@ -90,11 +90,13 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await query.answer("That plan is gone; send /plan for a fresh one.", show_alert=True)
         return
     if action == "cancel":
-        if plan.status == PlanStatus.DRAFT:
-            await rt.store.plans.put(
-                plan.model_copy(update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()})
-            )
-        await query.answer("Cancelled.")
+        # From DRAFT only: an Approve that got there first keeps the plan it wrote.
+        cancelled = await rt.store.plans.move(
+            user_id, plan_id, {PlanStatus.DRAFT}, PlanStatus.CANCELLED, utcnow()
+        )
+        now = cancelled or await rt.store.plans.get(user_id, plan_id)
+        approved = now is not None and now.status in LIVE
+        await query.answer(f"Too late to cancel: {_already(now)}" if approved else "Cancelled.")
         await _drop_buttons(query)
         return
     if action == "change":
@@ -130,6 +132,9 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         written = await rt.plan_writer.approve(user_id, plan_id)
     except StaleDraft:  # the settings changed between the tap and the write
         await superseded(context, update.effective_chat.id, user_id)
+        return
+    except PlanNotFound as exc:  # cancelled (or erased) between the tap and the write
+        await context.bot.send_message(update.effective_chat.id, exc.user_message)
         return
     except UserBusy as exc:
         # Another process holds the lease: if it is writing this very plan, say so.

@@ -50,6 +50,7 @@ STATUS = {
 
 
 GONE = "That plan is gone; ask for a new one below."
+_ALREADY = "that plan is already approved; it's in your Spotter folder in Hevy, or on its way."
 
 
 class PlanForm(TrainingForm):
@@ -185,11 +186,15 @@ async def discard(asking: Asking, body: dict) -> Context:
     staleness check read)."""
     rt, user = asking.runtime, asking.user
     plan = await _plan(asking, body)
-    if plan.status != PlanStatus.DRAFT:
-        return go("plan", "Proposal discarded.")
-    await rt.store.plans.put(
-        plan.model_copy(update={"status": PlanStatus.CANCELLED, "updated_at": utcnow()})
+    # From DRAFT only: an Approve that got there first keeps the plan it wrote.
+    cancelled = await rt.store.plans.move(
+        user.id, plan.id, {PlanStatus.DRAFT}, PlanStatus.CANCELLED, utcnow()
     )
+    if cancelled is None:
+        now = await rt.store.plans.get(user.id, plan.id)
+        if now is not None and now.status in LIVE:
+            return go("plan", f"Too late to discard: {_ALREADY}", plan=plan.id)
+        return go("plan", "Proposal discarded.")
     live = await rt.plans.current(user.id)
     mine = plan_settings(user)
     # Only the change this proposal was asked under is undone, not a later one from the chat.

@@ -1,0 +1,89 @@
+"""A draft's Cancel and Approve at once: only one wins. A Cancel that loses says the plan is
+already approved and leaves it approved; an Approve after a Cancel writes nothing. Both orders,
+in the chat and the Mini App."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import Plan, PlanStatus, plan_settings
+from core.services.plan_writer import PlanCancelled
+from tests.fakes.telegram import Call
+from tests.test_import_chat import USER, Spotter, spotter  # noqa: F401  (the fixture)
+
+DRAFT = "p-draft"
+
+
+async def a_draft(spotter: Spotter) -> None:  # noqa: F811
+    user = await spotter.runtime.store.users.get(USER)
+    draft = Plan(id=DRAFT, user_id=USER, title="Block", settings=plan_settings(user))
+    await spotter.runtime.store.plans.put(draft)
+
+
+def after_the_next_plan_read(spotter: Spotter, monkeypatch, then) -> None:  # noqa: F811
+    """Run `then` right after the next read of the draft, before the reader writes."""
+    plans = spotter.runtime.store.plans
+    read = plans.get
+
+    async def reading(user_id: int, plan_id: str) -> Plan | None:
+        plan = await read(user_id, plan_id)
+        monkeypatch.setattr(plans, "get", read)  # once
+        await then()
+        return plan
+
+    monkeypatch.setattr(plans, "get", reading)
+
+
+async def test_a_chat_cancel_that_loses_to_an_approve_says_so_and_the_plan_stays_approved(
+    spotter: Spotter,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await a_draft(spotter)
+    rt = spotter.runtime
+    after_the_next_plan_read(spotter, monkeypatch, lambda: rt.plan_writer.approve(USER, DRAFT))
+    preview = Call("sendMessage", {"chat_id": USER, "message_id": 7, "text": "Your plan"}, 0.0)
+    spotter.telegram.press(USER, preview, f"plan:cancel:{DRAFT}")
+    await spotter.handle()
+    (answer,) = spotter.telegram.sent("answerCallbackQuery")
+    assert answer.params["text"] == (
+        "Too late to cancel: Already approved: it's being written to Hevy now."
+    )
+    plan = await rt.store.plans.get(USER, DRAFT)
+    assert plan.status == PlanStatus.APPROVED and plan.started_at is not None
+
+
+async def test_an_approve_after_a_cancel_writes_nothing(
+    spotter: Spotter,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await a_draft(spotter)
+    rt = spotter.runtime
+
+    async def discard_in_the_mini_app() -> None:
+        answer = await spotter.web.post(
+            "/app/api/discard", json={"plan": DRAFT}, headers=spotter.mini_app()
+        )
+        assert answer.json()["notice"] == "Proposal discarded."
+
+    after_the_next_plan_read(spotter, monkeypatch, discard_in_the_mini_app)
+    with pytest.raises(PlanCancelled):
+        await rt.plan_writer.approve(USER, DRAFT)
+    plan = await rt.store.plans.get(USER, DRAFT)
+    assert plan.status == PlanStatus.CANCELLED and plan.started_at is None
+
+
+async def test_a_mini_app_discard_that_loses_to_an_approve_says_the_plan_is_approved(
+    spotter: Spotter,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await a_draft(spotter)
+    rt = spotter.runtime
+    after_the_next_plan_read(spotter, monkeypatch, lambda: rt.plan_writer.approve(USER, DRAFT))
+    answer = await spotter.web.post(
+        "/app/api/discard", json={"plan": DRAFT}, headers=spotter.mini_app()
+    )
+    assert answer.json()["notice"] == (
+        "Too late to discard: that plan is already approved; it's in your Spotter folder in "
+        "Hevy, or on its way."
+    )
+    assert (await rt.store.plans.get(USER, DRAFT)).status == PlanStatus.APPROVED
