@@ -143,6 +143,19 @@ def format_load(kg: float | None, units: Units, estimate: bool = False) -> str:
     return f"{round(value, 2):g} {units.value}"
 
 
+def format_planned(kg: float | None, equipment: str, units: Units) -> str:
+    """A planned load as the lifter can load it. One planned in the other units (kg before a
+    switch to lb, until the next week re-rounds it in the new ones) reads as the nearest load
+    on the new units' plates, marked as near: `≈ 220 lb` for 100 kg, never `220.46 lb`. A load
+    off both grids (the lifter's own 22.5 kg dumbbells) reads as it is."""
+    profile = LoadingProfile.for_units(units)
+    other = LoadingProfile.for_units(Units.KG if units == Units.LB else Units.LB)
+    if kg is None or is_loadable(kg, equipment, profile) or not is_loadable(kg, equipment, other):
+        return format_load(kg, units)
+    near = round_load(kg, equipment, profile)
+    return format_load(kg, units) if near is None else f"≈ {format_load(near, units)}"
+
+
 _LOAD_TEXT = re.compile(
     r"^\s*(?P<value>\d+(?:[.,]\d+)?)\s*(?P<unit>kg|kgs|kilos?|lb|lbs|pounds?|#)?\s*$", re.I
 )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from core.engine.injuries import CAUTION
-from core.engine.loads import LoadingProfile, format_load
+from core.engine.loads import LoadingProfile, format_planned
 from core.engine.plan import PlanDay, PlannedExercise, TrainingPlan, set_loads
 from core.engine.progression import (
     DELOAD_WORDS,
@@ -62,9 +62,10 @@ def prescription(
     if ex.load_kg is None:
         load = "load: your pick"
     elif len(set(loads)) > 1:
-        load = f"top set {format_load(loads[0], units)}, back-offs {format_load(loads[1], units)}"
+        top, back = (format_planned(kg, equipment, units) for kg in loads[:2])
+        load = f"top set {top}, back-offs {back}"
     else:
-        load = format_load(ex.load_kg, units)
+        load = format_planned(ex.load_kg, equipment, units)
     warm = f"{ex.warmup_sets} warm-up + " if ex.warmup_sets else ""
     rpe = f" @ RPE {ex.rpe:g}" if ex.rpe is not None else ""
     return Prescription(
@@ -155,11 +156,11 @@ def _short_load(ex: PlannedExercise, template: ExerciseTemplate | None, units: U
     if ex.load_kg is None:
         return "load: your pick"
     if len(set(loads)) > 1:
-        top, back = format_load(loads[0], units), format_load(loads[1], units)
+        top, back = (format_planned(kg, equipment, units) for kg in loads[:2])
         return f"top {top.removesuffix(' ' + units.value)}, back-offs {back}".replace(
             " kg", NB + "kg"
         ).replace(" lb", NB + "lb")
-    return format_load(ex.load_kg, units).replace(" ", NB)
+    return format_planned(ex.load_kg, equipment, units).replace(" ", NB)
 
 
 def outline_day(

@@ -17,9 +17,8 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.web.miniapp.common import Asking, Context, FormError, Params, go, parse_form
 from core.engine.adherence import week_streak
-from core.engine.loads import format_load
 from core.engine.periods import local, week_start
-from core.engine.plan_text import WEEKDAY, reps_text
+from core.engine.plan_text import WEEKDAY, prescription, reps_text
 from core.engine.readiness import AREAS, Answer, Feel, TimeToday
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
@@ -94,7 +93,7 @@ async def page(asking: Asking, params: Params) -> Context:
                     "line": f"{e.sets} × {reps_text(e)}"
                     + (f" @ RPE {e.rpe:g}" if e.rpe else "")
                     + " · "
-                    + (format_load(e.load_kg, user.units) if e.load_kg else "load: your pick"),
+                    + prescription(e, catalogue.get(e.template_id), user.units).load,
                 }
                 for e in day.exercises
             ],
