@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import os
+import re
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
@@ -487,6 +488,19 @@ def test_on_target_most_lifts_end_heavier_and_each_block_starts_where_the_last_e
                 )
 
 
+def contradictions(reason: str, reps: int, load: float | None) -> list[str]:
+    """What `reason` says that the prescription it stands beside (`reps` at `load`) is not."""
+    wrong = []
+    aim = re.search(r"aim for (\d+)", reason)
+    if aim and int(aim.group(1)) != reps:
+        wrong.append(f"aim for {aim.group(1)} beside {reps} reps")
+    same = re.search(r"at ([\d.]+) (?:kg|lb)[^;.]*?: same load", reason)
+    ramped = "after the time off" in reason  # "same load … this week ~70 % of it"
+    if same and not ramped and load is not None and abs(float(same.group(1)) - load) > 0.01:
+        wrong.append(f"same load as {same.group(1)} beside {load}")
+    return wrong
+
+
 def _on_grid(value: float, units: str) -> bool:
     step = 2.5 if units == "lb" else 0.25
     return abs(value / step - round(value / step)) < 0.01
@@ -506,6 +520,16 @@ def test_every_week_keeps_the_rules(
             assert not any(" kg" in r for r in row.reasons), row.reasons
         if row.week == 1:  # a new block: every exercise says where its load comes from
             assert all(p.reason for p in prescribed(row)), row.calendar
+        # Every reason matches the numbers shown (a note that says "aim for 9" beside 11 reps,
+        # "same load" beside another load, or a change's "aim for 6 reps → 2×5" contradicts).
+        for p in prescribed(row):
+            assert not contradictions(p.reason, p.reps, p.load), (row.calendar, p.title, p)
+        for change in row.reasons:
+            why, _, target = change.rpartition(" → ")
+            shown = re.match(r"(\d+)×(\d+) at ([\d.]+)", target)
+            if why and shown and "deload week" not in why:
+                reps, load = int(shown.group(2)), float(shown.group(3))
+                assert not contradictions(why, reps, load), (row.calendar, change)
     for before, after in itertools.pairwise(rows):
         if after.block != before.block or after.skipped or before.skipped:
             continue
@@ -537,18 +561,32 @@ def test_three_bad_weeks_cost_one_cut_of_at_most_15_percent(
 ) -> None:
     for lifter in LIFTERS:
         rows = runs(lifter.name, "three-bad-weeks")
-        before = by_slot(rows[BAD.start])  # the load the bad weeks began at
+        before = heaviest(rows[BAD.start])  # the load the bad weeks began at
         for row in hard(rows[BAD.start :]):
-            # A top set's next block too: it starts from the last successful exposure, not a
-            # failed single's e1RM on top of the cut (a stacked reduction). Known gap: double
-            # progression still re-reads a failed week's e1RM (real-lb's pushdown 60 → 50).
-            for slot, p in by_slot(row).items():
-                q = before.get(slot)
-                top_set = q is not None and q.kind == "rpe_top_set"
-                if q and q.load and p.load and (row.block == 1 or top_set):
+            # The next blocks too: each starts from the last successful exposure or the cut the
+            # misses brought, never from a failed week's e1RM on top of it (a stacked
+            # reduction: real-lb's pushdown went 60 → 50 lb at the next block).
+            for tid, p in heaviest(row).items():
+                q = before.get(tid)
+                # (an exercise rested a month or more since comes back on the break table's
+                # ramp, its own clock: gen-kg-rpe's hammer curl, left out of block 2; a new
+                # block's other rep range asks another load: 22.5 lb × 8 is 20 lb × 10)
+                back = "after the time off" in p.reason
+                same = q is not None and (q.low, q.high) == (p.low, p.high)
+                if q and q.load and p.load and same and not back:
                     assert p.load >= 0.85 * q.load - 1e-6, (
                         lifter.name, row.calendar, row.block, p.title, q.load, p.load
                     )  # fmt: skip
+
+
+def heaviest(row: Row) -> dict[str, Prescribed]:
+    """Each exercise's heaviest prescription of the week (a lighter second day of a lift is
+    that day's variation, not a cut)."""
+    out: dict[str, Prescribed] = {}
+    for p in prescribed(row):
+        if p.template_id not in out or (p.load or 0) > (out[p.template_id].load or 0):
+            out[p.template_id] = p
+    return out
 
 
 def test_a_skipped_week_moves_the_block_back_a_week(runs: Callable[[str, str], list[Row]]) -> None:

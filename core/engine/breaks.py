@@ -34,6 +34,14 @@ class Comeback:
     def lighter(self) -> bool:
         return self.first_share < 1.0
 
+    def deloads(self, weeks: int) -> bool:
+        """Whether a block of `weeks` made now ends in a deload week. The ramp's light weeks
+        are the rest a deload would give: a deload comes only after `FULL_BEFORE_DELOAD` weeks
+        at full loads, counted from the ramp's end (TRAINING.md, "Deloads": every 4–6 weeks),
+        so a block that is mostly the ramp back ends on a hard week and the next block deloads.
+        """
+        return weeks - self.full_by >= FULL_BEFORE_DELOAD
+
     def sentence(self, what: str = "your last session") -> str:
         """The plan's one sentence about it ("34 weeks since your last session: week 1 at ~70 %,
         back to full by week 4")."""
@@ -53,6 +61,7 @@ _TABLE: tuple[tuple[float, float, int, Volume], ...] = (
     (float("inf"), 0.7, 4, "floor"),
 )
 FULL = Comeback(0, 1.0, 1, "planned")
+FULL_BEFORE_DELOAD = 3  # hard weeks at full loads a deload week follows (2–4 weeks off: 3)
 
 
 def comeback(last: datetime | None, today: datetime) -> Comeback:

@@ -154,10 +154,12 @@ def generate_plan(
     idle = [d for d in drafts if not d.items]
     drafts = [d for d in drafts if d.items]
     full = _lighter_days([_plan_day(d, ctx, profile) for d in drafts], ctx, catalogue, profile)
+    # Back from a long break the ramp's light weeks are the rest: no deload right after them.
+    hard_weeks = weeks - 1 if back.deloads(weeks) else weeks
     # Volume builds from the lifter's recent weeks to the full week by the last hard week.
-    peak = week_sets_per_muscle(PlanWeek(number=weeks - 1, days=full), catalogue)
+    peak = week_sets_per_muscle(PlanWeek(number=hard_weeks, days=full), catalogue)
     recent = recent_muscle_sets(ctx.history.weekly_sets, catalogue)
-    targets = week_targets(peak, recent, bands, weeks - 1)
+    targets = week_targets(peak, recent, bands, hard_weeks)
     sets_by_week = [full] if targets else []
     for target in reversed(targets[:-1]):
         sets_by_week.insert(0, ramped_days(sets_by_week[0], target, bands, catalogue))
@@ -166,19 +168,23 @@ def generate_plan(
         for n, days in enumerate(sets_by_week, start=1)
     ]
     week_one = plan_weeks[0].days
-    plan_weeks.append(
-        PlanWeek(
-            number=weeks,
-            deload=True,
-            days=[_deload(d, catalogue, profile, ctx.history) for d in full],
+    if hard_weeks < weeks:
+        plan_weeks.append(
+            PlanWeek(
+                number=weeks,
+                deload=True,
+                days=[_deload(d, catalogue, profile, ctx.history) for d in full],
+            )
         )
-    )
-    notes = [
-        f"{weeks - 1} training weeks, then a deload week ({DELOAD_WORDS}).",
-    ]
+        notes = [f"{weeks - 1} training weeks, then a deload week ({DELOAD_WORDS})."]
+    else:
+        notes = [
+            f"{weeks} training weeks: the lighter weeks back are this block's rest, so the "
+            "deload comes in the next block."
+        ]
     if back.lighter:
         notes.insert(0, back.sentence() + ".")
-    if builds := ramp_sentence(week_one, full, catalogue, weeks - 1):
+    if builds := ramp_sentence(week_one, full, catalogue, hard_weeks):
         notes.append(builds)
     if any(e.notes.startswith(("No history", "Last done")) for d in week_one for e in d.exercises):
         notes.append(

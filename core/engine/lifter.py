@@ -20,8 +20,8 @@ from typing import Literal
 from core.engine.breaks import FULL, Comeback, comeback
 from core.engine.e1rm import epley, estimate, load_for
 from core.engine.loads import LoadingProfile
-from core.engine.plan import TrainingPlan
-from core.engine.progression import extra_reps
+from core.engine.plan import PlannedExercise, TrainingPlan
+from core.engine.progression import LinearProgression, extra_reps
 from core.engine.records import working
 from core.engine.steps import Grid
 from core.models import SetRow
@@ -35,6 +35,7 @@ DELOAD_SETS = (
     0.7  # a week with at most this share of the sets per session before it (3 → 2), no heavier
 )
 RPE_HOLD = 1.0  # an RPE this far above the target holds the load (as the weekly advance does)
+CUT_AFTER = 3  # missed weeks in a row that bring the one cut (the models' default)
 
 
 def _above(high: int) -> int:
@@ -72,11 +73,19 @@ class Exposure:
 
 @dataclass(frozen=True, slots=True)
 class Planned:
-    """An exercise's last hard-week prescription in the previous plan."""
+    """An exercise's last hard-week prescription in the previous plan, and the run of misses
+    its log left (`misses`, read from the week after it: the miss count goes on into the new
+    block), with the load that run was cut to (`cut_kg`; None: held, not cut)."""
 
     kg: float | None
     reps: int
     misses: int
+    cut_kg: float | None = None
+
+    @property
+    def cap(self) -> float | None:
+        """The most the new block may start at: the cut load, else the load held."""
+        return self.cut_kg if self.cut_kg is not None else self.kg
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +99,27 @@ class WorkingLoad:
     exposure: Exposure | None
     comeback: Comeback  # this exercise's own time off, counted from today
     held: bool = False  # the previous plan was holding this load after misses
+    misses: int = 0  # the run of misses it carries on (hold, then one cut)
+    cut: bool = False  # ... which has cut the load
+    logged: bool = False  # the run was read from the log alone (no previous plan known)
+
+    @property
+    def cut_due(self) -> bool:
+        """`kg` is the load the missed weeks were at, to be cut once on the lifter's grid
+        (`progression.cut_load`: ≤ 10 %, never below ~85 %)."""
+        return self.cut and self.logged
+
+    @property
+    def held_text(self) -> str:
+        """Why the start is no higher than the misses allow, in one sentence."""
+        if self.logged:
+            weeks = f"{self.misses} weeks" if self.misses > 1 else "a week"
+            if self.cut:
+                return f"Missed {weeks} in a row: one cut of ~10 %, it starts there."
+            return f"Missed {weeks} in a row: the same load again."
+        if self.cut:
+            return "Your last plan cut it after missed reps; it starts there."
+        return "Your last plan was holding it after missed reps."
 
 
 @dataclass
@@ -134,12 +164,38 @@ class LifterHistory:
         return cls(all_sets=Counter(dict.fromkeys(e1rms, 1)), e1rms=dict(e1rms))
 
     def after(self, previous: TrainingPlan, week: int) -> LifterHistory:
-        """This history with the previous plan's last hard week up to `week` as evidence."""
+        """This history with the previous plan's last hard week up to `week` as evidence: its
+        loads, and the misses its log left. Those are in the week after it (the weekly advance
+        writes a week's misses into the next week's prescription, a deload week's too), so a
+        lifter who missed in the block's last hard week carries that run, and a cut it brought,
+        into the new block (TRAINING.md, "Misses": hold, then one cut; nothing stacks)."""
         hard = [w for w in previous.weeks if not w.deload and w.number <= week]
-        if hard:
-            for day in hard[-1].days:
-                for ex in day.exercises:
-                    self.planned[ex.template_id] = Planned(ex.load_kg, ex.reps, ex.misses)
+        if not hard:
+            return self
+        last = hard[-1]
+        after = next(
+            (w for w in previous.weeks if w.number == last.number + 1 and w.number <= week), None
+        )
+        following = {
+            (day.key, ex.template_id): ex
+            for day in (after.days if after else [])
+            for ex in day.exercises
+        }
+        for day in last.days:
+            for ex in day.exercises:
+                nxt = following.get((day.key, ex.template_id))
+                misses = nxt.misses if nxt is not None else ex.misses
+                cut = None
+                if (
+                    nxt is not None
+                    and misses > ex.misses
+                    and misses % _threshold(ex) == 0
+                    and nxt.load_kg is not None
+                    and ex.load_kg is not None
+                    and nxt.load_kg < ex.load_kg - 1e-6
+                ):
+                    cut = nxt.load_kg  # the cut (a deload week's: the larger reduction)
+                self.planned[ex.template_id] = Planned(ex.load_kg, ex.reps, misses, cut)
         return self
 
     def loads(self) -> dict[str, list[float]]:
@@ -208,8 +264,10 @@ class LifterHistory:
                 for s in in_range
                 if s.at >= since and (s.rpe is None or s.rpe < success_rpe + RPE_HOLD)
             ]
-            if made:  # its latest session: those sets alone are the exposure
-                done = week = in_range = [s for s in made if s.session == made[-1].session]
+            if made:  # its latest week with such sets: those alone are the exposure (the
+                # heaviest of them sets it: a lighter day's 165 × 5 is not the 185 × 3 top set)
+                latest = made[-1].at.isocalendar()[:2]
+                done = week = in_range = [s for s in made if s.at.isocalendar()[:2] == latest]
         matched = [s for s in in_range if s in week]
         if not matched:  # none that week: the latest of its last sessions with such work
             sessions = list(dict.fromkeys(s.session for s in reversed(done)))[:EXPOSURES]
@@ -237,7 +295,8 @@ class LifterHistory:
         """Where the exercise starts for `rep_low`–`rep_high` reps at `rpe`, or None without
         history. `top_set`: an RPE top set, loaded from the current e1RM."""
         back = self.comeback(template_id)
-        exposure = self.last_exposure(template_id, rep_low, rep_high, rpe if top_set else None)
+        tid = template_id
+        exposure = self.last_exposure(tid, rep_low, rep_high, rpe if top_set else None)
         planned = self.planned.get(template_id)
         if exposure is None:
             if planned is not None and planned.kg:
@@ -246,13 +305,59 @@ class LifterHistory:
             if e1rm is None:
                 return None
             return WorkingLoad(load_for(e1rm, rep_low, rpe), "e1rm", False, None, None, back)
-        start = _from_exposure(exposure, rep_low, rep_high, rpe, top_set, back)
-        if planned is not None and planned.misses and planned.kg:
-            # The last plan was holding (or about to cut) this load after misses: not above it.
+        if planned is not None and planned.misses and planned.cap:
+            # The last plan was holding this load after misses, or had cut it: not above it,
+            # and the run of misses goes on. A week that missed the range is no exposure to
+            # re-estimate from: its e1RM on top of the hold or cut would stack the reductions.
+            cap, cut = planned.cap, planned.cut_kg is not None
+            if exposure.typical < rep_low and not top_set:
+                return WorkingLoad(
+                    cap, "plan", False, None, exposure, back, True, planned.misses, cut
+                )
+            start = _from_exposure(exposure, rep_low, rep_high, rpe, top_set, back)
+            kg = min(start.kg, cap)
             return WorkingLoad(
-                min(start.kg, planned.kg), start.source, False, start.reps, exposure, back, True
-            )
-        return start
+                kg, start.source, False, start.reps, exposure, back, True, planned.misses,
+                cut and kg == cap,
+            )  # fmt: skip
+        run = None if top_set else self._missed_run(tid, rep_low)
+        if run is not None:  # the log alone: hold, then one cut (as the weekly advance does)
+            kg, misses = run  # the cut itself is taken on the lifter's grid (`cut_due`)
+            cut = misses >= CUT_AFTER
+            return WorkingLoad(kg, "last", False, None, exposure, back, True, misses, cut, True)
+        return _from_exposure(exposure, rep_low, rep_high, rpe, top_set, back)
+
+    def _missed_run(self, template_id: str, rep_low: int) -> tuple[float, int] | None:
+        """The load and length of the run of missed hard weeks (no set made `rep_low`; the
+        load is the week's top) the exercise's log ends with, when an earlier week of the last 12
+        made `rep_low`: the lifter was working in this range and missed, so the start is that
+        load held, or cut once (TRAINING.md, "Misses"), not the bad weeks' e1RM. None: no such
+        run (another rep scheme altogether: its e1RM serves)."""
+        weeks = _weeks(self.loaded.get(template_id, []))
+        chosen = len(weeks) - 1
+        while chosen > 0 and _is_deload(weeks[chosen], weeks[chosen - 1]):
+            chosen -= 1
+        load, run = None, 0
+        for week in reversed(weeks[: chosen + 1]):
+            if week[-1].at < weeks[chosen][-1].at - STAPLE_WINDOW:
+                return None
+            top = max(s.weight_kg for s in week)
+            if any(s.reps >= rep_low for s in week):  # the range made, at some load
+                return (load, run) if load is not None else None
+            if load is not None and abs(top - load) > 1e-6:
+                return None  # misses at another load: not one run
+            load, run = top, run + 1
+        return None
+
+
+def _threshold(ex: PlannedExercise) -> int:
+    """The misses in a row that bring the exercise's one cut (its model's)."""
+    model = ex.progression
+    if isinstance(model, LinearProgression):
+        return model.failures_before_deload
+    if model is not None:
+        return model.misses_before_deload
+    return 3
 
 
 def _from_exposure(

@@ -13,7 +13,14 @@ from core.engine.lifter import LifterHistory, WorkingLoad
 from core.engine.loads import LoadingProfile, format_load, from_user_units, round_load
 from core.engine.movements import COMPOUND
 from core.engine.plan import PlannedExercise
-from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet, extra_reps
+from core.engine.progression import (
+    CUT_FACTOR,
+    DoubleProgression,
+    LinearProgression,
+    RpeTopSet,
+    cut_load,
+    extra_reps,
+)
 from core.engine.splits import Role
 from core.engine.steps import BIG_STEP, Grid
 from core.models import ExerciseTemplate, Preferences, Units
@@ -201,6 +208,7 @@ def prescribe(
         else len(warmups(load, item.warmups, template.equipment, profile)),
         notes=" ".join(part for part in (note, caution) if part),
         progression=progression,
+        misses=start.misses if start is not None else 0,  # a run of misses goes on
     )
 
 
@@ -234,11 +242,19 @@ def starting_load(
     `extra_reps`), and the step is taken once every set reached that extended top, however big
     (TRAINING.md, "Load steps"). A beginner's linear lift goes on by its own step after a
     successful week."""
+    if start.cut_due:  # missed weeks in a row: their one cut, on this grid (none: held)
+        cut = cut_load(start.kg, CUT_FACTOR, grid)
+        return (cut if cut is not None else grid.round(start.kg)), low
     nearest = grid.round(start.kg)
     if nearest is not None and nearest > start.kg * 1.05:
         lower = grid.round(start.kg, mode="down")
         if lower is not None and lower >= start.kg * 0.9:
             nearest = lower
+    done = start.exposure.reps if start.exposure is not None else None
+    up = nearest is not None and nearest > start.kg and not grid.same(nearest, start.kg)
+    if up and done is not None and start.reps:
+        # Rounded up onto the grid: the heavier load is this week's progress, not a rep more.
+        return nearest, max(low, min(done, start.reps))
     if nearest is None or not start.heavier:
         return nearest, start.reps or low
     if linear_step is not None:
@@ -247,9 +263,11 @@ def starting_load(
     if heavier is None or heavier - start.kg <= BIG_STEP * start.kg + 1e-9:
         return (nearest, high) if heavier is None else (heavier, low)
     extended = high + extra_reps(high)
-    done = start.exposure.reps if start.exposure is not None else high - 1
+    done = done if done is not None else high - 1
     if done >= extended:
         return heavier, low
+    if up:  # rounded up: heavier already, the same reps
+        return nearest, min(max(done, high), extended)
     return nearest, min(max(done + 1, high), extended)
 
 
@@ -275,19 +293,32 @@ def load_note(
         )
     else:
         done = f"Your last hard week: {e.text} at {format_load(e.kg, units)}"
+        # Every number the note names is the one the plan shows: the load (the same, or the
+        # nearest the lifter's kit takes), and the reps against those made.
+        same = load is None or format_load(load, units) == format_load(e.kg, units)
+        what = "same load" if same else format_load(load, units)
+        aim = (
+            f"aim for {reps}"
+            if reps > e.reps
+            else f"{reps} reps again"
+            if reps == e.reps
+            else f"{reps} reps"
+        )
         # A step starts at the range's bottom; reps-first keeps (or rounds to) the same load.
         if start.heavier and load is not None and load > e.kg * 1.01 and reps <= low:
             extended = e.reps >= high + extra_reps(high)
             top = "the extended range's top" if extended else "the top of the range"
             note = f"{done}, {top}: one step heavier."
-        elif start.heavier:
+        elif start.heavier and same and reps > e.reps:
             note = f"{done}: the next step is a big one, so reps to {reps} first."
-        elif reps > low:
-            note = f"{done}: same load, aim for {reps}."
+        elif start.heavier:
+            note = f"{done}: the next step is a big one; {what}, {aim}."
+        elif reps > low or reps != e.reps:
+            note = f"{done}: {what}, {aim}."
         else:
-            note = f"{done}: same load."
+            note = f"{done}: {what}."
     if start.held:
-        note += " Your last plan was holding it after missed reps."
+        note += f" {start.held_text}"
     own = start.comeback
     if own.lighter and own.weeks_off > plan_comeback.weeks_off + 1 and own != plan_comeback:
         note += f" {own.sentence('you last did it')}."

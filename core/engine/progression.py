@@ -23,6 +23,9 @@ from core.engine.steps import Grid
 RoundLoad = Callable[[float], float | None]
 
 
+CUT_FACTOR = 0.9  # the one cut after a run of misses: ≤ 10 % (TRAINING.md, "Misses")
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -35,7 +38,7 @@ class DoubleProgression(_Model):
     rep_high: int = Field(ge=1, le=30)
     target_rpe: float | None = Field(default=8.0, ge=6, le=10)
     misses_before_deload: int = Field(default=3, ge=1, le=6)
-    deload_factor: float = Field(default=0.9, gt=0.5, lt=1.0)
+    deload_factor: float = Field(default=CUT_FACTOR, gt=0.5, lt=1.0)
 
     @model_validator(mode="after")
     def _range(self) -> DoubleProgression:
@@ -51,7 +54,7 @@ class LinearProgression(_Model):
     reps: int = Field(ge=1, le=20)
     step_kg: float = Field(gt=0, le=20)
     failures_before_deload: int = Field(default=3, ge=1, le=6)
-    deload_factor: float = Field(default=0.9, gt=0.5, lt=1.0)
+    deload_factor: float = Field(default=CUT_FACTOR, gt=0.5, lt=1.0)
 
 
 class RpeTopSet(_Model):
@@ -63,7 +66,7 @@ class RpeTopSet(_Model):
     backoff_sets: int = Field(default=3, ge=0, le=6)
     backoff_share: float = Field(default=0.9, gt=0.5, lt=1.0)
     misses_before_deload: int = Field(default=3, ge=1, le=6)
-    deload_factor: float = Field(default=0.9, gt=0.5, lt=1.0)
+    deload_factor: float = Field(default=CUT_FACTOR, gt=0.5, lt=1.0)
 
 
 Progression = Annotated[
@@ -150,15 +153,18 @@ def advance(
     current: Prescription,
     done: Sequence[DoneSet],
     grid: Grid,
+    sessions: int = 1,
 ) -> Step:
     """Run one step of `model` given the working sets done against `current`, on the
-    exercise's load grid (the lifter's steps, in their unit)."""
+    exercise's load grid (the lifter's steps, in their unit). `sessions`: the successful
+    sessions of the exercise in the week `done` is one of; linear progression adds its step
+    after each of them (TRAINING.md, "Progression models": a step per successful session)."""
     if not done:
         return Step(current, "no data", "no sets logged: same prescription again")
     if isinstance(model, DoubleProgression):
         return _double(model, current, read_session(done, grid), grid)
     if isinstance(model, LinearProgression):
-        return _linear(model, current, read_session(done, grid), grid)
+        return _linear(model, current, read_session(done, grid), grid, sessions)
     return _top_set(model, current, done, grid)
 
 
@@ -283,15 +289,20 @@ def _double(m: DoubleProgression, cur: Prescription, reading: Reading, grid: Gri
     return Step(replace(at_base, reps=target, misses=0), outcome, why)
 
 
-def _linear(m: LinearProgression, cur: Prescription, reading: Reading, grid: Grid) -> Step:
+def _linear(
+    m: LinearProgression, cur: Prescription, reading: Reading, grid: Grid, sessions: int = 1
+) -> Step:
     base, note = _baseline(cur, reading, grid)
     at_base = replace(cur, load_kg=base)
     said = note + replace(reading, load=base).summary(grid)
     hit = min(reading.reps) >= m.reps
     if hit and reading.sets_done >= cur.sets:
+        sessions = max(1, sessions)  # this one succeeded: at least its own step
         steps = max(1, round(m.step_kg / grid.step_kg)) if grid.loaded else 1
-        load = grid.up(base, steps) if base is not None else None
+        load = grid.up(base, steps * sessions) if base is not None else None
         added = f" → {_change(base, load, grid)}" if load is not None else ""
+        if load is not None and sessions > 1:
+            added = f", {sessions} sessions this week{added}"
         return Step(replace(at_base, load_kg=load, misses=0), "progress", f"{said} done{added}")
     if hit:
         return Step(

@@ -19,6 +19,7 @@ from core import failpoints
 from core.engine.adherence import match_workouts
 from core.engine.loads import LoadingProfile, format_load
 from core.engine.plan import PlanDay, PlannedExercise, PlanWeek, TrainingPlan, set_loads
+from core.engine.plan_text import CAUTIONS
 from core.engine.progression import (
     DELOAD_WORDS,
     RPE_HOLD_MARGIN,
@@ -327,6 +328,16 @@ def next_week(
     changes = []
     by_key = {d.key: d for d in week.days}
     first = {d.key: d for d in training.weeks[0].days}  # never rewritten: the plan as made
+    grids: dict[str, Grid] = {}
+
+    def grid_for(tid: str) -> Grid:
+        if tid not in grids:
+            template = catalogue.get(tid)
+            equipment = template.equipment if template else "other"
+            grids[tid] = Grid.learned(loads.get(tid, []), units, equipment, profile)
+        return grids[tid]
+
+    sessions = linear_sessions(week, matched, grid_for, fitted or {})
     for day in upcoming.days:
         done_day = matched.get(day.key)
         source = by_key.get(day.key, day)
@@ -336,7 +347,7 @@ def next_week(
             template = catalogue.get(ex.template_id)
             equipment = template.equipment if template else "other"
             title = template.title if template else ex.template_id
-            grid = Grid.learned(loads.get(ex.template_id, []), units, equipment, profile)
+            grid = grid_for(ex.template_id)
             start = next(
                 (e for e in first.get(day.key, day).exercises if e.template_id == ex.template_id),
                 None,
@@ -365,6 +376,7 @@ def next_week(
                     ramp,
                     kit=(equipment, profile),
                     after_deload=week.deload,
+                    sessions=sessions.get(ex.template_id, 1),
                 )
             else:
                 # Left out or swapped today: nothing to read, the prescription holds (no miss).
@@ -411,6 +423,41 @@ def ramp_share(ex: PlannedExercise) -> float:
     return int(found.group(1)) / 100 if found else 1.0
 
 
+def linear_sessions(
+    week: PlanWeek,
+    matched: Mapping[str, Workout | None],
+    grid_for: Callable[[str], Grid],
+    fitted: Mapping[str, PlanDay],
+) -> dict[str, int]:
+    """Per linear exercise, the week's sessions of it that succeeded (TRAINING.md,
+    "Progression models": linear adds its step after each successful session, so a beginner
+    squatting twice a week goes up two steps a week). Days the check-in fitted are left out:
+    they are read against what was asked that day."""
+    count: dict[str, int] = {}
+    for day in week.days:
+        workout = matched.get(day.key)
+        if workout is None or day.key in fitted:
+            continue
+        for ex in day.exercises:
+            if not isinstance(ex.progression, LinearProgression):
+                continue
+            done = _done(workout, ex.template_id)
+            now = Prescription(ex.sets, ex.reps, ex.load_kg, ex.rpe, ex.misses)
+            step = advance(ex.progression, now, done, grid_for(ex.template_id)) if done else None
+            if step is not None and step.outcome == "progress":
+                count[ex.template_id] = count.get(ex.template_id, 0) + 1
+    return count
+
+
+def _done(workout: Workout, template_id: str) -> list[DoneSet]:
+    """The working sets `workout` logged of `template_id`."""
+    return [
+        DoneSet(row.weight_kg, row.reps, row.rpe)
+        for row in working(workout.set_rows())
+        if row.template_id == template_id and row.reps
+    ]
+
+
 def loads_by_exercise(workouts: Iterable[Workout]) -> dict[str, list[float]]:
     """Every working load the lifter logged, per exercise template."""
     loads: dict[str, list[float]] = {}
@@ -455,6 +502,7 @@ def _progress(
     kit: tuple[str, LoadingProfile],
     planned: PlannedExercise | None = None,
     after_deload: bool = False,
+    sessions: int = 1,
 ) -> tuple[PlannedExercise, Change | None]:
     """Next week's prescription for one exercise, and the change it makes with its reason
     (None: the lifter sees the same prescription again). `ramp`: the plan's climb while coming
@@ -473,16 +521,12 @@ def _progress(
     prescription = Prescription(
         current.sets, current.reps, current.load_kg, current.rpe, current.misses
     )
-    done = []
-    if workout is not None:
-        for row in working(workout.set_rows()):
-            if row.template_id == current.template_id and row.reps:
-                done.append(DoneSet(row.weight_kg, row.reps, row.rpe))
+    done = _done(workout, current.template_id) if workout is not None else []
     reason = ""
     step = prescription
     outcome = "no data"
     if current.progression is not None and workout is not None:
-        moved = advance(current.progression, prescription, done, grid)
+        moved = advance(current.progression, prescription, done, grid, sessions)
         step, outcome, reason = moved.prescription, moved.outcome, moved.reason
     if after_deload:
         step = replace(step, misses=prescription.misses)
@@ -539,7 +583,8 @@ def _progress(
         if floor < ramp.load_kg - 1e-6:  # type: ignore[union-attr]
             back = f"back from time off, the ramp goes on from {grid.text(lifted)}: "
             back += grid.text(floor)
-        notes = [f"{reason}; {back}" if reason else back]
+        # The ramp sets the load and reps: the reading stays, the advance's own aim goes.
+        notes = [f"{reason.split(':')[0]}; {back}" if reason else back]
     if upcoming.deload:
         # One definition of the deload, from the load and sets the lifter was on (not the
         # plan's deload week, which is halved already); a failure cut the same week is not
@@ -549,13 +594,38 @@ def _progress(
         if outcome == "deload" and step.load_kg is not None and load is not None:
             load = min(load, step.load_kg)
         update = {"sets": light.sets, "reps": light.reps, "load_kg": load, "rpe": light.rpe}
+        # The deload sets the week: what was read stays, the advance's own aim goes (a cut's
+        # reason stays: the larger of the two reductions is the week's load).
+        if reason and done and outcome != "deload":
+            notes = [reason.split(":")[0]]
         notes.append(f"deload week: {DELOAD_WORDS}")
     elif sets != current.sets and sets - current.sets != step.sets - prescription.sets:
         notes.append(f"the block builds: {sets} sets" if sets > current.sets else f"{sets} sets")
     updated = target.model_copy(update={**update, "misses": step.misses})
     seen = ("sets", "reps", "load_kg", "rpe")
     if all(getattr(updated, k) == getattr(current, k) for k in seen):
-        return updated, None
-    target = target_text(updated, *kit)
+        # The same numbers: a held miss says so; otherwise the note that went with them.
+        held = "; ".join(notes)
+        return updated.model_copy(update={"notes": week_note(held, current, target)}), None
+    text = target_text(updated, *kit)
     why = "; ".join(notes) or "the block's next week"
-    return updated, Change(f"{title}: {why} → {target}", f"{title} → {target}")
+    updated = updated.model_copy(update={"notes": week_note(why, current, target)})
+    return updated, Change(f"{title}: {why} → {text}", f"{title} → {text}")
+
+
+# Sentences of a planned exercise's note that belong to its week, not to its load: an injury's
+# caution, and a comeback week's share (a plan stored before `ramp_share` is read from it).
+_KEPT = re.compile(
+    "|".join([re.escape(c) for c in CAUTIONS] + [r"This week ~\d+ % of it after the time off\."])
+)
+
+
+def week_note(why: str, current: PlannedExercise, target: PlannedExercise) -> str:
+    """Next week's note as Hevy and the plan show it: why its numbers are what they are (`why`,
+    the change's reason, with the caution and the comeback share the plan gave that week), or,
+    unchanged (`why` ""), the note that went with these same numbers. A block's first note
+    ("same load, aim for 9") no longer stands beside week 3's 11 reps."""
+    if not why:
+        return current.notes
+    kept = [m.group(0) for m in _KEPT.finditer(target.notes)]
+    return " ".join([why[:1].upper() + why[1:] + ".", *kept])

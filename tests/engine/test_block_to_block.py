@@ -154,3 +154,77 @@ def test_an_exercise_last_done_216_weeks_ago_starts_at_the_lifters_pick_not_its_
     assert "RPE 6–7" in first[0].notes and "since you last did it" not in first[0].notes
     assert first[0].load_kg is None and full[0].load_kg is None
     assert exercises(plan, 1, BENCH)[0].load_kg == exercises(plan, 4, BENCH)[0].load_kg
+
+
+def previous_plan(tid: str, loads: list[float], misses: list[int], low: int, high: int):
+    """A finished block as the weekly advance left it: one exercise, weeks 1–4 hard and week 5
+    a deload, each week's load (kg) and the misses written into it."""
+    from core.engine.plan import PlanDay, PlanWeek
+    from core.engine.progression import DoubleProgression
+
+    model = DoubleProgression(rep_low=low, rep_high=high)
+    weeks = [
+        PlanWeek(number=n, deload=n == 5, days=[PlanDay(key="day-1", name="A", exercises=[
+            PlannedExercise(template_id=tid, sets=3 if n < 5 else 2, reps=low, rep_low=low,
+                            rep_high=high, load_kg=kg, rpe=8.0, progression=model, misses=m)
+        ])])
+        for n, (kg, m) in enumerate(zip(loads, misses, strict=True), start=1)
+    ]  # fmt: skip
+    return TrainingPlan(title="t", split="full_body", weeks=weeks)
+
+
+def test_a_miss_in_the_blocks_last_hard_week_carries_into_the_next_block_as_a_hold() -> None:
+    """Week 4 missed (80 kg × 6 in an 8–12 range), then the deload: the next block holds 80 kg
+    with that miss counted (the next miss is the second in a row, the third brings the cut).
+    The miss was forgotten: a new block counted misses from 0 again."""
+    bench = [(80.0, 8, 3), (80.0, 9, 3), (80.0, 10, 3), (80.0, 6, 3), (72.5, 8, 2)]
+    rows = block({BENCH: bench})
+    previous = previous_plan(BENCH, [80.0, 80.0, 80.0, 80.0, 72.5], [0, 0, 0, 0, 1], 8, 12)
+    today = rows[-1].start_time + timedelta(days=3)
+    history = LifterHistory.from_rows(rows, today=today).after(previous, 5)
+    prefs = Preferences(goal="hypertrophy", days_per_week=3, equipment=GYM)
+    plan = generate_plan(prefs, CATALOGUE, LoadingProfile(), history)
+    benches = [e for e in exercises(plan, 1, BENCH) if e.rep_low == 8]
+    assert benches
+    for ex in benches:
+        assert (load_text(ex), ex.misses) == ("80 kg", 1), ex.notes
+        assert "holding it after missed reps" in ex.notes
+
+
+def test_three_bad_weeks_carry_their_one_cut_into_the_next_block_not_a_new_e1rm() -> None:
+    """An lb pushdown missed three weeks at 60 lb (8 reps in 10–15, RPE 10): the advance cut it
+    once to 55 lb. The next block starts there with the run of misses going on, not at 50 lb
+    from the failed weeks' e1RM (−17 %, a cut stacked on a cut)."""
+    pushdown, lb = "93A552C6", 1 / 2.20462262185
+    failed = [(60 * lb, 12, 3), (60 * lb, 8, 3), (60 * lb, 8, 3), (60 * lb, 8, 3)]
+    rows = block({pushdown: [*failed, (55 * lb, 10, 2)]})
+    loads = [60 * lb, 60 * lb, 60 * lb, 60 * lb, 55 * lb]
+    previous = previous_plan(pushdown, loads, [0, 0, 1, 2, 3], 10, 15)
+    history = LifterHistory.from_rows(rows).after(previous, 5)
+    start = history.working_load(pushdown, 10, 15, 8.0)
+    assert start is not None
+    assert round(start.kg / lb, 1) == 55.0  # −8 %; it was 51.7 (50 lb on the stack)
+    assert start.misses == 3  # the next miss holds; the sixth brings the next cut
+    assert start.held_text == "Your last plan cut it after missed reps; it starts there."
+
+
+def test_back_after_34_weeks_the_block_ends_on_a_hard_week_not_a_deload_after_the_ramp() -> None:
+    """Weeks 1–3 climb back from ~70 %: they are the rest a deload gives, so week 5 trains at
+    full loads and the deload comes in the next block (it was a deload right after the ramp)."""
+    steady = [(100.0, 8, 3)] * 4
+    rows = block({BENCH: steady, SQUAT: steady, ROW: steady})
+    today = rows[-1].start_time + timedelta(weeks=34, days=1)
+    prefs = Preferences(goal="hypertrophy", days_per_week=3, session_minutes=60, equipment=GYM)
+    plan = generate_plan(
+        prefs, CATALOGUE, LoadingProfile(), LifterHistory.from_rows(rows, today=today)
+    )
+    assert [w.deload for w in plan.weeks] == [False] * 5
+    assert "the deload comes in the next block" in plan.notes[1]
+    full = exercises(plan, 4, BENCH)[0].load_kg
+    assert exercises(plan, 5, BENCH)[0].load_kg == full
+    # A short break (3 weeks: one lighter week) still ends its block with the deload.
+    short = generate_plan(
+        prefs, CATALOGUE, LoadingProfile(),
+        LifterHistory.from_rows(rows, today=rows[-1].start_time + timedelta(weeks=3)),
+    )  # fmt: skip
+    assert [w.deload for w in short.weeks] == [False] * 4 + [True]

@@ -161,3 +161,72 @@ def test_a_light_cable_that_reached_the_extended_range_starts_the_block_a_step_h
     start = on_the_way.working_load("FLY", 10, 15, 8.0)
     assert start is not None
     assert starting_load(start, 10, 15, grid) == (pytest.approx(18.144, abs=0.01), 17)
+
+
+def note_for(history: LifterHistory, tid: str, low: int, high: int, grid: Grid) -> tuple:
+    """Week 1's load, reps and note for `tid` as a new block starts it (kg)."""
+    from core.engine.prescription import load_note
+
+    start = history.working_load(tid, low, high, 8.0)
+    assert start is not None
+    load, reps = starting_load(start, low, high, grid)
+    note = load_note(start, low, high, load, reps, LoadingProfile(), history.comeback())
+    return load, reps, note
+
+
+def test_a_start_rounded_up_onto_the_grid_is_the_progress_not_a_rep_more_as_well() -> None:
+    """3 × 9 at 29.5 kg on dumbbells of 2 kg steps: 30 kg × 9 (it was 30 × 10: two increases
+    at once), and the note names 30 kg instead of "same load"."""
+    grid = Grid.learned([26.0, 28.0], Units.KG, "dumbbell")
+    history = LifterHistory.from_rows([row("DB", 0, 29.5, 9) for _ in range(3)])
+    load, reps, note = note_for(history, "DB", 8, 12, grid)
+    assert (load, reps) == (30.0, 9)
+    assert note == "Your last hard week: 3×9 at 29.5 kg: 30 kg, 9 reps again."
+
+
+def test_a_start_rounded_down_says_the_load_it_gives_not_same_load() -> None:
+    grid = Grid.learned([26.0, 28.0], Units.KG, "dumbbell")
+    history = LifterHistory.from_rows([row("DB", 0, 28.5, 9) for _ in range(3)])
+    load, reps, note = note_for(history, "DB", 8, 12, grid)
+    assert (load, reps) == (28.0, 10)
+    assert note == "Your last hard week: 3×9 at 28.5 kg: 28 kg, aim for 10."
+
+
+def test_hard_reps_above_the_range_hold_the_load_and_say_the_reps_asked() -> None:
+    """3 × 16 at RPE 9.5 on a 10–15 range (target 8): the same load at 15 reps, said as "15
+    reps", not "aim for 15" after 16 were made."""
+    grid = Grid.learned([], Units.KG, "machine")
+    history = LifterHistory.from_rows([rpe_row("PUSH", 0, 30.0, 16, 9.5) for _ in range(3)])
+    load, reps, note = note_for(history, "PUSH", 10, 15, grid)
+    assert (load, reps) == (30.0, 15)
+    assert note == "Your last hard week: 3×16 at 30 kg: same load, 15 reps."
+
+
+def test_from_the_log_alone_three_missed_weeks_start_the_block_at_one_cut_not_their_e1rm() -> None:
+    """`spotter plan --history` knows no previous plan: 60 lb pushdowns made 12 reps, then
+    missed 10–15 three weeks running (8 reps), then a deload. The next block starts one cut
+    lower (55 lb on the stack) with the run counted, not at 50 lb from the bad weeks' e1RM
+    (−17 %, a cut stacked on a cut); after one missed week it holds 60 lb."""
+    lb = 1 / 2.20462262185
+    stack = [55 * lb, 60 * lb]  # a 5 lb stack (the default 10 lb one has no cut within 15 %)
+    grid = Grid.learned(stack, Units.LB, "machine", LoadingProfile.for_units(Units.LB))
+    made = [row("PUSH", 5, 60 * lb, 12) for _ in range(3)]
+    missed = [row("PUSH", w, 60 * lb, 8) for w in (4, 3, 2) for _ in range(3)]
+    deload = [row("PUSH", 1, 55 * lb, 10)]
+    start = LifterHistory.from_rows(made + missed + deload).working_load("PUSH", 10, 15, 8.0)
+    assert start is not None
+    load, reps = starting_load(start, 10, 15, grid)
+    assert (round(load / lb, 1), reps) == (55.0, 10)  # it was 50 lb
+    assert (start.misses, start.cut) == (3, True)
+    assert start.held_text == "Missed 3 weeks in a row: one cut of ~10 %, it starts there."
+    once = LifterHistory.from_rows([*made, *missed[:3]]).working_load("PUSH", 10, 15, 8.0)
+    assert once is not None and (round(once.kg / lb, 1), once.misses, once.cut) == (60, 1, False)
+
+
+def test_a_top_set_starts_from_the_weeks_heaviest_success_not_its_lighter_last_day() -> None:
+    """Squat 84 kg × 3 @ 7.5 on Monday, 75 kg × 5 @ 8 on a lighter Friday: the next block's
+    3 @ 7.5 top set is 84 kg again (from Friday's e1RM it was 80: a drop for a good week)."""
+    monday = [rpe_row("SQUAT", 0.0, 84.0, 3, 7.5)]
+    friday = [rpe_row("SQUAT", -4 / 7, 75.0, 5, 8.0) for _ in range(2)]
+    start = LifterHistory.from_rows(monday + friday).working_load("SQUAT", 3, 5, 7.5, top_set=True)
+    assert start is not None and start.kg == pytest.approx(84.0, abs=0.01)
