@@ -330,6 +330,18 @@ class Plan(Model):
     updated_at: Timestamp = Field(default_factory=utcnow)
 
 
+# A change to a stored plan: field names with their new values (`changed_plan`).
+PlanChanges = dict[str, Any]
+
+
+def changed_plan(plan: Plan, changes: PlanChanges) -> Plan:
+    """`plan` with `changes` applied and validated (ValueError for a field or value it cannot
+    take); the one rule both stores apply, so they agree on what a change means."""
+    if {"id", "user_id"} & changes.keys():
+        raise ValueError("a plan's id and owner never change")
+    return Plan.model_validate({**plan.model_dump(), **changes})
+
+
 class RoutineLink(Model):
     """Maps one of a user's Spotter slots (`folder`, `day-1`, …) to the Hevy object behind it.
 

@@ -19,6 +19,7 @@ from core.models import (
     LoginToken,
     OutboxMessage,
     Plan,
+    PlanChanges,
     PlanStatus,
     RoutineLink,
     SetRow,
@@ -113,17 +114,19 @@ class TemplateRepo(Protocol):
 class PlanRepo(Protocol):
     async def put(self, plan: Plan) -> None: ...
     async def get(self, user_id: int, plan_id: str) -> Plan | None: ...
-    async def move(
+    async def update(
         self,
         user_id: int,
         plan_id: str,
         expected: Collection[PlanStatus],
-        status: PlanStatus,
+        changes: PlanChanges,
         now: datetime,
     ) -> Plan | None:
-        """Set the plan's status to `status` only while it is one of `expected`, atomically (a
-        compare-and-set: a Cancel and an Approve at once, only one wins); the plan as stored,
-        or None when it is absent or in another status (nothing changed)."""
+        """Change only the named fields of the plan (`core.models.changed_plan`; `updated_at`
+        becomes `now`) only while its status is one of `expected`, atomically: a compare-and-set
+        (a Cancel and an Approve at once, only one wins; a write racing a status change or an
+        erasure changes nothing). The plan as stored, or None when it is absent or in another
+        status (nothing changed). Every other field keeps what is stored."""
         ...
 
     async def list(self, user_id: int) -> list[Plan]:

@@ -146,8 +146,8 @@ class PlanWriter:
             raise PlanNotFound(f"plan {plan_id} of user {user_id}")
         if plan.status == PlanStatus.DRAFT:
             # From DRAFT only: a Cancel that landed since the read wins, and nothing is written.
-            approved = await self._store.plans.move(
-                user_id, plan_id, {PlanStatus.DRAFT}, PlanStatus.APPROVED, utcnow()
+            approved = await self._store.plans.update(
+                user_id, plan_id, {PlanStatus.DRAFT}, {"status": PlanStatus.APPROVED}, utcnow()
             )
             if approved is None:
                 raise PlanCancelled(f"plan {plan_id} of user {user_id} was cancelled meanwhile")
@@ -155,8 +155,12 @@ class PlanWriter:
             failpoints.reach("approve.after_status")
             for other in await self._store.plans.list(user_id):
                 if other.id != plan.id and other.status in (*LIVE, PlanStatus.DRAFT):
-                    await self._store.plans.move(
-                        user_id, other.id, {other.status}, PlanStatus.CANCELLED, utcnow()
+                    await self._store.plans.update(
+                        user_id,
+                        other.id,
+                        {other.status},
+                        {"status": PlanStatus.CANCELLED},
+                        utcnow(),
                     )
             failpoints.reach("approve.after_others")
         if await self._store.credentials.get(user_id) is None:

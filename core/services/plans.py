@@ -156,8 +156,8 @@ class PlanService:
             if plan.status != PlanStatus.DRAFT:
                 continue
             if is_stale(plan, user):
-                cancelled = await self._store.plans.move(
-                    user_id, plan.id, {PlanStatus.DRAFT}, PlanStatus.CANCELLED, utcnow()
+                cancelled = await self._store.plans.update(
+                    user_id, plan.id, {PlanStatus.DRAFT}, {"status": PlanStatus.CANCELLED}, utcnow()
                 )
                 if cancelled is not None:  # approved meanwhile: it stays approved
                     stale.append(cancelled)
@@ -167,9 +167,11 @@ class PlanService:
 
     async def remember_preview(self, user_id: int, plan_id: str, message_id: int) -> None:
         """The chat message that carries a draft's buttons (they go when it turns stale)."""
-        plan = await self._store.plans.get(user_id, plan_id)
-        if plan is not None and plan.status == PlanStatus.DRAFT:
-            await self._store.plans.put(plan.model_copy(update={"preview_message_id": message_id}))
+        # This field alone, while still a draft: an Approve, a Cancel or a /delete since the
+        # preview went out keeps what it did (a whole-plan write would undo it).
+        await self._store.plans.update(
+            user_id, plan_id, {PlanStatus.DRAFT}, {"preview_message_id": message_id}, utcnow()
+        )
 
     async def proposal(self, user_id: int, plan: Plan) -> Proposal:
         """A stored draft as a proposal the lifter can approve (its preview and checks)."""

@@ -9,9 +9,10 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 
 from core.models import (
     Plan,
+    PlanChanges,
     PlanStatus,
     RoutineLink,
-    to_utc_ms,
+    changed_plan,
 )
 from storage.mongo.common import Repo, strip_keys, to_doc
 
@@ -26,17 +27,21 @@ class MongoPlans(Repo):
         doc = await self._db.plans.find_one({"_id": plan_id, "user_id": user_id})
         return Plan.model_validate(strip_keys(doc)) if doc else None
 
-    async def move(
+    async def update(
         self,
         user_id: int,
         plan_id: str,
         expected: Collection[PlanStatus],
-        status: PlanStatus,
+        changes: PlanChanges,
         now: datetime,
     ) -> Plan | None:
+        # Validated on a stand-in, then set field by field: one atomic document update, only
+        # while the status is one of `expected`, that leaves every other field as stored.
+        changes = {**changes, "updated_at": now}
+        valid = to_doc(changed_plan(Plan(id=plan_id, user_id=user_id), changes))
         doc = await self._db.plans.find_one_and_update(
             {"_id": plan_id, "user_id": user_id, "status": {"$in": [s.value for s in expected]}},
-            {"$set": {"status": status.value, "updated_at": to_utc_ms(now)}},
+            {"$set": {name: valid[name] for name in changes}},
             return_document=ReturnDocument.AFTER,
         )
         return Plan.model_validate(strip_keys(doc)) if doc else None

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from core.models import (
     Plan,
+    PlanChanges,
     PlanStatus,
     RoutineLink,
+    changed_plan,
 )
 from storage.sqlite.common import Repo, to_ts
 
@@ -28,12 +30,12 @@ class SqlitePlans(Repo):
         )
         return Plan.model_validate_json(row["doc"]) if row else None
 
-    async def move(
+    async def update(
         self,
         user_id: int,
         plan_id: str,
         expected: Collection[PlanStatus],
-        status: PlanStatus,
+        changes: PlanChanges,
         now: datetime,
     ) -> Plan | None:
         async with self._db.transaction() as conn:  # BEGIN IMMEDIATE: no write in between
@@ -43,7 +45,7 @@ class SqlitePlans(Repo):
             row = await cursor.fetchone()
             if row is None or (plan := Plan.model_validate_json(row["doc"])).status not in expected:
                 return None
-            plan = plan.model_copy(update={"status": status, "updated_at": now})
+            plan = changed_plan(plan, {**changes, "updated_at": now})
             await conn.execute(
                 "UPDATE plans SET doc = ? WHERE user_id = ? AND id = ?",
                 (plan.model_dump_json(), user_id, plan_id),

@@ -267,22 +267,54 @@ async def test_a_plan_moves_status_only_from_the_expected_one(store: Store) -> N
     draft = Plan(id="p1", user_id=1, title="Block 1", body={"weeks": []}, created_at=T0)
     await store.plans.put(draft)
     draft_only = {PlanStatus.DRAFT}
-    assert await store.plans.move(2, "p1", draft_only, PlanStatus.CANCELLED, T0) is None
-    assert await store.plans.move(1, "nope", draft_only, PlanStatus.CANCELLED, T0) is None
-    moved = await store.plans.move(1, "p1", draft_only, PlanStatus.APPROVED, T0)
+    cancel, approve = {"status": PlanStatus.CANCELLED}, {"status": PlanStatus.APPROVED}
+    assert await store.plans.update(2, "p1", draft_only, cancel, T0) is None
+    assert await store.plans.update(1, "nope", draft_only, cancel, T0) is None
+    moved = await store.plans.update(1, "p1", draft_only, approve, T0)
     assert moved == draft.model_copy(update={"status": PlanStatus.APPROVED, "updated_at": T0})
     assert await store.plans.get(1, "p1") == moved
-    assert await store.plans.move(1, "p1", draft_only, PlanStatus.CANCELLED, T0) is None
+    assert await store.plans.update(1, "p1", draft_only, cancel, T0) is None
     assert (await store.plans.get(1, "p1")).status == PlanStatus.APPROVED
+
+
+async def test_a_plan_field_changes_alone_and_only_in_the_expected_status(store: Store) -> None:
+    draft = Plan(id="p1", user_id=1, title="Block 1", body={"weeks": [{"days": []}]})
+    await store.plans.put(draft)
+    later = T0 + timedelta(minutes=1)
+    changed = await store.plans.update(1, "p1", {PlanStatus.DRAFT}, {"preview_message_id": 7}, T0)
+    assert changed == draft.model_copy(update={"preview_message_id": 7, "updated_at": T0})
+    # Another field changed since: it keeps its value.
+    await store.plans.update(1, "p1", {PlanStatus.DRAFT}, {"title": "Block 1b"}, later)
+    stored = await store.plans.get(1, "p1")
+    assert (stored.title, stored.preview_message_id, stored.updated_at) == ("Block 1b", 7, later)
+    for wrong in ({"week": 0}, {"user_id": 2}, {"colour": "red"}):
+        with pytest.raises(ValueError):
+            await store.plans.update(1, "p1", {PlanStatus.DRAFT}, wrong, later)
+    assert await store.plans.get(1, "p1") == stored
+    assert await store.plans.update(1, "p1", {PlanStatus.ACTIVE}, {"title": "x"}, later) is None
+    assert await store.plans.get(1, "p1") == stored
+
+
+async def test_a_field_change_racing_an_approve_never_undoes_it(open_store: StoreOpener) -> None:
+    first, second = await open_store(), await open_store()
+    draft_only = {PlanStatus.DRAFT}
+    for n in range(10):
+        await first.plans.put(Plan(id=f"p{n}", user_id=1))
+        await asyncio.gather(
+            first.plans.update(1, f"p{n}", draft_only, {"preview_message_id": n}, T0),
+            second.plans.update(1, f"p{n}", draft_only, {"status": PlanStatus.APPROVED}, T0),
+        )
+        assert (await first.plans.get(1, f"p{n}")).status == PlanStatus.APPROVED
 
 
 async def test_a_cancel_and_an_approve_at_once_only_one_wins(open_store: StoreOpener) -> None:
     first, second = await open_store(), await open_store()
+    draft_only = {PlanStatus.DRAFT}
     for n in range(10):
         await first.plans.put(Plan(id=f"p{n}", user_id=1))
         outcomes = await asyncio.gather(
-            first.plans.move(1, f"p{n}", {PlanStatus.DRAFT}, PlanStatus.APPROVED, T0),
-            second.plans.move(1, f"p{n}", {PlanStatus.DRAFT}, PlanStatus.CANCELLED, T0),
+            first.plans.update(1, f"p{n}", draft_only, {"status": PlanStatus.APPROVED}, T0),
+            second.plans.update(1, f"p{n}", draft_only, {"status": PlanStatus.CANCELLED}, T0),
         )
         (winner,) = [plan for plan in outcomes if plan is not None]
         assert (await first.plans.get(1, f"p{n}")).status == winner.status

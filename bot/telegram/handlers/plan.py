@@ -91,8 +91,8 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if action == "cancel":
         # From DRAFT only: an Approve that got there first keeps the plan it wrote.
-        cancelled = await rt.store.plans.move(
-            user_id, plan_id, {PlanStatus.DRAFT}, PlanStatus.CANCELLED, utcnow()
+        cancelled = await rt.store.plans.update(
+            user_id, plan_id, {PlanStatus.DRAFT}, {"status": PlanStatus.CANCELLED}, utcnow()
         )
         now = cancelled or await rt.store.plans.get(user_id, plan_id)
         approved = now is not None and now.status in LIVE

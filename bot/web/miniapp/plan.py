@@ -187,8 +187,8 @@ async def discard(asking: Asking, body: dict) -> Context:
     rt, user = asking.runtime, asking.user
     plan = await _plan(asking, body)
     # From DRAFT only: an Approve that got there first keeps the plan it wrote.
-    cancelled = await rt.store.plans.move(
-        user.id, plan.id, {PlanStatus.DRAFT}, PlanStatus.CANCELLED, utcnow()
+    cancelled = await rt.store.plans.update(
+        user.id, plan.id, {PlanStatus.DRAFT}, {"status": PlanStatus.CANCELLED}, utcnow()
     )
     if cancelled is None:
         now = await rt.store.plans.get(user.id, plan.id)
