@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import Plan, PlanStatus, plan_settings
+from core.models import HevyCredential, Plan, PlanStatus, plan_settings, utcnow
 from core.services.plan_writer import PlanCancelled
 from tests.fakes.telegram import Call
 from tests.test_import_chat import USER, Spotter, spotter  # noqa: F401  (the fixture)
@@ -46,7 +46,7 @@ async def test_a_chat_cancel_that_loses_to_an_approve_says_so_and_the_plan_stays
     await spotter.handle()
     (answer,) = spotter.telegram.sent("answerCallbackQuery")
     assert answer.params["text"] == (
-        "Too late to cancel: Already approved: it's being written to Hevy now."
+        "Too late to cancel: Already approved: with no Hevy link it lives here in Spotter."
     )
     plan = await rt.store.plans.get(USER, DRAFT)
     assert plan.status == PlanStatus.APPROVED and plan.started_at is not None
@@ -83,7 +83,42 @@ async def test_a_mini_app_discard_that_loses_to_an_approve_says_the_plan_is_appr
         "/app/api/discard", json={"plan": DRAFT}, headers=spotter.mini_app()
     )
     assert answer.json()["notice"] == (
-        "Too late to discard: that plan is already approved; it's in your Spotter folder in "
-        "Hevy, or on its way."
+        "Too late to discard: that plan is already approved; with no Hevy link it lives here "
+        "in Spotter."
     )
     assert (await rt.store.plans.get(USER, DRAFT)).status == PlanStatus.APPROVED
+
+
+async def test_a_cancel_after_an_approve_says_the_plan_is_on_its_way_to_hevy_only_when_linked(
+    spotter: Spotter,  # noqa: F811
+) -> None:
+    await a_draft(spotter)
+    rt = spotter.runtime
+    await rt.store.credentials.put(HevyCredential(user_id=USER, ciphertext="sealed"))
+    await rt.store.plans.update(
+        USER, DRAFT, {PlanStatus.DRAFT}, {"status": PlanStatus.APPROVED}, utcnow()
+    )  # approved, its routines not written yet
+    preview = Call("sendMessage", {"chat_id": USER, "message_id": 7, "text": "Your plan"}, 0.0)
+    spotter.telegram.press(USER, preview, f"plan:cancel:{DRAFT}")
+    await spotter.handle()
+    (answer,) = spotter.telegram.sent("answerCallbackQuery")
+    assert answer.params["text"] == (
+        "Too late to cancel: Already approved: it's being written to Hevy now."
+    )
+
+
+async def test_a_mini_app_approve_of_a_cancelled_draft_says_it_was_cancelled(
+    spotter: Spotter,  # noqa: F811
+) -> None:
+    await a_draft(spotter)
+    rt = spotter.runtime
+    preview = Call("sendMessage", {"chat_id": USER, "message_id": 7, "text": "Your plan"}, 0.0)
+    spotter.telegram.press(USER, preview, f"plan:cancel:{DRAFT}")
+    await spotter.handle()
+    answer = await spotter.web.post(
+        "/app/api/approve", json={"plan": DRAFT}, headers=spotter.mini_app()
+    )
+    assert answer.json()["error"] == (
+        "That plan was cancelled, so nothing went to Hevy; ask for a new one below."
+    )
+    assert (await rt.store.plans.get(USER, DRAFT)).status == PlanStatus.CANCELLED

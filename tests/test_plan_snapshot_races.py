@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from core.models import PlanStatus
-from core.services.plan_writer import PlanNotFound
+from core.services.plan_writer import PlanCancelled
 from tests.fakes.telegram import Call
 from tests.test_draft_cancel_races import DRAFT, a_draft
 from tests.test_import_chat import USER, Spotter, spotter  # noqa: F401  (the fixture)
@@ -69,7 +69,7 @@ async def test_a_cancel_while_the_preview_is_remembered_stays_cancelled(
     await rt.plans.remember_preview(USER, DRAFT, 7)
     assert spotter.telegram.sent("answerCallbackQuery")[-1].params["text"] == "Cancelled."
     assert (await rt.store.plans.get(USER, DRAFT)).status == PlanStatus.CANCELLED
-    with pytest.raises(PlanNotFound):  # nothing goes to Hevy on a later Approve
+    with pytest.raises(PlanCancelled):  # nothing goes to Hevy on a later Approve
         await rt.plan_writer.approve(USER, DRAFT)
 
 

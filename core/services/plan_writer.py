@@ -36,13 +36,24 @@ class PlanNotFound(SpotterError):
 class PlanCancelled(PlanNotFound):
     """The draft was cancelled (a Cancel tapped elsewhere) before it could be approved."""
 
-    user_message = "That plan was cancelled, so nothing went to Hevy; send /plan for a fresh one."
+    said = "That plan was cancelled, so nothing went to Hevy"  # the Mini App's words too
+    user_message = f"{said}; send /plan for a fresh one."
 
 
 class StaleDraft(SpotterError):
     """The draft was made under settings the lifter has changed since: it is not written."""
 
     user_message = "Your settings changed after this plan was made, so a newer plan replaces it."
+
+
+def where_approved(plan: Plan, linked: bool) -> str:
+    """Where an approved plan is, as is true for this lifter: in Hevy, on its way there, or
+    (with no Hevy link) in Spotter alone."""
+    if plan.status in (PlanStatus.IN_HEVY, PlanStatus.ACTIVE):
+        return "it's in your Spotter folder in Hevy."
+    if linked:
+        return "it's being written to Hevy now."
+    return "with no Hevy link it lives here in Spotter."
 
 
 @dataclass
@@ -142,7 +153,9 @@ class PlanWriter:
         # Before "gone": a draft superseded by a settings change says why it cannot be approved.
         if user is not None and is_stale(plan, user):
             raise StaleDraft(f"plan {plan_id} of user {user_id} was made under other settings")
-        if plan.status in (PlanStatus.CANCELLED, PlanStatus.FINISHED):
+        if plan.status == PlanStatus.CANCELLED:
+            raise PlanCancelled(f"plan {plan_id} of user {user_id} was cancelled")
+        if plan.status == PlanStatus.FINISHED:
             raise PlanNotFound(f"plan {plan_id} of user {user_id}")
         if plan.status == PlanStatus.DRAFT:
             # From DRAFT only: a Cancel that landed since the read wins, and nothing is written.

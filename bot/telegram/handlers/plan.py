@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.process.runtime import Runtime
 from bot.telegram import readiness as checkin
 from bot.telegram.handlers import callback_parts, drop_stale_drafts, onboarding, runtime
 from bot.telegram.handlers.proposal import send_plan, show_proposal, why_markup
@@ -20,7 +21,7 @@ from core.engine.plan_text import GLOSSARY, outline_day
 from core.errors import SpotterError
 from core.hevy.errors import HevyError
 from core.models import Plan, PlanStatus, utcnow
-from core.services.plan_writer import PlanNotFound, StaleDraft
+from core.services.plan_writer import PlanCancelled, PlanNotFound, StaleDraft, where_approved
 from core.services.plans import LIVE, is_stale
 from core.services.user_lease import UserBusy
 
@@ -96,7 +97,9 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
         now = cancelled or await rt.store.plans.get(user_id, plan_id)
         approved = now is not None and now.status in LIVE
-        await query.answer(f"Too late to cancel: {_already(now)}" if approved else "Cancelled.")
+        await query.answer(
+            f"Too late to cancel: {await _already(rt, now)}" if approved else "Cancelled."
+        )
         await _drop_buttons(query)
         return
     if action == "change":
@@ -119,11 +122,11 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await superseded(context, update.effective_chat.id, user_id)
         return
     if plan.status == PlanStatus.CANCELLED:
-        await query.answer("That plan was cancelled; send /plan for a fresh one.", show_alert=True)
+        await query.answer(PlanCancelled.user_message, show_alert=True)
         await _drop_buttons(query)
         return
     if plan.status != PlanStatus.DRAFT:  # a double tap, or the other device was quicker
-        await query.answer(_already(plan))
+        await query.answer(await _already(rt, plan))
         await _drop_buttons(query)
         return
     await query.answer("Approving…")
@@ -139,7 +142,11 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except UserBusy as exc:
         # Another process holds the lease: if it is writing this very plan, say so.
         now = await rt.store.plans.get(user_id, plan_id)
-        text = exc.user_message if now is None or now.status == PlanStatus.DRAFT else _already(now)
+        text = (
+            exc.user_message
+            if now is None or now.status == PlanStatus.DRAFT
+            else await _already(rt, now)
+        )
         await context.bot.send_message(update.effective_chat.id, text)
         return
     except (HevyError, SpotterError) as exc:
@@ -151,7 +158,7 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
         return
     if written.already:
-        await context.bot.send_message(update.effective_chat.id, _already(written.plan))
+        await context.bot.send_message(update.effective_chat.id, await _already(rt, written.plan))
         return
     days = len(written.routines)
     if not days:
@@ -169,10 +176,9 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
-def _already(plan: Plan) -> str:
-    if plan.status in (PlanStatus.IN_HEVY, PlanStatus.ACTIVE):
-        return "Already approved: it's in your Spotter folder in Hevy."
-    return "Already approved: it's being written to Hevy now."
+async def _already(rt: Runtime, plan: Plan) -> str:
+    linked = await rt.store.credentials.get(plan.user_id) is not None
+    return f"Already approved: {where_approved(plan, linked)}"
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:

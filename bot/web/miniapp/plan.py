@@ -37,7 +37,7 @@ from core.models import (
     user_changes,
     utcnow,
 )
-from core.services.plan_writer import PlanNotFound, StaleDraft
+from core.services.plan_writer import PlanCancelled, PlanNotFound, StaleDraft, where_approved
 from core.services.plans import LIVE, is_stale
 
 FOCUS = ("chest", "back", "shoulders", "quads", "hamstrings", "glutes", "biceps", "triceps")
@@ -49,8 +49,8 @@ STATUS = {
 }
 
 
-GONE = "That plan is gone; ask for a new one below."
-_ALREADY = "that plan is already approved; it's in your Spotter folder in Hevy, or on its way."
+ASK = "ask for a new one below."
+GONE = f"That plan is gone; {ASK}"
 
 
 class PlanForm(TrainingForm):
@@ -157,6 +157,8 @@ async def approve(asking: Asking, body: dict) -> Context:
         written = await asking.runtime.plan_writer.approve(
             asking.user_id, str(body.get("plan", ""))
         )
+    except PlanCancelled:
+        raise FormError(f"{PlanCancelled.said}; {ASK}") from None
     except PlanNotFound:
         raise FormError(GONE) from None
     except StaleDraft:
@@ -193,7 +195,11 @@ async def discard(asking: Asking, body: dict) -> Context:
     if cancelled is None:
         now = await rt.store.plans.get(user.id, plan.id)
         if now is not None and now.status in LIVE:
-            return go("plan", f"Too late to discard: {_ALREADY}", plan=plan.id)
+            linked = await rt.store.credentials.get(user.id) is not None
+            where = where_approved(now, linked)
+            return go(
+                "plan", f"Too late to discard: that plan is already approved; {where}", plan=plan.id
+            )
         return go("plan", "Proposal discarded.")
     live = await rt.plans.current(user.id)
     mine = plan_settings(user)
