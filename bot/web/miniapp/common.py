@@ -3,6 +3,7 @@ with. Pages return their template's context; actions return where the app goes n
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -114,6 +115,35 @@ def parse_form[F: BaseModel](model: type[F], body: dict) -> F:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else ""
         raise FormError(first_problem(exc), field) from None
+
+
+LOADED = "loaded"  # a form's hidden field: the values it was shown with (JSON)
+
+
+def loaded(values: Mapping[str, Any]) -> str:
+    """`values` as a form's hidden `loaded` field, so a save can tell what was changed on it."""
+    return json.dumps(values, sort_keys=True)
+
+
+def parse_edit[F: BaseModel](model: type[F], body: dict) -> tuple[F, set[str]]:
+    """`body` as the form `model`, with the names of the fields the lifter changed on this form:
+    those whose value differs from the one it was shown with (its `loaded` field). A save writes
+    only those, so a setting changed elsewhere since the form loaded keeps its new value unless
+    it was changed here too. A form without `loaded` counts every field as changed."""
+    body = dict(body)
+    shown = body.pop(LOADED, None)
+    form = parse_form(model, body)
+    try:
+        was = model.model_validate(json.loads(shown)).model_dump()
+    except (TypeError, ValueError):  # none, or not what a page sends: every field counts
+        return form, set(model.model_fields)
+    now = form.model_dump()
+    return form, {name for name in now if _as_set(now[name]) != _as_set(was[name])}
+
+
+def _as_set(value: Any) -> Any:
+    """A list of choices compares regardless of order (checkboxes in any order)."""
+    return frozenset(value) if isinstance(value, list) else value
 
 
 def first_problem(exc: ValidationError) -> str:

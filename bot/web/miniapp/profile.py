@@ -22,7 +22,8 @@ from bot.web.miniapp.common import (
     Params,
     TrainingForm,
     go,
-    parse_form,
+    loaded,
+    parse_edit,
     save_user,
 )
 from core.models import Units, time_zone, user_changes, utcnow
@@ -69,13 +70,15 @@ async def page(asking: Asking, params: Params) -> Context:
     rt, user = asking.runtime, asking.user
     p = user.preferences
     credential = await rt.store.credentials.get(user.id)
+    form = {
+        **TrainingForm.values(p),
+        "units": user.units.value,
+        "timezone": user.timezone,
+        "reminder": p.reminder_time.strftime("%H:%M") if p.reminder_time else "",
+    }
     return {
-        "form": {
-            **TrainingForm.values(p),
-            "units": user.units.value,
-            "timezone": user.timezone,
-            "reminder": p.reminder_time.strftime("%H:%M") if p.reminder_time else "",
-        },
+        "form": form,
+        "loaded": loaded(form),
         "choices": {"equipment": EQUIPMENT, "injuries": INJURIES},
         "zone_set": user.timezone != "UTC",
         "zones": zone_names(),
@@ -85,19 +88,17 @@ async def page(asking: Asking, params: Params) -> Context:
 
 
 async def save(asking: Asking, body: dict) -> Context:
+    """Only the fields the lifter changed on this form are saved: one changed in the chat since
+    the form loaded keeps the chat's value unless it was changed here as well."""
     rt, user = asking.runtime, asking.user
-    form = parse_form(ProfileForm, body)
-    prefs = user.preferences.model_copy(
-        update={
-            **form.model_dump(include=set(TrainingForm.model_fields)),
-            "reminder_time": time.fromisoformat(form.reminder) if form.reminder else None,
-        }
-    )
+    form, edited = parse_edit(ProfileForm, body)
+    prefs = form.model_dump(include=set(TrainingForm.model_fields) & edited)
+    if "reminder" in edited:
+        prefs["reminder_time"] = time.fromisoformat(form.reminder) if form.reminder else None
     changed = user.model_copy(
         update={
-            "units": form.units,
-            "timezone": form.timezone,
-            "preferences": prefs,
+            **form.model_dump(include={"units", "timezone"} & edited),
+            "preferences": user.preferences.model_copy(update=prefs),
             "set_up": True,  # the profile form asks everything the setup does
         }
     )
