@@ -84,6 +84,13 @@ class WorkoutRepo(Protocol):
         `template_id`), newest first: a page of the history."""
         ...
 
+    async def start_times(
+        self, user_id: int, start: datetime | None = None, end: datetime | None = None
+    ) -> list[datetime]:
+        """When each workout with `start <= start_time < end` started, oldest first: the days
+        trained, without reading the workouts."""
+        ...
+
     async def sets(
         self,
         user_id: int,

@@ -78,6 +78,14 @@ class MongoWorkouts(Repo):
     ) -> list[Workout]:
         return await self._find({"user_id": user_id, **_window(start, end)})
 
+    async def start_times(
+        self, user_id: int, start: datetime | None = None, end: datetime | None = None
+    ) -> list[datetime]:
+        cursor = self._db.workouts.find(
+            {"user_id": user_id, **_window(start, end)}, {"_id": 0, "start_time": 1}
+        ).sort([("start_time", ASCENDING), ("id", ASCENDING)])
+        return [doc["start_time"] async for doc in cursor]
+
     async def recent(
         self,
         user_id: int,

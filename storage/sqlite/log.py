@@ -126,6 +126,16 @@ class SqliteWorkouts(Repo):
         )
         return [Workout.model_validate_json(row["doc"]) for row in rows]
 
+    async def start_times(
+        self, user_id: int, start: datetime | None = None, end: datetime | None = None
+    ) -> list[datetime]:
+        clauses, params = _window(start, end)
+        rows = await self._db.fetchall(
+            f"SELECT start_time FROM workouts WHERE user_id = ?{clauses} ORDER BY start_time, id",
+            (user_id, *params),
+        )
+        return [to_dt(row[0]) for row in rows]
+
     async def recent(
         self,
         user_id: int,

@@ -198,6 +198,22 @@ async def test_recent_pages_newest_first_by_exercise_and_user(store: Store) -> N
     assert await store.workouts.recent(3) == []
 
 
+async def test_start_times_are_the_workouts_own_in_the_window_oldest_first(
+    store: Store,
+) -> None:
+    await store.workouts.upsert(
+        1, [workout(w, day, ("BENCH", [(60.0, 10)])) for w, day in (("c", 20), ("a", 0), ("b", 10))]
+    )
+    await store.workouts.upsert(2, [workout("other", 5, ("BENCH", [(60.0, 10)]))])
+    assert await store.workouts.start_times(1) == [
+        w.start_time for w in await store.workouts.list(1)
+    ]
+    window = await store.workouts.start_times(1, T0 + timedelta(days=5), T0 + timedelta(days=20))
+    assert window == [T0 + timedelta(days=10)]
+    assert window[0].tzinfo is not None
+    assert await store.workouts.start_times(3) == []
+
+
 async def test_working_set_counts_per_exercise_skip_warmups(store: Store) -> None:
     warm = workout("w0", 0, ("BENCH", [(40.0, 8), (80.0, 8)]), ("ROW", [(60.0, 10)]))
     warm.exercises[0].sets[0].type = SetType.WARMUP

@@ -100,8 +100,8 @@ async def page(asking: Asking, params: Params) -> Context:
         }
     year_ago = now - timedelta(weeks=STREAK_WEEKS)
     trained = [
-        local(w.start_time, user.timezone).date()
-        for w in await rt.store.workouts.list(user.id, year_ago, now)
+        local(at, user.timezone).date()
+        for at in await rt.store.workouts.start_times(user.id, year_ago, now)
     ]
     latest = await rt.store.workouts.recent(user.id, limit=1)
     last = local(latest[0].start_time, user.timezone).date() if latest else None
