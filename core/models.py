@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
@@ -218,6 +218,26 @@ class SetRow(SetValues):
     template_id: str
     title: str = ""
     set_index: int
+
+
+class LoggedSet(NamedTuple):
+    """A SetRow's fields as the store wrote them, read back without validating them again: what
+    derivations over a whole log read (tens of thousands of sets after every sync, where
+    validating each row cost more than the derivation itself). Same values as the store's
+    SetRows, in the same order; read-only, and fields only, no model behaviour."""
+
+    workout_id: str
+    start_time: datetime
+    exercise_index: int
+    set_index: int
+    template_id: str
+    title: str
+    type: SetType
+    weight_kg: float | None
+    reps: int | None
+    distance_m: float | None
+    duration_s: int | None
+    rpe: float | None
 
 
 class ExerciseTemplate(Model):

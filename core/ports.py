@@ -16,6 +16,7 @@ from core.models import (
     Conversation,
     ExerciseTemplate,
     HevyCredential,
+    LoggedSet,
     LoginToken,
     OutboxMessage,
     Plan,
@@ -99,6 +100,11 @@ class WorkoutRepo(Protocol):
         template_id: str | None = None,
     ) -> list[SetRow]:
         """Sets of workouts in the window (optionally one exercise), in training order."""
+        ...
+
+    async def logged_sets(self, user_id: int) -> list[LoggedSet]:
+        """Every set of the user's log in the order `sets` gives, with the same values, read
+        without validation: for derivations over the whole log."""
         ...
 
     async def count(self, user_id: int) -> int: ...

@@ -9,10 +9,13 @@ from operator import attrgetter
 
 from core.engine.e1rm import Estimate, Formula, series_estimate
 from core.engine.periods import Bucket, bucket_of
-from core.models import SetRow, SetType
+from core.models import LoggedSet, SetRow, SetType
+
+# A set as analytics read it: a validated SetRow, or a LoggedSet read back for a whole log.
+type AnySet = SetRow | LoggedSet
 
 
-def working(rows: Iterable[SetRow]) -> list[SetRow]:
+def working[S: AnySet](rows: Iterable[S]) -> list[S]:
     """Sets that count: everything but warm-ups."""
     return [r for r in rows if r.type != SetType.WARMUP]
 
@@ -45,7 +48,7 @@ def _best(row: SetRow, formula: Formula) -> BestSet | None:
     return _best_set(row, est)
 
 
-def _best_set(row: SetRow, est: Estimate | None) -> BestSet:
+def _best_set(row: AnySet, est: Estimate | None) -> BestSet:
     return BestSet(
         template_id=row.template_id,
         weight_kg=row.weight_kg or 0.0,
@@ -88,10 +91,10 @@ class PersonalRecords:
     best_e1rm: BestSet | None
 
 
-def all_time_prs(rows: Iterable[SetRow], formula: Formula = "auto") -> dict[str, PersonalRecords]:
+def all_time_prs(rows: Iterable[AnySet], formula: Formula = "auto") -> dict[str, PersonalRecords]:
     """Per exercise: the heaviest working set (first reached) and the best e1RM set."""
-    heaviest: dict[str, SetRow] = {}
-    best: dict[str, tuple[float, Estimate, SetRow]] = {}
+    heaviest: dict[str, AnySet] = {}
+    best: dict[str, tuple[float, Estimate, AnySet]] = {}
     for row in in_training_order(working(rows)):
         weight, reps = row.weight_kg, row.reps
         if not weight or not reps:
@@ -132,7 +135,7 @@ class RepPR:
     set_index: int = 0
 
 
-def rep_prs(rows: Iterable[SetRow]) -> list[RepPR]:
+def rep_prs(rows: Iterable[AnySet]) -> list[RepPR]:
     """Every new best in training order (so the ones set in a given week are a filter away).
 
     A set is one when it beats the heaviest earlier set with as many reps or more: a set that

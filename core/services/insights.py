@@ -29,7 +29,7 @@ from core.engine.records import (
 )
 from core.engine.volume import MuscleVolume, against_bands, hard_sets, tonnage
 from core.errors import SpotterError
-from core.models import ExerciseTemplate, SetRow, User, Workout, utcnow
+from core.models import ExerciseTemplate, LoggedSet, SetRow, User, Workout, utcnow
 from core.ports import Store
 from core.services.catalogue import user_catalogue
 
@@ -93,7 +93,7 @@ class _Derived:
     trained: dict[str, Trained]  # each exercise's sessions and last one: what names resolve to
 
 
-def _derive(version: int, rows: list[SetRow]) -> _Derived:
+def _derive(version: int, rows: list[LoggedSet]) -> _Derived:
     work = working(rows)
     first_seen: dict[str, datetime] = {}
     sessions: dict[str, set[str]] = {}
@@ -137,7 +137,7 @@ class Insights:
         if held is not None and held.version == version:
             self._derived.move_to_end(user_id)
             return held
-        rows = await self._store.workouts.sets(user_id)
+        rows = await self._store.workouts.logged_sets(user_id)
         derived = await asyncio.to_thread(_derive, version, rows)
         self._derived[user_id] = derived
         while len(self._derived) > self.DERIVED_USERS:

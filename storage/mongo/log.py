@@ -10,7 +10,9 @@ from pymongo import ASCENDING, DESCENDING, ReplaceOne
 
 from core.models import (
     ExerciseTemplate,
+    LoggedSet,
     SetRow,
+    SetType,
     Workout,
 )
 from storage.mongo.common import Doc, Repo, strip_keys, to_doc
@@ -30,6 +32,43 @@ _DOCS_ON_LOOP = 200  # validating this many workouts takes a few ms; more go to 
 
 def _workouts(docs: list[Doc]) -> list[Workout]:
     return [Workout.model_validate(doc) for doc in docs]
+
+
+_SET_TYPES = {t.value: t for t in SetType}
+# What a whole log's sets need of each workout document: the rest is never read.
+_SET_FIELDS = {
+    "_id": 0,
+    "id": 1,
+    "start_time": 1,
+    "exercises.index": 1,
+    "exercises.template_id": 1,
+    "exercises.title": 1,
+    "exercises.sets": 1,
+}
+
+
+def _logged_sets(docs: list[Doc]) -> list[LoggedSet]:
+    # Documents this store wrote from validated Workouts (to_doc: every field present), so the
+    # values are read as they are, in Workout.set_rows' order; the contract test checks them.
+    return [
+        LoggedSet(
+            doc["id"],
+            doc["start_time"],
+            e["index"],
+            s["index"],
+            e["template_id"],
+            e["title"],
+            _SET_TYPES[s["type"]],
+            s["weight_kg"],
+            s["reps"],
+            s["distance_m"],
+            s["duration_s"],
+            s["rpe"],
+        )
+        for doc in docs
+        for e in doc["exercises"]
+        for s in e["sets"]
+    ]
 
 
 def _workout_key(user_id: int, workout_id: str) -> str:
@@ -119,6 +158,15 @@ class MongoWorkouts(Repo):
             for row in workout.set_rows()
             if template_id is None or row.template_id == template_id
         ]
+
+    async def logged_sets(self, user_id: int) -> list[LoggedSet]:
+        cursor = self._db.workouts.find({"user_id": user_id}, _SET_FIELDS).sort(
+            [("start_time", ASCENDING), ("id", ASCENDING)]
+        )
+        docs = [doc async for doc in cursor]
+        if len(docs) < _DOCS_ON_LOOP:
+            return _logged_sets(docs)
+        return await asyncio.to_thread(_logged_sets, docs)
 
     async def _find(self, query: Doc) -> list[Workout]:
         cursor = self._db.workouts.find(query).sort([("start_time", ASCENDING), ("id", ASCENDING)])

@@ -9,7 +9,9 @@ from datetime import datetime
 
 from core.models import (
     ExerciseTemplate,
+    LoggedSet,
     SetRow,
+    SetType,
     Workout,
 )
 from storage.sqlite.common import Repo, to_dt, to_ts
@@ -53,6 +55,18 @@ def _set_rows(rows: list[sqlite3.Row]) -> list[SetRow]:
         values["start_time"] = to_dt(values["start_time"])
         found.append(SetRow.model_validate(values))
     return found
+
+
+_SET_TYPES = {t.value: t for t in SetType}
+
+
+def _logged_sets(rows: list[sqlite3.Row]) -> list[LoggedSet]:
+    # What this store wrote, in _SET_COLUMNS' order: only the time and the type need turning
+    # into what SetRow holds (its contract test checks the values are the same).
+    return [
+        LoggedSet(r[0], to_dt(r[1]), r[2], r[3], r[4], r[5], _SET_TYPES[r[6]], *r[7:])  # type: ignore[arg-type]
+        for r in rows
+    ]
 
 
 class SqliteWorkouts(Repo):
@@ -175,6 +189,16 @@ class SqliteWorkouts(Repo):
         if len(rows) < _ROWS_ON_LOOP:
             return _set_rows(rows)
         return await asyncio.to_thread(_set_rows, rows)  # years of sets: not on the event loop
+
+    async def logged_sets(self, user_id: int) -> list[LoggedSet]:
+        rows = await self._db.fetchall(
+            f"SELECT {_SET_COLUMNS} FROM sets WHERE user_id = ? "
+            "ORDER BY start_time, workout_id, exercise_index, set_index",
+            (user_id,),
+        )
+        if len(rows) < _ROWS_ON_LOOP:
+            return _logged_sets(rows)
+        return await asyncio.to_thread(_logged_sets, rows)
 
     async def count(self, user_id: int) -> int:
         row = await self._db.fetchone("SELECT count(*) FROM workouts WHERE user_id = ?", (user_id,))

@@ -13,6 +13,7 @@ from core.models import (
     ExerciseSet,
     ExerciseTemplate,
     HevyCredential,
+    LoggedSet,
     LoginToken,
     OutboxMessage,
     OutboxStatus,
@@ -212,6 +213,31 @@ async def test_start_times_are_the_workouts_own_in_the_window_oldest_first(
     assert window == [T0 + timedelta(days=10)]
     assert window[0].tzinfo is not None
     assert await store.workouts.start_times(3) == []
+
+
+async def test_logged_sets_hold_the_same_values_as_the_validated_rows(store: Store) -> None:
+    """Derivations over a whole log read unvalidated rows: they must say what `sets` says."""
+    mixed = workout("m", 3, ("BENCH", [(40.0, 8), (82.5, 5)]), ("RUN", [(0.0, 0)]))
+    mixed.exercises[0].sets[0].type = SetType.WARMUP
+    mixed.exercises[0].sets[1].rpe = 8.5
+    mixed.exercises[1].sets[0] = ExerciseSet(
+        index=0, type=SetType.NORMAL, distance_m=5000.0, duration_s=1500
+    )
+    mixed.exercises[1].title = ""
+    same_start = workout("a", 3, ("SQUAT", [(100.0, 5), (100.0, 5)]))
+    await store.workouts.upsert(
+        1,
+        [workout("late", 9, ("ROW", [(60.0, 10)])), mixed, same_start,
+         workout("first", 0, ("BENCH", [(80.0, 8)]))],
+    )  # fmt: skip
+    await store.workouts.upsert(2, [workout("other", 1, ("BENCH", [(200.0, 1)]))])
+    validated = await store.workouts.sets(1)
+    logged = await store.workouts.logged_sets(1)
+    assert logged == [LoggedSet(**{f: getattr(r, f) for f in LoggedSet._fields}) for r in validated]
+    assert len(logged) == 7
+    assert [type(r.type) for r in logged] == [SetType] * 7
+    assert logged[0].start_time == T0 and logged[0].start_time.tzinfo is not None
+    assert await store.workouts.logged_sets(3) == []
 
 
 async def test_working_set_counts_per_exercise_skip_warmups(store: Store) -> None:
