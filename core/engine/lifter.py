@@ -35,7 +35,7 @@ DELOAD_SETS = (
     0.7  # a week with at most this share of the sets per session before it (3 → 2), no heavier
 )
 RPE_HOLD = 1.0  # an RPE this far above the target holds the load (as the weekly advance does)
-CUT_AFTER = 3  # missed weeks in a row that bring the one cut (the models' default)
+CUT_AFTER = 3  # missed sessions in a row that bring the one cut (the models' default)
 
 
 def _above(high: int) -> int:
@@ -113,10 +113,10 @@ class WorkingLoad:
     def held_text(self) -> str:
         """Why the start is no higher than the misses allow, in one sentence."""
         if self.logged:
-            weeks = f"{self.misses} weeks" if self.misses > 1 else "a week"
+            run = f"{self.misses} sessions in a row" if self.misses > 1 else "the last session"
             if self.cut:
-                return f"Missed {weeks} in a row: one cut of ~10 %, it starts there."
-            return f"Missed {weeks} in a row: the same load again."
+                return f"Missed {run}: one cut of ~10 %, it starts there."
+            return f"Missed {run}: the same load again."
         if self.cut:
             return "Your last plan cut it after missed reps; it starts there."
         return "Your last plan was holding it after missed reps."
@@ -322,32 +322,47 @@ class LifterHistory:
             )  # fmt: skip
         run = None if top_set else self._missed_run(tid, rep_low)
         if run is not None:  # the log alone: hold, then one cut (as the weekly advance does)
-            kg, misses = run  # the cut itself is taken on the lifter's grid (`cut_due`)
-            cut = misses >= CUT_AFTER
+            kg, misses, cut_before = run  # the cut is taken on the lifter's grid (`cut_due`)
+            cut = misses >= CUT_AFTER and not cut_before  # once: a cut in the run stands
             return WorkingLoad(kg, "last", False, None, exposure, back, True, misses, cut, True)
         return _from_exposure(exposure, rep_low, rep_high, rpe, top_set, back)
 
-    def _missed_run(self, template_id: str, rep_low: int) -> tuple[float, int] | None:
-        """The load and length of the run of missed hard weeks (no set made `rep_low`; the
-        load is the week's top) the exercise's log ends with, when an earlier week of the last 12
-        made `rep_low`: the lifter was working in this range and missed, so the start is that
-        load held, or cut once (TRAINING.md, "Misses"), not the bad weeks' e1RM. None: no such
-        run (another rep scheme altogether: its e1RM serves)."""
+    def _missed_run(self, template_id: str, rep_low: int) -> tuple[float, int, bool] | None:
+        """The load and length in sessions of the run of missed hard weeks (a set at the
+        week's top load short of `rep_low`) the exercise's log ends with, when an earlier week
+        of the last 12 made `rep_low`: the lifter was working in this range and missed, so the
+        start is the last week's load held, or cut once (TRAINING.md, "Misses"), not the bad
+        weeks' e1RM; and whether the run was cut already (missed at a heavier load before
+        the latest: the plan's cut, which stands — no second one on top). None: no such run
+        (another rep scheme altogether: its e1RM serves)."""
         weeks = _weeks(self.loaded.get(template_id, []))
+        if not weeks:
+            return None
         chosen = len(weeks) - 1
         while chosen > 0 and _is_deload(weeks[chosen], weeks[chosen - 1]):
             chosen -= 1
-        load, run = None, 0
-        for week in reversed(weeks[: chosen + 1]):
-            if week[-1].at < weeks[chosen][-1].at - STAPLE_WINDOW:
-                return None
-            top = max(s.weight_kg for s in week)
-            if any(s.reps >= rep_low for s in week):  # the range made, at some load
-                return (load, run) if load is not None else None
-            if load is not None and abs(top - load) > 1e-6:
-                return None  # misses at another load: not one run
-            load, run = top, run + 1
-        return None
+        since = weeks[chosen][-1].at - STAPLE_WINDOW
+        sessions: dict[str, list[_Set]] = {}
+        for s in (s for week in weeks[: chosen + 1] for s in week if s.at >= since):
+            sessions.setdefault(s.session, []).append(s)
+        load = None
+        near = [
+            # sets far below the range are another scheme's (a heavy triple), not its misses
+            [s for s in sets if s.reps >= rep_low - REP_MATCH]
+            for sets in sessions.values()
+        ]
+        cut = False
+        for run, sets in enumerate(reversed([x for x in near if x])):
+            top = max(s.weight_kg for s in sets)
+            # A rep miss is a set below the range at the load (TRAINING.md, "Reading a logged
+            # session"): 8/8/6 at 50 lb in an 8–12 range is a missed session, not a made one.
+            if all(s.reps >= rep_low for s in sets if abs(s.weight_kg - top) < 1e-6):
+                return (load, run, cut) if load is not None else None
+            if load is not None and top < load - 1e-6:
+                return None  # misses at a lighter load before: not one run
+            cut = load is not None and (cut or top > load + 1e-6)
+            load = top if load is None else load  # the load the run ends at, held
+        return None  # (`run`: counted in sessions, a lift trained twice a week misses twice)
 
 
 def _threshold(ex: PlannedExercise) -> int:
@@ -367,8 +382,13 @@ def _from_exposure(
     one step heavier from the range's top, or the e1RM's load far from these reps."""
     if top_set and (top := estimate(e.kg, e.reps, e.rpe if e.rpe is not None else rpe)):
         # One estimator for the series, as the weekly advance reads a top set (RTS, the target
-        # RPE when none was logged): the same top set gives back the same load, not ~6 % less.
-        return WorkingLoad(load_for(top.value, low, rpe), "e1rm", False, None, e, back)
+        # RPE when none was logged): the same top set gives back the same load, not ~6 % less;
+        # one done as prescribed (its reps at or under the target RPE) progresses by the
+        # smallest step, as it would have within the block (TRAINING.md, "Reading a logged
+        # session"), so a block change does not cost a week.
+        made = e.reps >= low and (e.rpe is None or e.rpe < rpe + RPE_HOLD)
+        kg = load_for(top.value, low, rpe)
+        return WorkingLoad(max(kg, e.kg) if made else kg, "e1rm", made, None, e, back)
     if top_set or not low - 1 <= e.typical <= high + _above(high):
         return WorkingLoad(load_for(e.e1rm, low, rpe), "e1rm", False, None, e, back)
     if e.rpe is not None and e.rpe >= rpe + RPE_HOLD:  # hard work: the same load, same reps

@@ -8,6 +8,7 @@ import re
 
 from core.engine.allocation import Item
 from core.engine.breaks import Comeback
+from core.engine.e1rm import epley
 from core.engine.injuries import CAUTION, normalize_injury
 from core.engine.lifter import LifterHistory, WorkingLoad
 from core.engine.loads import LoadingProfile, format_load, from_user_units, round_load
@@ -261,14 +262,27 @@ def starting_load(
         return grid.round(start.kg + linear_step - 1e-6, mode="up"), low
     heavier = grid.round(start.kg + 1e-3, mode="up")
     if heavier is None or heavier - start.kg <= BIG_STEP * start.kg + 1e-9:
-        return (nearest, high) if heavier is None else (heavier, low)
+        return (
+            (nearest, high) if heavier is None else (heavier, _reps_kept(start, heavier, low, high))
+        )
     extended = high + extra_reps(high)
     done = done if done is not None else high - 1
     if done >= extended:
-        return heavier, low
+        return heavier, _reps_kept(start, heavier, low, high)
     if up:  # rounded up: heavier already, the same reps
         return nearest, min(max(done, high), extended)
     return nearest, min(max(done + 1, high), extended)
+
+
+def _reps_kept(start: WorkingLoad, load: float, low: int, high: int) -> int:
+    """The reps at `load`, one step above the last hard week's, that keep its e1RM (Epley),
+    within the range (TRAINING.md, "From one block to the next": the load and reps of the best
+    working sets, in the new range; progress must accumulate): 107.5 kg × 9 in a 6–10 range
+    goes on as 110 × 8, not 110 × 6. A top set (from the e1RM) keeps the range's bottom."""
+    e = start.exposure
+    if start.source != "last" or e is None:
+        return low
+    return max(low, min(high, round(30 * (epley(e.kg, e.reps) / load - 1))))
 
 
 def load_note(
@@ -305,10 +319,12 @@ def load_note(
             else f"{reps} reps"
         )
         # A step starts at the range's bottom; reps-first keeps (or rounds to) the same load.
-        if start.heavier and load is not None and load > e.kg * 1.01 and reps <= low:
+        if start.heavier and load is not None and load > e.kg * 1.01:
             extended = e.reps >= high + extra_reps(high)
             top = "the extended range's top" if extended else "the top of the range"
-            note = f"{done}, {top}: one step heavier."
+            top = top if e.reps >= high or reps <= low else "near the top"
+            kept = f", {reps} reps keep its e1RM" if reps > low else ""
+            note = f"{done}, {top}: one step heavier{kept}."
         elif start.heavier and same and reps > e.reps:
             note = f"{done}: the next step is a big one, so reps to {reps} first."
         elif start.heavier:

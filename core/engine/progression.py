@@ -55,6 +55,16 @@ class LinearProgression(_Model):
     step_kg: float = Field(gt=0, le=20)
     failures_before_deload: int = Field(default=3, ge=1, le=6)
     deload_factor: float = Field(default=CUT_FACTOR, gt=0.5, lt=1.0)
+    resets: int = Field(default=0, ge=0)  # cuts so far: the first halves the step
+
+    def after_reset(self, grid: Grid) -> LinearProgression:
+        """The model after a run of failed sessions brought its cut: the first halves the step
+        where the lifter's grid takes half (squat 5 → 2.5 kg; a bench's 2.5 kg stays on a
+        2.5 kg grid), as a coach does rather than jumping straight back to the failed load."""
+        half = self.step_kg / 2
+        fits = not grid.loaded or half >= grid.step_kg - 1e-6
+        step = half if self.resets == 0 and fits else self.step_kg
+        return self.model_copy(update={"step_kg": step, "resets": self.resets + 1})
 
 
 class RpeTopSet(_Model):
@@ -174,6 +184,11 @@ def cut_load(load: float | None, factor: float, grid: Grid) -> float | None:
     if load is None:
         return None
     floor = load * MAX_CUT - 1e-6
+    # One cut is 5–10 % (TRAINING.md, "Misses"): the lightest load within that band first
+    # (65 kg → 60, not 57.5), else the nearest to `factor` within MAX_CUT.
+    light = grid.round(load * max(factor, MAX_CUT), "up")
+    if light is not None and light <= load * 0.95 + 1e-6 and light >= floor:
+        return light
     for mode in ("nearest", "down"):
         cut = grid.round(load * max(factor, MAX_CUT), mode)  # type: ignore[arg-type]
         if cut is not None and floor <= cut and not grid.same(cut, load) and cut < load:
@@ -217,11 +232,12 @@ def _missed(
     said: str,
 ) -> Step:
     """A missed session (TRAINING.md, "Misses"): hold the load; the `threshold`-th miss in a
-    row brings one cut of ≤ 10 % (once per run of misses, so three bad weeks cost one cut);
+    row brings one cut of ≤ 10 %, once (a run of misses counted in sessions, so three bad
+    weeks of a lift trained twice a week still cost one cut);
     when the grid has no such lighter load, one set fewer at the same load instead."""
     misses = cur.misses + 1
     held = replace(cur, load_kg=base, misses=misses)
-    if misses % threshold:
+    if misses != threshold:  # the cut comes once; later misses in the run hold the cut load
         return Step(held, "repeat", f"{said}: a miss, same load")
     run = f"{misses} misses in a row"
     lighter = cut_load(base, factor, grid)
@@ -316,6 +332,71 @@ def _linear(
         cur, base, grid, threshold=m.failures_before_deload, factor=m.deload_factor,
         rep_low=m.reps, said=said,
     )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """A linear lift's week read session by session: where the next session starts, why, the
+    model after it (a cut halves the step once), and whether the next week's sessions climb a
+    step each (after a success or a cut: build back; a held miss holds every session)."""
+
+    step: Step
+    model: LinearProgression
+    climbs: bool
+
+    def session(self, index: int, grid: Grid) -> Step:
+        """The next week's `index`-th session of the lift (0: the first)."""
+        p = self.step.prescription
+        if not index or not self.climbs or p.load_kg is None:
+            return self.step
+        steps = max(1, round(self.model.step_kg / grid.step_kg)) if grid.loaded else 1
+        load = grid.up(p.load_kg, steps * index)
+        after = _change(p.load_kg, grid.up(p.load_kg, steps), grid)
+        return replace(
+            self.step,
+            prescription=replace(p, load_kg=load),
+            reason=f"{self.step.reason}; {after} a session after that",
+        )
+
+
+def advance_sessions(
+    model: LinearProgression,
+    sessions: Sequence[tuple[Prescription, Sequence[DoneSet]]],
+    grid: Grid,
+) -> Chain | None:
+    """A linear lift's logged sessions of one week, in order, each read against the load the
+    one before it left (TRAINING.md, "Progression models": a step after each successful
+    session; "Misses": hold after a missed session, the run counted in sessions, one cut after
+    N). Each session is read against what was written for it; one written a step ahead of a
+    session that then missed is, missed too, a miss of the load held. None: nothing logged."""
+    state: Prescription | None = None
+    last: Step | None = None
+    for planned, done in sessions:
+        state = state or planned
+        if not done:
+            continue
+        ahead = (
+            state.misses > 0
+            and planned.load_kg is not None
+            and state.load_kg is not None
+            and planned.load_kg > state.load_kg + 1e-6
+        )
+        cur = replace(planned, misses=state.misses)  # read against what was written for it
+        reading = read_session(done, grid)
+        step = _linear(model, cur, reading, grid)
+        if ahead and step.prescription.misses > state.misses:
+            said = f"{reading.summary(grid)} (a step ahead of {grid.text(state.load_kg)})"
+            step = _missed(
+                replace(cur, load_kg=state.load_kg), state.load_kg, grid,
+                threshold=model.failures_before_deload, factor=model.deload_factor,
+                rep_low=model.reps, said=said,
+            )  # fmt: skip
+        if step.outcome == "deload":
+            model = model.after_reset(grid)
+        state, last = step.prescription, step
+    if last is None:
+        return None
+    return Chain(last, model, last.outcome in ("progress", "deload"))
 
 
 def _top_set(m: RpeTopSet, cur: Prescription, done: Sequence[DoneSet], grid: Grid) -> Step:

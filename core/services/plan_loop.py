@@ -23,12 +23,15 @@ from core.engine.plan_text import CAUTIONS
 from core.engine.progression import (
     DELOAD_WORDS,
     RPE_HOLD_MARGIN,
+    Chain,
     DoneSet,
     DoubleProgression,
     LinearProgression,
     Prescription,
     RpeTopSet,
+    Step,
     advance,
+    advance_sessions,
     deload_week,
     read_session,
 )
@@ -337,7 +340,8 @@ def next_week(
             grids[tid] = Grid.learned(loads.get(tid, []), units, equipment, profile)
         return grids[tid]
 
-    sessions = linear_sessions(week, matched, grid_for, fitted or {})
+    chains = linear_chains(week, matched, grid_for, fitted or {})
+    index: dict[str, int] = {}  # each linear lift's sessions so far in the upcoming week
     for day in upcoming.days:
         done_day = matched.get(day.key)
         source = by_key.get(day.key, day)
@@ -376,7 +380,7 @@ def next_week(
                     ramp,
                     kit=(equipment, profile),
                     after_deload=week.deload,
-                    sessions=sessions.get(ex.template_id, 1),
+                    chained=_session_of(chains, index, ex, grid),
                 )
             else:
                 # Left out or swapped today: nothing to read, the prescription holds (no miss).
@@ -423,30 +427,44 @@ def ramp_share(ex: PlannedExercise) -> float:
     return int(found.group(1)) / 100 if found else 1.0
 
 
-def linear_sessions(
+def linear_chains(
     week: PlanWeek,
     matched: Mapping[str, Workout | None],
     grid_for: Callable[[str], Grid],
     fitted: Mapping[str, PlanDay],
-) -> dict[str, int]:
-    """Per linear exercise, the week's sessions of it that succeeded (TRAINING.md,
-    "Progression models": linear adds its step after each successful session, so a beginner
-    squatting twice a week goes up two steps a week). Days the check-in fitted are left out:
-    they are read against what was asked that day."""
-    count: dict[str, int] = {}
+) -> dict[str, Chain]:
+    """Per linear exercise, its week read session by session (`advance_sessions`, TRAINING.md
+    "Progression models": a step after each successful session, so a beginner squatting twice
+    a week goes 55, 60, 65 kg, not 55, 55, 65; misses counted per session). Days the check-in
+    fitted are left out: they are read against what was asked that day."""
+    sessions: dict[str, list[tuple[Prescription, list[DoneSet]]]] = {}
+    models: dict[str, LinearProgression] = {}
     for day in week.days:
         workout = matched.get(day.key)
-        if workout is None or day.key in fitted:
+        if day.key in fitted:
             continue
         for ex in day.exercises:
             if not isinstance(ex.progression, LinearProgression):
                 continue
-            done = _done(workout, ex.template_id)
+            models.setdefault(ex.template_id, ex.progression)
+            done = _done(workout, ex.template_id) if workout is not None else []
             now = Prescription(ex.sets, ex.reps, ex.load_kg, ex.rpe, ex.misses)
-            step = advance(ex.progression, now, done, grid_for(ex.template_id)) if done else None
-            if step is not None and step.outcome == "progress":
-                count[ex.template_id] = count.get(ex.template_id, 0) + 1
-    return count
+            sessions.setdefault(ex.template_id, []).append((now, done))
+    chains = {
+        tid: advance_sessions(models[tid], runs, grid_for(tid)) for tid, runs in sessions.items()
+    }
+    return {tid: chain for tid, chain in chains.items() if chain is not None}
+
+
+def _session_of(
+    chains: Mapping[str, Chain], index: dict[str, int], ex: PlannedExercise, grid: Grid
+) -> tuple[Step, LinearProgression] | None:
+    """The upcoming week's next session of a linear lift: its step and model, or None."""
+    chain = chains.get(ex.template_id)
+    if chain is None:
+        return None
+    k = index[ex.template_id] = index.get(ex.template_id, -1) + 1
+    return chain.session(k, grid), chain.model
 
 
 def _done(workout: Workout, template_id: str) -> list[DoneSet]:
@@ -502,7 +520,7 @@ def _progress(
     kit: tuple[str, LoadingProfile],
     planned: PlannedExercise | None = None,
     after_deload: bool = False,
-    sessions: int = 1,
+    chained: tuple[Step, LinearProgression] | None = None,
 ) -> tuple[PlannedExercise, Change | None]:
     """Next week's prescription for one exercise, and the change it makes with its reason
     (None: the lifter sees the same prescription again). `ramp`: the plan's climb while coming
@@ -526,7 +544,10 @@ def _progress(
     step = prescription
     outcome = "no data"
     if current.progression is not None and workout is not None:
-        moved = advance(current.progression, prescription, done, grid, sessions)
+        moved = advance(current.progression, prescription, done, grid)
+        step, outcome, reason = moved.prescription, moved.outcome, moved.reason
+    if chained is not None:  # a linear lift: its week read session by session
+        moved = chained[0]
         step, outcome, reason = moved.prescription, moved.outcome, moved.reason
     if after_deload:
         step = replace(step, misses=prescription.misses)
@@ -601,6 +622,8 @@ def _progress(
         notes.append(f"deload week: {DELOAD_WORDS}")
     elif sets != current.sets and sets - current.sets != step.sets - prescription.sets:
         notes.append(f"the block builds: {sets} sets" if sets > current.sets else f"{sets} sets")
+    if chained is not None:  # the model as the week left it (a cut halves the step once)
+        update["progression"] = chained[1]
     updated = target.model_copy(update={**update, "misses": step.misses})
     seen = ("sets", "reps", "load_kg", "rpe")
     if all(getattr(updated, k) == getattr(current, k) for k in seen):

@@ -65,10 +65,52 @@ def test_a_block_on_target_ends_heavier_the_next_block_starts_a_step_up() -> Non
     assert benches, "the staple stays"
     for ex in benches:
         if ex.rep_low == 8 and ex.rep_high == 12:
-            assert load_text(ex) == "82.5 kg" and ex.reps == 8
+            # 80 × 11 (Epley 109.3): one step heavier for the reps that keep it, not × 8
+            assert load_text(ex) == "82.5 kg" and ex.reps == 10
             assert "last hard week: 3×11 at 80 kg" in ex.notes and "one step heavier" in ex.notes
         assert ex.load_kg is not None and ex.load_kg >= 80.0  # never back to the old start
     assert not any("since your last session" in n for n in plan.notes)  # 3 days is no break
+
+
+def test_a_block_change_keeps_the_e1rm_of_the_last_hard_week() -> None:
+    # gen-kg-rpe's squat: 2 × 9 at 107.5 kg in a 6–10 range (Epley 139.75) started the next
+    # block at 110 × 6 (132), "the top of the range"; twelve weeks on target ended below week 4.
+    climb = [(105.0, 6, 3), (105.0, 7, 3), (107.5, 8, 3), (107.5, 9, 3), (97.5, 6, 2)]
+    rows = block({SQUAT: climb})
+    prefs = Preferences(goal="hypertrophy", days_per_week=2, session_minutes=60, equipment=GYM)
+    today = rows[-1].start_time + timedelta(days=3)
+    plan = generate_plan(
+        prefs, CATALOGUE, LoadingProfile(), LifterHistory.from_rows(rows, today=today)
+    )
+    for ex in exercises(plan, 1, SQUAT):
+        if (ex.rep_low, ex.rep_high) == (6, 10):
+            assert (load_text(ex), ex.reps) == ("110 kg", 8), ex.notes
+            assert "near the top: one step heavier, 8 reps keep its e1RM" in ex.notes
+
+
+def test_a_top_set_done_as_prescribed_starts_the_next_block_a_step_heavier() -> None:
+    # back-8mo-lb: 260 lb × 3 done at its RPE in the last hard week came back as 260 × 3.
+    rows = [
+        SetRow(
+            workout_id=f"w{week}",
+            start_time=START + timedelta(weeks=week),
+            exercise_index=0,
+            template_id=DEADLIFT,
+            set_index=i,
+            weight_kg=kg,
+            reps=3,
+            rpe=8.0 if i == 0 else 7.0,
+        )
+        for week, top in enumerate((140.0, 145.0, 147.5, 150.0))
+        for i, kg in enumerate((top, top * 0.9, top * 0.9))
+    ]
+    prefs = Preferences(goal="strength", days_per_week=3, session_minutes=60, equipment=GYM)
+    today = rows[-1].start_time + timedelta(days=3)
+    plan = generate_plan(
+        prefs, CATALOGUE, LoadingProfile(), LifterHistory.from_rows(rows, today=today)
+    )
+    tops = [e for e in exercises(plan, 1, DEADLIFT) if e.progression.kind == "rpe_top_set"]
+    assert tops and all(e.load_kg is not None and e.load_kg > 150.0 for e in tops), tops
 
 
 def test_a_beginners_linear_progression_carries_on_across_blocks() -> None:

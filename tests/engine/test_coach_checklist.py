@@ -622,7 +622,8 @@ def test_loads_start_from_the_last_in_range_exposures(name: str) -> None:
                 assert ex.load_kg > reference and (below or 0) <= reference + 1e-3, (
                     CATALOGUE[ex.template_id].title, ex.load_kg, reference
                 )  # fmt: skip
-                assert ex.reps == (ex.rep_low or ex.reps)
+                # in the range, for the reps that keep the last hard week's e1RM
+                assert (ex.rep_low or ex.reps) <= ex.reps <= (ex.rep_high or ex.reps)
                 checked += 1
                 continue
             ceiling = 1.10 if "one step heavier" in ex.notes else 1.05

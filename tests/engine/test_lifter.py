@@ -218,7 +218,7 @@ def test_from_the_log_alone_three_missed_weeks_start_the_block_at_one_cut_not_th
     load, reps = starting_load(start, 10, 15, grid)
     assert (round(load / lb, 1), reps) == (55.0, 10)  # it was 50 lb
     assert (start.misses, start.cut) == (3, True)
-    assert start.held_text == "Missed 3 weeks in a row: one cut of ~10 %, it starts there."
+    assert start.held_text == "Missed 3 sessions in a row: one cut of ~10 %, it starts there."
     once = LifterHistory.from_rows([*made, *missed[:3]]).working_load("PUSH", 10, 15, 8.0)
     assert once is not None and (round(once.kg / lb, 1), once.misses, once.cut) == (60, 1, False)
 
@@ -230,3 +230,27 @@ def test_a_top_set_starts_from_the_weeks_heaviest_success_not_its_lighter_last_d
     friday = [rpe_row("SQUAT", -4 / 7, 75.0, 5, 8.0) for _ in range(2)]
     start = LifterHistory.from_rows(monday + friday).working_load("SQUAT", 3, 5, 7.5, top_set=True)
     assert start is not None and start.kg == pytest.approx(84.0, abs=0.01)
+
+
+def test_from_the_log_alone_a_last_set_short_of_the_range_is_a_missed_session() -> None:
+    """real-lb's overhead press: 3 × 12 at 45 lb, then 8/8/6 at 50 lb three weeks running (an
+    8–12 range: the 6 is a rep miss) and a deload. The block after starts at the one cut (45 lb),
+    not back at 50 lb "same load" as if 8/8/6 had made the range (the cut was lost)."""
+    lb = 1 / 2.20462262185
+    made = [row("OHP", 5, 45 * lb, 12) for _ in range(3)]
+    missed = [row("OHP", w, 50 * lb, r) for w in (4, 3, 2) for r in (8, 8, 6)]
+    deload = [row("OHP", 1, 45 * lb, 8)]
+    start = LifterHistory.from_rows(made + missed + deload).working_load("OHP", 8, 12, 8.0)
+    assert start is not None and (start.misses, start.cut_due) == (3, True)
+    grid = Grid.learned([45 * lb, 50 * lb], Units.LB, "barbell", LoadingProfile.for_units(Units.LB))
+    load, _reps = starting_load(start, 8, 12, grid)
+    assert round(load / lb) == 45
+
+
+def test_from_the_log_alone_misses_count_per_session_not_per_week() -> None:
+    """The beginner's squat, twice a week: 55 made, then four failed sessions at 60 kg in two
+    weeks — past the 3 in a row that bring the cut (they were counted as 2 weeks: held)."""
+    made = [row("SQ", 3, 55.0, 5), row("SQ", 2.9, 55.0, 5)]
+    missed = [row("SQ", w, 60.0, r) for w in (2, 1.9, 1, 0.9) for r in (5, 3)]
+    start = LifterHistory.from_rows(made + missed).working_load("SQ", 5, 5, 8.0)
+    assert start is not None and (start.misses, start.cut_due) == (4, True), start
