@@ -351,17 +351,19 @@ class LifterHistory:
             [s for s in sets if s.reps >= rep_low - REP_MATCH]
             for sets in sessions.values()
         ]
-        cut = False
+        oldest = 0.0
         for run, sets in enumerate(reversed([x for x in near if x])):
             top = max(s.weight_kg for s in sets)
             # A rep miss is a set below the range at the load (TRAINING.md, "Reading a logged
             # session"): 8/8/6 at 50 lb in an 8–12 range is a missed session, not a made one.
             if all(s.reps >= rep_low for s in sets if abs(s.weight_kg - top) < 1e-6):
-                return (load, run, cut) if load is not None else None
+                # cut already: the run began heavier than it ends (not a session written a
+                # step ahead in between: 60, 65, 60, 60 was held at 60, never cut)
+                return (load, run, oldest > load + 1e-6) if load is not None else None
             if load is not None and top < load - 1e-6:
                 return None  # misses at a lighter load before: not one run
-            cut = load is not None and (cut or top > load + 1e-6)
             load = top if load is None else load  # the load the run ends at, held
+            oldest = top
         return None  # (`run`: counted in sessions, a lift trained twice a week misses twice)
 
 

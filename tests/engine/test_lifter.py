@@ -254,3 +254,18 @@ def test_from_the_log_alone_misses_count_per_session_not_per_week() -> None:
     missed = [row("SQ", w, 60.0, r) for w in (2, 1.9, 1, 0.9) for r in (5, 3)]
     start = LifterHistory.from_rows(made + missed).working_load("SQ", 5, 5, 8.0)
     assert start is not None and (start.misses, start.cut_due) == (4, True), start
+
+
+def test_from_the_log_alone_a_session_written_a_step_ahead_is_not_a_cut() -> None:
+    """A linear lift's week is written a step a session: 60 then 65 kg, both missed, then 60
+    twice more. Nothing was cut (the run began at 60 and ends there): the next block takes the
+    one cut (55), not "the same load again" for ever at 60."""
+    made = [row("SQ", 3, 55.0, 5), row("SQ", 2.9, 55.0, 5)]
+    missed = [row("SQ", w, kg, r) for w, kg in ((2, 60.0), (1.9, 65.0), (1, 60.0), (0.9, 60.0))
+              for r in (5, 3)]  # fmt: skip
+    start = LifterHistory.from_rows(made + missed).working_load("SQ", 5, 5, 8.0)
+    assert start is not None and (start.kg, start.misses, start.cut_due) == (60.0, 4, True)
+    missed_then_cut = [row("SQ", w, kg, r) for w, kg in ((2, 60.0), (1.9, 60.0), (1, 55.0))
+                       for r in (5, 3)]  # fmt: skip
+    held = LifterHistory.from_rows(made + missed_then_cut).working_load("SQ", 5, 5, 8.0)
+    assert held is not None and (held.kg, held.cut_due) == (55.0, False)  # cut once, it stands
