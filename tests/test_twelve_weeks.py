@@ -603,6 +603,9 @@ def test_every_week_keeps_the_rules(
             if why and shown and "deload week" not in why:
                 reps, load = int(shown.group(2)), float(shown.group(3))
                 assert not contradictions(why, reps, load), (row.calendar, change)
+            if "deload week" in why:  # a deload says so, never the step up it replaced (a
+                # cut the same week stays named: the larger reduction is the week's load)
+                assert not re.search(r"\+[\d.]+ (?:kg|lb)", why), (row.calendar, change)
     for before, after in itertools.pairwise(rows):
         if after.block != before.block or after.skipped or before.skipped:
             continue

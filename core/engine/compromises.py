@@ -100,12 +100,12 @@ def _early_end(drafts: list[DayDraft], full: list[PlanDay], prefs: Preferences) 
     ]
     if not words:
         return [
-            f"Sessions run {min(minutes)}–{max(minutes)} of your {budget} minutes: the shorter "
+            f"Full-volume sessions: {min(minutes)}–{max(minutes)} of {budget} minutes; shorter "
             "ones end early, with nothing useful left to add."
         ]
     return [
-        f"Sessions run {min(minutes)}–{max(minutes)} of your {budget} minutes: the shorter "
-        f"ones end early, as one more set would pass {_join(words, 'or')}."
+        f"Full-volume sessions: {min(minutes)}–{max(minutes)} of {budget} minutes; shorter "
+        f"ones end early, as another set would pass {_join(words, 'or')}."
     ]
 
 

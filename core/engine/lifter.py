@@ -65,9 +65,14 @@ class Exposure:
     sets: int
     rpe: float | None
     e1rm: float  # the week's best Epley estimate, for a range far from these reps
+    each: tuple[int, ...] = ()  # every set's reps at `kg`, in order (empty: all at `reps`)
 
     @property
     def text(self) -> str:
+        """What was lifted, truthfully: `3×10`, or `6,6,6,6,4` when the sets differed (not
+        `5×4`, the fewest reps standing for every set)."""
+        if len(set(self.each)) > 1:
+            return ",".join(map(str, self.each))
         return f"{self.sets}×{self.reps}"
 
 
@@ -287,6 +292,7 @@ class LifterHistory:
             sets=len(at_top),
             rpe=max(rpes, default=None),
             e1rm=max(epley(s.weight_kg, s.reps) for s in estimable),
+            each=tuple(s.reps for s in at_top),
         )
 
     def working_load(

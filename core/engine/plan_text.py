@@ -14,6 +14,7 @@ from core.engine.progression import (
     DoubleProgression,
     LinearProgression,
     RpeTopSet,
+    extra_reps,
 )
 from core.engine.validator import week_sets_per_muscle
 from core.engine.volume import BANDS
@@ -23,9 +24,12 @@ WEEKDAY = {1: "Mon", 2: "Tue", 3: "Wed", 4: "Thu", 5: "Fri", 6: "Sat", 7: "Sun"}
 
 
 def reps_text(ex: PlannedExercise) -> str:
-    """`8–12` for a range, `5` for fixed reps."""
+    """`8–12` for a range, `5` for fixed reps; `10–18` for a 10–15 range extended while its
+    next load step is too big to take (TRAINING.md, "Load steps": reps first), so the aim is
+    never outside the range shown beside it."""
     if ex.rep_low and ex.rep_high and ex.rep_low != ex.rep_high:
-        return f"{ex.rep_low}–{ex.rep_high}"
+        high = ex.rep_high + extra_reps(ex.rep_high) if ex.reps > ex.rep_high else ex.rep_high
+        return f"{ex.rep_low}–{high}"
     return str(ex.reps)
 
 

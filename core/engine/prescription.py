@@ -4,6 +4,7 @@ rep-matched recent work, injury cautions, and the progression model that moves i
 
 from __future__ import annotations
 
+import math
 import re
 
 from core.engine.allocation import Item
@@ -162,17 +163,12 @@ def prescribe(
     if stale:
         start = None
     step = (5.0 if pattern in ("squat", "hinge") else 2.5) if linear else None
-    load, reps = (
-        (None, low)
-        if start is None
-        else starting_load(
-            start, low, high, history.grid(template.id, template.equipment, profile), step
-        )
-    )
+    grid = history.grid(template.id, template.equipment, profile)
+    load, reps = (None, low) if start is None else starting_load(start, low, high, grid, step)
     if bodyweight:
         note = "Bodyweight: add reps within the range, then slow the tempo."
     elif start is not None:
-        note = load_note(start, low, high, load, reps, profile, history.comeback())
+        note = load_note(start, low, high, load, reps, profile, history.comeback(), grid)
     elif stale:
         note = (
             f"{stale}, too long ago to set today's load: start with a weight you could lift "
@@ -293,8 +289,11 @@ def load_note(
     reps: int,
     profile: LoadingProfile,
     plan_comeback: Comeback,
+    grid: Grid | None = None,
 ) -> str:
-    """Where the load comes from, in the lifter's units, and this exercise's own time off."""
+    """Where the load comes from, in the lifter's units, and this exercise's own time off.
+    Every number it names is one the plan shows: the full load is named, not called "same
+    load", where a comeback week lightens it; a big next step says how big it is (`grid`)."""
     units = profile.units
     e = start.exposure
     if start.source == "plan":
@@ -311,6 +310,8 @@ def load_note(
         # nearest the lifter's kit takes), and the reps against those made.
         same = load is None or format_load(load, units) == format_load(e.kg, units)
         what = "same load" if same else format_load(load, units)
+        if same and load is not None and start.comeback.lighter:  # this week is lighter
+            what = f"{format_load(load, units)} at full strength"
         aim = (
             f"aim for {reps}"
             if reps > e.reps
@@ -326,9 +327,9 @@ def load_note(
             kept = f", {reps} reps keep its e1RM" if reps > low else ""
             note = f"{done}, {top}: one step heavier{kept}."
         elif start.heavier and same and reps > e.reps:
-            note = f"{done}: the next step is a big one, so reps to {reps} first."
+            note = f"{done}: {_big_step(e.kg, grid)}, so reps to {reps} first."
         elif start.heavier:
-            note = f"{done}: the next step is a big one; {what}, {aim}."
+            note = f"{done}: {_big_step(e.kg, grid)}; {what}, {aim}."
         elif reps > low or reps != e.reps:
             note = f"{done}: {what}, {aim}."
         else:
@@ -339,6 +340,16 @@ def load_note(
     if own.lighter and own.weeks_off > plan_comeback.weeks_off + 1 and own != plan_comeback:
         note += f" {own.sentence('you last did it')}."
     return note
+
+
+def _big_step(kg: float, grid: Grid | None) -> str:
+    """ "the next step (+5 kg, 12 %) is a big one": how big, on the lifter's grid (TRAINING.md,
+    "Load steps": more than ~10 % of the load)."""
+    up = grid.up(kg) if grid is not None else None
+    if grid is None or up is None or up <= kg:
+        return "the next step is a big one"
+    share = round(100 * (up - kg) / kg)
+    return f"the next step (+{grid.text(up - kg)}, {share} %) is a big one"
 
 
 def lighter_day(
@@ -356,7 +367,8 @@ def lighter_day(
     range at the load that is as hard for those reps (Epley), on the lifter's grid, below the
     heavier day's and within 90 % of its own range's last hard week (`last_kg`): 3 × 10 at
     67.5 kg last week is 67.5 × 11 on the 8–12 day and 65 × 13 on the 10–15 day, each day's
-    double progression climbing its own range. Unchanged where the grid has no such load."""
+    double progression climbing its own range; on a coarse grid the next load down when the
+    range's top makes it ~as hard. Unchanged where the grid has no such load."""
     low, high = ex.rep_low or ex.reps, ex.rep_high or ex.reps
     if (
         ex.load_kg is None
@@ -376,7 +388,16 @@ def lighter_day(
         aim = min(high, max(ex.reps, round(30 * (effort / load - 1)))) if load else aim
     if load is None or load >= heavier.load_kg - 1e-6:
         load = grid.round(heavier.load_kg - 1e-3, mode="down")
-    if load is None or load < floor or aim <= heavier.reps:
+    as_hard = 0.9 * heavier.load_kg * (1 + low / 30)  # the heavier load at this range's bottom
+    if load is not None and load < floor and load * (1 + high / 30) >= as_hard:
+        # A coarse grid (20 kg dumbbells beside 17.5s, a 10 lb stack step) has nothing lighter
+        # within 90 % of the load: the next load down is still the lighter day when the range's
+        # top makes it ~as hard by Epley (17.5 × 14 for 20 × 11), rep-matched as TRAINING.md's
+        # starting loads are, rather than the same load and reps on both days.
+        aim = min(high, max(low, math.ceil(30 * (effort / load - 1))))
+    elif load is None or load < floor:
+        return ex
+    if aim <= heavier.reps:
         return ex
     units = profile.units
     body = (
@@ -384,7 +405,11 @@ def lighter_day(
         f"({format_load(heavier.load_kg, units)} × {heavier.reps} on {heavier_day})."
     )
     then = _LAST_WEEK.match(ex.notes)
-    notes = f"{then.group(1)}. {body} {ex.notes[then.end() :]}" if then else f"{ex.notes} {body}"
+    notes = (
+        f"{then.group(1)}. {body} {ex.notes[then.end() :].strip()}"
+        if then
+        else f"{ex.notes} {body}"
+    )
     return ex.model_copy(
         update={
             "load_kg": load,

@@ -129,10 +129,16 @@ def ramp_sentence(
     if not grows:
         return ""
     shown = ", ".join(f"{m} {a:g} → {b:g}" for m, a, b in grows[:4])
+    minutes = [d.estimated_minutes for d in first]
     return (
         f"Volume builds from near your recent weeks to the full plan by week {hard_weeks} "
-        f"({shown} sets a week), so the first weeks' sessions are shorter."
+        f"({shown} sets a week), so the first weeks' sessions are shorter (week 1: "
+        f"{_span(minutes)} minutes)."
     )
+
+
+def _span(minutes: list[int]) -> str:
+    return f"{min(minutes)}–{max(minutes)}" if min(minutes) != max(minutes) else f"{minutes[0]}"
 
 
 def _least(ex: PlannedExercise, catalogue: Mapping[str, ExerciseTemplate]) -> int:

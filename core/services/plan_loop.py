@@ -415,7 +415,7 @@ class Ramp:
 
 # A plan stored before `PlannedExercise.ramp_share` says a comeback week's share only in its
 # note (generator `_ramped`): "~80 % of it after the time off".
-_SHARE = re.compile(r"~(\d+) % of it after the time off")
+_SHARE = re.compile(r"~(\d+) % of (?:it|[\d.]+ (?:kg|lb)) after the time off")
 
 
 def ramp_share(ex: PlannedExercise) -> float:
@@ -508,6 +508,13 @@ def _rep_low(ex: PlannedExercise) -> int:
     return ex.rep_low or ex.reps
 
 
+def _read(reason: str) -> str:
+    """What a step's reason read from the log, without what it made of it ("3×5 at 65 kg
+    done", not "… → +10 kg"): a deload, a ramp or an eased day sets the numbers instead, and
+    the advance's own step or aim beside them would contradict them."""
+    return reason.split(":")[0].split(" → ")[0]
+
+
 def _progress(
     current: PlannedExercise,
     target: PlannedExercise,
@@ -564,7 +571,7 @@ def _progress(
         update["rpe"] = planned.rpe
         step = replace(step, misses=planned.misses + missed)
         held = "a miss, same load" if missed else "the plan's load again"
-        notes = [f"{reason.split(':')[0]}, eased for the day: {held}"] if done else []
+        notes = [f"{_read(reason)}, eased for the day: {held}"] if done else []
     if planned is not current:  # from here on, next week is compared with the plan's week
         prescription = (
             Prescription(planned.sets, planned.reps, planned.load_kg, planned.rpe, planned.misses)
@@ -605,7 +612,7 @@ def _progress(
             back = f"back from time off, the ramp goes on from {grid.text(lifted)}: "
             back += grid.text(floor)
         # The ramp sets the load and reps: the reading stays, the advance's own aim goes.
-        notes = [f"{reason.split(':')[0]}; {back}" if reason else back]
+        notes = [f"{_read(reason)}; {back}" if reason else back]
     if upcoming.deload:
         # One definition of the deload, from the load and sets the lifter was on (not the
         # plan's deload week, which is halved already); a failure cut the same week is not
@@ -617,8 +624,8 @@ def _progress(
         update = {"sets": light.sets, "reps": light.reps, "load_kg": load, "rpe": light.rpe}
         # The deload sets the week: what was read stays, the advance's own aim goes (a cut's
         # reason stays: the larger of the two reductions is the week's load).
-        if reason and done and outcome != "deload":
-            notes = [reason.split(":")[0]]
+        if reason and (done or chained is not None) and outcome != "deload":
+            notes = [_read(reason)]
         notes.append(f"deload week: {DELOAD_WORDS}")
     elif sets != current.sets and sets - current.sets != step.sets - prescription.sets:
         notes.append(f"the block builds: {sets} sets" if sets > current.sets else f"{sets} sets")
@@ -639,8 +646,16 @@ def _progress(
 # Sentences of a planned exercise's note that belong to its week, not to its load: an injury's
 # caution, and a comeback week's share (a plan stored before `ramp_share` is read from it).
 _KEPT = re.compile(
-    "|".join([re.escape(c) for c in CAUTIONS] + [r"This week ~\d+ % of it after the time off\."])
+    "|".join(
+        [re.escape(c) for c in CAUTIONS]
+        + [
+            r"This week (?:[\d.]+ (?:kg|lb), )?~\d+ % of (?:it|[\d.]+ (?:kg|lb)) "
+            r"after the time off\."
+        ]
+    )
 )
+# The load the plan named beside a comeback week's share: the advance names its own load.
+_PLANNED_LOAD = re.compile(r"^(This week )[\d.]+ (?:kg|lb), (~\d+ % of )[\d.]+ (?:kg|lb)")
 
 
 def week_note(why: str, current: PlannedExercise, target: PlannedExercise) -> str:
@@ -650,5 +665,5 @@ def week_note(why: str, current: PlannedExercise, target: PlannedExercise) -> st
     ("same load, aim for 9") no longer stands beside week 3's 11 reps."""
     if not why:
         return current.notes
-    kept = [m.group(0) for m in _KEPT.finditer(target.notes)]
+    kept = [_PLANNED_LOAD.sub(r"\1\2it", m.group(0)) for m in _KEPT.finditer(target.notes)]
     return " ".join([why[:1].upper() + why[1:] + ".", *kept])

@@ -29,9 +29,10 @@ from core.engine.lifter import LifterHistory
 from core.engine.loads import LoadingProfile, format_load, round_load
 from core.engine.movements import COMPOUND, pattern_of
 from core.engine.plan import PlanDay, PlannedExercise, PlanWeek, TrainingPlan
-from core.engine.plan_text import describe_plan
+from core.engine.plan_text import describe_plan, reps_text, superset_letter
 from core.engine.prescription import warmups
 from core.engine.progression import DoubleProgression, LinearProgression, RpeTopSet, extra_reps
+from core.engine.steps import Grid
 from core.engine.validator import day_sets_per_muscle, errors, validate, week_sets_per_muscle
 from core.engine.volume import BANDS
 from core.hevy.models import HevyWorkout
@@ -361,11 +362,11 @@ def test_sessions_fit_the_minutes_by_the_clock_and_the_session_table(name: str) 
             if not blocked(e, day, week, prefs)
         ]
         assert stuck == [], (day.name, stuck)
-    said = [c for c in plan.compromises if c.startswith("Sessions run")]
+    said = [c for c in plan.compromises if c.startswith("Full-volume sessions:")]
     if short:
         shown = [d.estimated_minutes for d in days]
         assert said and said[0].startswith(
-            f"Sessions run {min(shown)}–{max(shown)} of your {prefs.session_minutes} minutes"
+            f"Full-volume sessions: {min(shown)}–{max(shown)} of {prefs.session_minutes} minutes"
         ), (said, shown)
     else:
         assert said == []
@@ -626,6 +627,15 @@ def test_loads_start_from_the_last_in_range_exposures(name: str) -> None:
                 assert (ex.rep_low or ex.reps) <= ex.reps <= (ex.rep_high or ex.reps)
                 checked += 1
                 continue
+            if "The lighter day for this lift" in ex.notes and ex.load_kg < 0.9 * reference:
+                # A coarse grid's next load down (a 5 kg stack step at 40 kg): rep-matched by
+                # Epley instead, its aim as hard as the heavier day's load (the reference, or
+                # the load a carried miss held or cut it to) at the range's bottom.
+                heavier = min(reference, _heavier_day_kg(ex.notes, profile))
+                hard = ex.load_kg * (1 + ex.reps / 30)
+                assert hard >= 0.9 * heavier * (1 + (ex.rep_low or ex.reps) / 30) - 1e-6, ex
+                checked += 1
+                continue
             ceiling = 1.10 if "one step heavier" in ex.notes else 1.05
             assert 0.9 <= ex.load_kg / reference <= ceiling, (
                 CATALOGUE[ex.template_id].title,
@@ -819,12 +829,12 @@ def test_compromise_sentences_read_as_a_coach_writes_them() -> None:
         for sentence in plan.compromises:
             assert not re.search(r" and [^,.:]+ and ", sentence), sentence
             assert sentence.count(" or ") <= 1 and sentence.count(".") <= 3, sentence
-        early = [c for c in plan.compromises if c.startswith("Sessions run")]
+        early = [c for c in plan.compromises if c.startswith("Full-volume sessions:")]
         if early:
             shown = [d.estimated_minutes for d in full_week(plan).days]
             assert early[0].startswith(
-                f"Sessions run {min(shown)}–{max(shown)} of your {plan.session_minutes} minutes: "
-                "the shorter ones end early"
+                f"Full-volume sessions: {min(shown)}–{max(shown)} of {plan.session_minutes} "
+                "minutes; shorter ones end early"
             ), early
             assert len(early[0]) <= 220, early
 
@@ -1084,14 +1094,85 @@ def coach_table(name: str) -> str:
             warm = ", ".join(
                 f"{format_load(kg, units) if kg else 'lighter'} × {reps}" for kg, reps in ramp
             )
-            reps = f"{ex.rep_low}–{ex.rep_high}" if ex.rep_low != ex.rep_high else str(ex.reps)
             load = format_load(ex.load_kg, units) if ex.load_kg else "your pick"
             kind = type(ex.progression).__name__.removesuffix("Progression").lower()
+            rest = f"{ex.rest_seconds} s"
+            if ex.superset is not None:  # a superset's pair shares one rest, after both
+                rest = f"{rest} after the pair (superset {superset_letter(ex.superset)})"
             lines.append(
-                f"| {template.title} | {warm or '–'} | {ex.sets} × {reps} (aim {ex.reps}) | "
-                f"{load} | {ex.rpe:g} | {ex.rest_seconds} s | {kind} | {ex.notes} |"
+                f"| {template.title} | {warm or '–'} | {ex.sets} × {reps_text(ex)} "
+                f"(aim {ex.reps}) | {load} | {ex.rpe:g} | {rest} | {kind} | {ex.notes} |"
             )
     return "\n".join(lines)
+
+
+def note_contradictions(ex: PlannedExercise, grid: Grid, units: Units) -> list[str]:
+    """What a week-1 note says that the numbers beside it are not (the coach's finding 5 on
+    docs/plans.md): "same load" beside another load, a share "after the time off" beside an
+    unchanged load, "one step heavier" at the load lifted, a "big" step that is not over ~10 %,
+    an aim outside the range shown."""
+    wrong = []
+    shown = format_load(ex.load_kg, units) if ex.load_kg else None
+    last = re.match(r"Your last hard week: \S+ at ([\d.]+ (?:kg|lb))", ex.notes)
+    if last and ": same load" in ex.notes and shown != last.group(1):
+        wrong.append(f"same load as {last.group(1)} beside {shown}")
+    full = re.search(r"~\d+ % of ([\d.]+ (?:kg|lb)) after the time off", ex.notes)
+    if (
+        last
+        and "one step heavier" in ex.notes
+        and (full.group(1) if full else shown) == last.group(1)
+    ):
+        wrong.append(f"one step heavier at the same {shown}")
+    share = re.search(r"~\d+ % of it after the time off", ex.notes)
+    if share and last and shown == last.group(1) and "one step heavier" not in ex.notes:
+        wrong.append(f"{share.group(0)} beside the unchanged {shown}")
+    if "big one" in ex.notes:  # says how big, on the lifter's grid, and it is over ~10 %
+        big = re.search(r"next step \(\+([\d.]+) (kg|lb), (\d+) %\) is a big one", ex.notes)
+        up = grid.up(ex.load_kg) if ex.load_kg else None
+        if not big or int(big.group(3)) < 10 or (up and up - ex.load_kg <= 0.1 * ex.load_kg):
+            wrong.append(f"a big next step that is not: {ex.notes}")
+    high = int(reps_text(ex).split("–")[-1])
+    if not (ex.rep_low or ex.reps) <= ex.reps <= high:
+        wrong.append(f"aim {ex.reps} outside {reps_text(ex)}")
+    return wrong
+
+
+@pytest.mark.parametrize("name", DOC_PLANS)
+def test_every_note_in_the_coach_table_matches_the_numbers_beside_it(name: str) -> None:
+    """docs/plans.md as the coach read it: no "50 lb: same load" beside 40 lb, no "~85 %"
+    beside an unchanged empty bar, no "one step heavier" at the same load, no aim 17 beside
+    10–15, no "big" step of 6 %; and a week 1 far under its minutes says why."""
+    plan, prefs, profile, _rows = plan_for(name)
+    history = LifterHistory.from_rows(_rows)
+    for day in plan.weeks[0].days:
+        for ex in day.exercises:
+            grid = history.grid(ex.template_id, CATALOGUE[ex.template_id].equipment, profile)
+            assert note_contradictions(ex, grid, profile.units) == [], (day.name, ex.notes)
+    minutes = [d.estimated_minutes for d in plan.weeks[0].days]
+    if min(minutes) < prefs.session_minutes * 0.85:
+        said = " ".join([*plan.notes, *plan.compromises])
+        assert f"week 1: {min(minutes)}–{max(minutes)} minutes" in said, said
+
+
+def test_a_lift_on_two_days_is_not_the_same_load_and_reps_on_both() -> None:
+    """Finding 6: the gym regular's Shoulder Press (20 kg dumbbells, 17.5s below: the next load
+    down is 87.5 %) and the snapshot lifter's Lat Pulldown (10 lb stack steps) were 20 kg × 11
+    and 90 lb × 11 on both upper days; the lighter day takes the next load down for more reps."""
+    for name in DOC_PLANS:
+        plan = plan_for(name)[0]
+        seen: dict[str, set[tuple[float | None, int]]] = defaultdict(set)
+        for day in plan.weeks[0].days:
+            for ex in day.exercises:
+                if CATALOGUE[ex.template_id].title not in (
+                    "Shoulder Press (Dumbbell)",
+                    "Lat Pulldown (Cable)",
+                ):
+                    continue  # (a calf raise extended past 8–12 meets its 10–15 day: left)
+                shape = (ex.load_kg, ex.reps)
+                assert ex.load_kg is None or shape not in seen[ex.template_id], (
+                    name, day.name, CATALOGUE[ex.template_id].title, shape
+                )  # fmt: skip
+                seen[ex.template_id].add(shape)
 
 
 def test_the_coach_table_in_docs_is_the_plan_the_engine_makes() -> None:
@@ -1110,3 +1191,11 @@ def test_the_coach_table_in_docs_is_the_plan_the_engine_makes() -> None:
     if os.environ.get("UPDATE_SNAPSHOTS"):
         DOC.write_text(text)
     assert DOC.read_text() == text, f"{DOC} changed: rerun with UPDATE_SNAPSHOTS=1"
+
+
+def _heavier_day_kg(notes: str, profile) -> float:
+    """The heavier day's load a lighter day's note names: "(25 kg × 9 on Upper B)"."""
+    found = re.search(r"\(([\d.]+) (kg|lb) × \d+ on ", notes)
+    assert found, notes
+    value = float(found.group(1))
+    return value if found.group(2) == "kg" else value * 0.45359237
