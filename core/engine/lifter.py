@@ -256,9 +256,7 @@ class LifterHistory:
         weeks = _weeks(self.loaded.get(template_id, []))
         if not weeks:
             return None
-        chosen = len(weeks) - 1
-        while chosen > 0 and _is_deload(weeks[chosen], weeks[chosen - 1]):
-            chosen -= 1
+        chosen = _last_hard_week(weeks)
         week = weeks[chosen]
         done = [s for w in weeks[: chosen + 1] for s in w]
         in_range = [s for s in done if rep_low <= s.reps <= rep_high + _above(rep_high)]
@@ -344,9 +342,7 @@ class LifterHistory:
         weeks = _weeks(self.loaded.get(template_id, []))
         if not weeks:
             return None
-        chosen = len(weeks) - 1
-        while chosen > 0 and _is_deload(weeks[chosen], weeks[chosen - 1]):
-            chosen -= 1
+        chosen = _last_hard_week(weeks)
         since = weeks[chosen][-1].at - STAPLE_WINDOW
         sessions: dict[str, list[_Set]] = {}
         for s in (s for week in weeks[: chosen + 1] for s in week if s.at >= since):
@@ -426,6 +422,14 @@ def _weeks(sets: list[_Set]) -> list[list[_Set]]:
         year, week, _ = s.at.isocalendar()
         weeks[(year, week)].append(s)
     return [weeks[k] for k in sorted(weeks)]
+
+
+def _last_hard_week(weeks: list[list[_Set]]) -> int:
+    """The index of the last week that was not a deload (the newest week when all were)."""
+    chosen = len(weeks) - 1
+    while chosen > 0 and _is_deload(weeks[chosen], weeks[chosen - 1]):
+        chosen -= 1
+    return chosen
 
 
 def _is_deload(week: list[_Set], before: list[_Set]) -> bool:
