@@ -88,7 +88,7 @@ def test_a_new_user_walk_setup_import_plan_change_settings(tmp_path: Path, share
     answers = [
         "/setup", "1", "", "3", "4", "1 2 3", "2", "", "", "",  # strength, 3 × 75 min, knee
         f"/import {csv_file}", "/plan", "/change minutes 45",
-        "/change swap hammer curl for bicep curl dumbbell",
+        "/change swap lying leg curl for seated leg curl",
         "/settings units lb", "/settings", "/plna", "/export", "/quit",
     ]  # fmt: skip
     result = demo(tmp_path, answers)
@@ -106,7 +106,7 @@ def test_a_new_user_walk_setup_import_plan_change_settings(tmp_path: Path, share
     assert "Full body, 3 days · intermediate · strength · 45 min" in out, "/change minutes 45"
     assert out.count("Weekly hard sets") >= 3, "the plan, then each change, re-validated"
     last = out[out.rindex("Full body, 3 days") :]
-    assert "Hammer Curl" not in last and "Bicep Curl (Dumbbell)" in last, "swapped, engine-only"
+    assert "Lying Leg Curl" not in last and "Seated Leg Curl (Machine)" in last, "swapped"
     assert "• units lb · time zone UTC" in out
     assert "Unknown command /plna. Did you mean /plan?" in out
     (exported,) = tmp_path.glob("spotter-export-*.json")
