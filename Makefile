@@ -34,7 +34,7 @@ demo: $(STAMP)
 	@$(BIN)/spotter demo
 
 # The inner loop: lint, then every test that starts no process (no e2e stack, no browser,
-# no `spotter` subprocess). About two minutes on two cores.
+# no `spotter` subprocess). About four minutes on two cores.
 check: $(STAMP)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check --quiet .
