@@ -545,14 +545,13 @@ def _ramped(
         equipment = catalogue[ex.template_id].equipment
         lighter = history.grid(ex.template_id, equipment, profile).round(ex.load_kg * share)
         load = min(lighter or ex.load_kg, ex.load_kg)  # on the lifter's grid, as week 1's load
+        text = format_load(load, profile.units)
         if load >= ex.load_kg - 1e-6:  # nothing lighter on their kit (a 45 lb empty bar)
-            text = format_load(load, profile.units)
             note = f"{ex.notes} This week {text} all the same: nothing lighter to ramp from."
             exercises.append(ex.model_copy(update={"notes": note.strip()}))
             continue
         # The load named beside its share: "same load" or "one step heavier" stands for the full
         # load, this week's lighter one is said in the same note.
-        text = format_load(load, profile.units)
         whole = format_load(ex.load_kg, profile.units)
         note = (
             f"{ex.notes} This week {text}, ~{round(share * 100)} % of {whole} after the time off."
