@@ -21,6 +21,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from core.engine.catalogue import guess_template, local_id, normalize_title
@@ -279,17 +280,28 @@ def _workout(key: tuple[str, str, str], data: dict) -> Workout:
 
 def _time(value: str, tz: ZoneInfo, line: int, column: str) -> datetime:
     text = value.strip()
+    moment = _moment(text)
+    if moment is None:
+        raise CsvImportError(
+            f"line {line}: {column} {text!r} is not a date like '8 Apr 2026, 16:50'"
+        )
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise CsvImportError(
+            f"line {line}: {column} {text!r} is not between {MIN_YEAR} and {MAX_YEAR}"
+        )
+    return moment.replace(tzinfo=tz)
+
+
+@lru_cache(maxsize=4096)
+def _moment(text: str) -> datetime | None:
+    """The wall-clock time a cell writes, or None. Cached: every set of a session repeats its
+    start and end, so a year's export of 40,000 rows holds only a few hundred distinct times."""
     for fmt in _DATE_FORMATS:
         try:
-            moment = datetime.strptime(text, fmt)
+            return datetime.strptime(text, fmt)
         except ValueError:
             continue
-        if not MIN_YEAR <= moment.year <= MAX_YEAR:
-            raise CsvImportError(
-                f"line {line}: {column} {text!r} is not between {MIN_YEAR} and {MAX_YEAR}"
-            )
-        return moment.replace(tzinfo=tz)
-    raise CsvImportError(f"line {line}: {column} {text!r} is not a date like '8 Apr 2026, 16:50'")
+    return None
 
 
 def _number(
