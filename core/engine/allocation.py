@@ -85,14 +85,14 @@ class DayDraft:
     def seconds(self) -> int:
         return session_seconds(item.work for item in self.items)
 
-    def cost(self, item: Item, more: int) -> int:
-        """Seconds that `more` sets of `item` add to the day (opening an exercise costs its ramp
-        and changeover; a superset's rounds share one rest)."""
-        before = self.seconds
+    def seconds_with(self, item: Item, more: int) -> int:
+        """The day's seconds with `more` sets of `item` (opening an exercise costs its ramp and
+        changeover; a superset's rounds share one rest)."""
         item.sets += more
-        after = self.seconds
-        item.sets -= more
-        return after - before
+        try:
+            return self.seconds
+        finally:
+            item.sets -= more
 
     @property
     def working_sets(self) -> int:
@@ -212,15 +212,18 @@ def _fits(
     week: dict[str, float],
     bands: Bands,
     budget: int,
-    timed: bool = True,
+    *,
+    after: int | None,
+    today: dict[str, float],
 ) -> bool:
-    if timed and day.seconds + day.cost(item, more) > budget * _FILL_TO:
+    """Whether `more` sets of `item` fit the day and the week. `after` is the day's seconds with
+    them (None: time aside), `today` the day's muscle sets now: both computed once a round."""
+    if after is not None and after > budget * _FILL_TO:
         return False
     if day.working_sets + more > working_sets(budget // 60)[1]:
         return False  # the session table is a cap
     if not item.sets and len(day.open_items) >= MAX_EXERCISES_PER_SESSION:
         return False
-    today = day.muscle_sets()
     for muscle, share in set_contribution(item.template).items():
         if today.get(muscle, 0.0) + share * more > MAX_SETS_PER_MUSCLE_PER_SESSION:
             return False
@@ -235,9 +238,14 @@ def _open_main_lifts(days: list[DayDraft], bands: Bands, budget: int) -> None:
     two sets each, while they fit (the day's first exercise whatever the time, so a session is
     never empty while the week has room), then a third set for each main lift."""
     for day in days:  # the first exercise that the week's bands still have room for
-        week = week_sets(days)
+        week, today = week_sets(days), day.muscle_sets()
         first = next(
-            (i for i in day.items if _fits(day, i, 2, week, bands, budget, timed=False)), None
+            (
+                i
+                for i in day.items
+                if _fits(day, i, 2, week, bands, budget, after=None, today=today)
+            ),
+            None,
         )
         if first is not None:
             first.sets = 2
@@ -246,22 +254,27 @@ def _open_main_lifts(days: list[DayDraft], bands: Bands, budget: int) -> None:
             big = MUSCLE_TIER.get(_primary(item), 0.0) >= _BIG
             if item.slot.pattern not in COMPOUND and not (item.favourite and big):
                 continue  # a favourite for a smaller muscle waits its turn (big muscles first)
-            if _fits(day, item, 2, week_sets(days), bands, budget):
+            if _fits(day, item, 2, week_sets(days), bands, budget, **_now(day, item, 2)):
                 item.sets = 2
     for day in days:  # a main lift deserves a third set before anything else gets one
         for item in day.items:
             heavy = item.sets and item.slot.role == "heavy"
-            if heavy and _fits(day, item, 1, week_sets(days), bands, budget):
+            if heavy and _fits(day, item, 1, week_sets(days), bands, budget, **_now(day, item, 1)):
                 item.sets += 1
 
 
+def _now(day: DayDraft, item: Item, more: int) -> dict:
+    """`_fits`'s view of the day as it is now."""
+    return {"after": day.seconds_with(item, more), "today": day.muscle_sets()}
+
+
 def _value(
-    item: Item, day: DayDraft, week: dict[str, float], bands: Bands, focus: set[str]
+    item: Item, today: dict[str, float], week: dict[str, float], bands: Bands, focus: set[str]
 ) -> float:
     """What one more set of `item` is worth to the week: a muscle below its band counts most,
-    then one on its way to the top of the band, less the fuller it gets."""
+    then one on its way to the top of the band, less the fuller it gets (`today`: the day's
+    muscle sets)."""
     value = 0.0
-    today = day.muscle_sets()
     for muscle, share in set_contribution(item.template).items():
         if muscle not in bands:
             continue
@@ -322,19 +335,23 @@ def _best_step(
     week = week_sets(days)
     best: tuple[tuple[float, float], Item, int] | None = None
     for day in days:
-        fill = day.seconds / budget
+        seconds, today = day.seconds, day.muscle_sets()
+        fill = seconds / budget
         for item in day.items:
             more = 1 if item.sets else 2
-            if item.sets + more > max_sets or not _fits(day, item, more, week, bands, budget):
+            if item.sets + more > max_sets:
                 continue
-            value = _value(item, day, week, bands, focus)
+            after = day.seconds_with(item, more)
+            if not _fits(day, item, more, week, bands, budget, after=after, today=today):
+                continue
+            value = _value(item, today, week, bands, focus)
             if value <= 0:
                 continue
             score = (
                 value
                 * more
                 * _ROLE_WEIGHT[item.slot.role]
-                / day.cost(item, more)
+                / (after - seconds)
                 / (1 + 0.15 * item.sets)
                 * (1.5 - fill)
             )
