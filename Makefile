@@ -34,11 +34,11 @@ demo: $(STAMP)
 	@$(BIN)/spotter demo
 
 # The inner loop: lint, then every test that starts no process (no e2e stack, no browser,
-# no `spotter` subprocess). About four minutes on two cores.
+# no `spotter` subprocess), spread over every core (pytest-xdist). About two minutes on two.
 check: $(STAMP)
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check --quiet .
-	@$(BIN)/pytest -m "not process" -q
+	@$(BIN)/pytest -m "not process" -q -n auto --dist loadgroup
 
 test: $(STAMP)
 	@$(BIN)/ruff check .

@@ -38,7 +38,9 @@ from sandbox.generator import generate_workouts
 from tests.conftest import REPO, SHARED
 from tests.hevy.test_csv_import import export
 
-pytestmark = pytest.mark.slow  # 32 twelve-week runs through the CLI: ~40 s on one core
+# 32 twelve-week runs through the CLI, ~40 s on one core; one worker runs them all under
+# `pytest -n` (`--dist loadgroup`), since the docs table needs every run and each is cached.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("twelve-weeks")]
 
 WEEKS = 12
 CATALOGUE = builtin_catalogue()
