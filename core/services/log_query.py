@@ -63,6 +63,9 @@ CREATE TABLE exercises (
     template_id TEXT PRIMARY KEY, title TEXT, primary_muscle TEXT, secondary_muscles TEXT,
     equipment TEXT, custom INTEGER
 );
+"""
+# Built after the rows are in: one sort per index, not an index update per row.
+INDEXES = """
 CREATE INDEX sets_template ON sets (template_id, date);
 CREATE INDEX sets_date ON sets (date);
 """
@@ -167,6 +170,7 @@ def build_database(
             for t in catalogue.values()
         ],
     )  # fmt: skip
+    conn.executescript(INDEXES)
     conn.commit()
     conn.execute("ANALYZE")
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE)
