@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 import time
 from pathlib import Path
@@ -37,6 +38,11 @@ async def main(smoke: bool, only: list[str] | None = None) -> list[Row]:
     ):
         if only and not any(name in section.__name__ for name in only):
             continue
+        # Each section starts as in a freshly started `spotter run`, which freezes what start-up
+        # built: what earlier sections left is collected, the rest frozen, so no full collection
+        # of it lands on this section's clock (the cold query after the fan-out: 290 → 130 ms).
+        gc.collect()
+        gc.freeze()
         started = time.perf_counter()
         try:
             rows += await section(smoke)
