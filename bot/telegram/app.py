@@ -38,6 +38,7 @@ from bot.telegram.ratelimit import PreviewAwareRateLimiter
 from bot.telegram.updates import PerChatUpdateProcessor
 from core.errors import ConfigError, SpotterError
 from core.models import UserStatus, utcnow
+from core.services.user_lease import UserGone
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -103,13 +104,15 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         log.info("user blocked the bot", extra={"user_id": update.effective_user.id})
         return
-    log.error("handler failed", exc_info=error)
+    if isinstance(error, UserGone):  # a /delete while this was under way: nothing of it kept
+        log.info("work stopped: the user was erased meanwhile")
+        message = error.user_message
+    else:
+        log.error("handler failed", exc_info=error)
+        message = "Sorry, something went wrong on my side. Please try again."
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(
-                update.effective_chat.id,
-                "Sorry, something went wrong on my side. Please try again.",
-            )
+            await context.bot.send_message(update.effective_chat.id, message)
         except Exception:
             log.exception("could not tell the user about an error")
 

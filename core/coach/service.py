@@ -30,6 +30,7 @@ from core.ports import Store
 from core.services.insights import Insights
 from core.services.log_query import TrainingLog
 from core.services.plans import PlanService
+from core.services.user_lease import keep_unless_erased
 
 if TYPE_CHECKING:  # the SDK loads with its client (bot/process/runtime.py), not with this module
     import anthropic
@@ -200,6 +201,8 @@ class Coach:
         )
         if context_tokens > self._config.compact_at_tokens:
             result.compacted = await self.compact(user_id)
+        # A /delete during the turn: what the turn stored goes too (UserGone).
+        await keep_unless_erased(self._store, user_id)
         return result
 
     async def _check_budget(self, user_id: int, today: date) -> None:

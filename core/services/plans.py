@@ -34,6 +34,7 @@ from core.models import (
 )
 from core.ports import Store
 from core.services.insights import Insights
+from core.services.user_lease import keep_unless_erased
 
 LIVE = (PlanStatus.ACTIVE, PlanStatus.IN_HEVY, PlanStatus.APPROVED)
 
@@ -145,6 +146,7 @@ class PlanService:
             settings=plan_settings(user),
         )
         await self._store.plans.put(plan)
+        await keep_unless_erased(self._store, user_id)  # a /delete while it was drafted
         return await self._proposal(user_id, plan, training, prefs, profile)
 
     async def supersede_stale(self, user_id: int) -> tuple[list[Plan], Plan | None]:

@@ -136,3 +136,15 @@ async def ensure_user(store: Store, user_id: int) -> None:
     """Raise UserGone when the user no longer exists (checked by writers before each write)."""
     if await store.users.get(user_id) is None:
         raise UserGone(f"user {user_id} was erased")
+
+
+async def keep_unless_erased(store: Store, user_id: int) -> None:
+    """After writes made without the user's lease (a draft, a chat turn): when `/delete` erased
+    the user meanwhile, erase again, so nothing written outlives the erasure, and raise UserGone.
+
+    Erasure runs twice, the second pass under the lease, and the user goes with the first: a
+    write landing during the first pass is cleared by the second, and one landing later finds
+    the user gone here."""
+    if await store.users.get(user_id) is None:
+        await store.erase_user(user_id)
+        raise UserGone(f"user {user_id} was erased")

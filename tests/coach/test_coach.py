@@ -12,6 +12,8 @@ import pytest
 from core.coach.service import BudgetExhausted, CoachUnavailable
 from core.coach.tools import MAX_OUTPUT_CHARS, ToolBox
 from core.models import Usage, User, utcnow
+from core.services.erasure import Erasure
+from core.services.user_lease import UserGone, UserLeases
 from tests.coach.conftest import LIFTER, OTHER
 from tests.fakes.claude import Reply, text, thinking, tool_use
 
@@ -390,3 +392,17 @@ async def test_an_open_question_is_answered_by_one_query_and_the_reply_quotes_it
     )  # Romanian Deadlift (Barbell), counted from the store
     assert expected > 0
     assert result.text == f"You did Romanian deadlifts in {expected} sessions in Q1 2026."
+
+
+async def test_a_conversation_answered_while_the_lifter_is_deleted_is_not_kept(
+    bench_factory,
+) -> None:
+    bench = await bench_factory([Reply([text("Your squat is up 10 kg since March.")], delay=0.5)])
+    turn = asyncio.create_task(bench.coach.reply(LIFTER, "How is my squat going?"))
+    await asyncio.sleep(0.2)  # Claude is writing the answer (for 0.5 s)
+    assert bench.fake.requests and not turn.done()
+    await Erasure(bench.store, UserLeases(bench.store)).erase(LIFTER)
+    with pytest.raises(UserGone):
+        await turn
+    assert (await bench.store.conversations.load(LIFTER)).messages == []
+    assert await bench.store.users.get(LIFTER) is None

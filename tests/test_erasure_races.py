@@ -1,0 +1,57 @@
+"""A /delete while a draft is being made: the draft does not outlive the erasure, and the lifter
+is told their data is gone (the coach's turn: tests/coach/test_coach.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.hevy.models import HevyTemplate
+from core.models import User
+from core.ports import Store
+from core.services.erasure import Erasure
+from core.services.insights import Insights
+from core.services.plans import PlanService
+from core.services.user_lease import UserGone, UserLeases
+from sandbox.catalogue import built_in_templates
+from tests.test_import_chat import USER, Spotter, spotter  # noqa: F401  (the fixture)
+
+CATALOGUE = [HevyTemplate.model_validate(t).to_domain() for t in built_in_templates()]
+
+
+def delete_before_the_next_plan_write(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lifter's /delete runs to its end just before the next plan is stored."""
+    put = store.plans.put
+
+    async def put_after_a_delete(plan) -> None:
+        monkeypatch.setattr(store.plans, "put", put)  # once
+        await Erasure(store, UserLeases(store)).erase(plan.user_id)
+        await put(plan)
+
+    monkeypatch.setattr(store.plans, "put", put_after_a_delete)
+
+
+async def test_a_draft_made_while_the_lifter_is_deleted_is_not_kept(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.users.put(User(id=1, chat_id=1))
+    await store.templates.replace_all(1, CATALOGUE)
+    delete_before_the_next_plan_write(store, monkeypatch)
+    with pytest.raises(UserGone):
+        await PlanService(store, Insights(store)).propose(1)
+    assert await store.plans.list(1) == []
+    assert await store.users.get(1) is None
+
+
+async def test_a_plan_command_raced_by_a_delete_says_the_data_is_gone_and_keeps_no_draft(
+    spotter: Spotter,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = spotter.runtime.store
+    await store.templates.replace_all(USER, CATALOGUE)
+    delete_before_the_next_plan_write(store, monkeypatch)
+    spotter.telegram.send_text(USER, "/plan")
+    await spotter.handle()
+    said = [c.params["text"] for c in spotter.telegram.sent("sendMessage")]
+    assert said[-1] == "Your data was deleted, so I stopped.", said
+    assert not any("went wrong" in s for s in said)
+    assert await store.plans.list(USER) == []
