@@ -9,9 +9,11 @@ import pytest
 from core.models import HevyCredential, Plan, PlanStatus, plan_settings, utcnow
 from core.services.plan_writer import PlanCancelled
 from tests.fakes.telegram import Call
+from tests.races import after_next
 from tests.test_import_chat import USER, Spotter, spotter  # noqa: F401  (the fixture)
 
 DRAFT = "p-draft"
+PREVIEW = Call("sendMessage", {"chat_id": USER, "message_id": 7, "text": "Your plan"}, 0.0)
 
 
 async def a_draft(spotter: Spotter) -> None:  # noqa: F811
@@ -22,16 +24,13 @@ async def a_draft(spotter: Spotter) -> None:  # noqa: F811
 
 def after_the_next_plan_read(spotter: Spotter, monkeypatch, then) -> None:  # noqa: F811
     """Run `then` right after the next read of the draft, before the reader writes."""
-    plans = spotter.runtime.store.plans
-    read = plans.get
+    after_next(monkeypatch, spotter.runtime.store.plans, "get", then)
 
-    async def reading(user_id: int, plan_id: str) -> Plan | None:
-        plan = await read(user_id, plan_id)
-        monkeypatch.setattr(plans, "get", read)  # once
-        await then()
-        return plan
 
-    monkeypatch.setattr(plans, "get", reading)
+async def tap(spotter: Spotter, data: str) -> None:  # noqa: F811
+    """The lifter taps a button under the draft's preview in the chat."""
+    spotter.telegram.press(USER, PREVIEW, data)
+    await spotter.handle()
 
 
 async def test_a_chat_cancel_that_loses_to_an_approve_says_so_and_the_plan_stays_approved(
@@ -41,9 +40,7 @@ async def test_a_chat_cancel_that_loses_to_an_approve_says_so_and_the_plan_stays
     await a_draft(spotter)
     rt = spotter.runtime
     after_the_next_plan_read(spotter, monkeypatch, lambda: rt.plan_writer.approve(USER, DRAFT))
-    preview = Call("sendMessage", {"chat_id": USER, "message_id": 7, "text": "Your plan"}, 0.0)
-    spotter.telegram.press(USER, preview, f"plan:cancel:{DRAFT}")
-    await spotter.handle()
+    await tap(spotter, f"plan:cancel:{DRAFT}")
     (answer,) = spotter.telegram.sent("answerCallbackQuery")
     assert answer.params["text"] == (
         "Too late to cancel: Already approved: with no Hevy link it lives here in Spotter."
@@ -98,9 +95,7 @@ async def test_a_cancel_after_an_approve_says_the_plan_is_on_its_way_to_hevy_onl
     await rt.store.plans.update(
         USER, DRAFT, {PlanStatus.DRAFT}, {"status": PlanStatus.APPROVED}, utcnow()
     )  # approved, its routines not written yet
-    preview = Call("sendMessage", {"chat_id": USER, "message_id": 7, "text": "Your plan"}, 0.0)
-    spotter.telegram.press(USER, preview, f"plan:cancel:{DRAFT}")
-    await spotter.handle()
+    await tap(spotter, f"plan:cancel:{DRAFT}")
     (answer,) = spotter.telegram.sent("answerCallbackQuery")
     assert answer.params["text"] == (
         "Too late to cancel: Already approved: it's being written to Hevy now."
@@ -112,9 +107,7 @@ async def test_a_mini_app_approve_of_a_cancelled_draft_says_it_was_cancelled(
 ) -> None:
     await a_draft(spotter)
     rt = spotter.runtime
-    preview = Call("sendMessage", {"chat_id": USER, "message_id": 7, "text": "Your plan"}, 0.0)
-    spotter.telegram.press(USER, preview, f"plan:cancel:{DRAFT}")
-    await spotter.handle()
+    await tap(spotter, f"plan:cancel:{DRAFT}")
     answer = await spotter.web.post(
         "/app/api/approve", json={"plan": DRAFT}, headers=spotter.mini_app()
     )

@@ -13,6 +13,7 @@ from core.services.insights import Insights
 from core.services.plans import PlanService
 from core.services.user_lease import UserGone, UserLeases
 from sandbox.catalogue import built_in_templates
+from tests.races import before_next
 from tests.test_import_chat import USER, Spotter, spotter  # noqa: F401  (the fixture)
 
 CATALOGUE = [HevyTemplate.model_validate(t).to_domain() for t in built_in_templates()]
@@ -20,26 +21,20 @@ CATALOGUE = [HevyTemplate.model_validate(t).to_domain() for t in built_in_templa
 
 def delete_before_the_next_plan_write(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """The lifter's /delete runs to its end just before the next plan is stored."""
-    put = store.plans.put
-
-    async def put_after_a_delete(plan) -> None:
-        monkeypatch.setattr(store.plans, "put", put)  # once
-        await Erasure(store, UserLeases(store)).erase(plan.user_id)
-        await put(plan)
-
-    monkeypatch.setattr(store.plans, "put", put_after_a_delete)
+    erase = Erasure(store, UserLeases(store)).erase
+    before_next(monkeypatch, store.plans, ("put",), lambda: erase(USER))
 
 
 async def test_a_draft_made_while_the_lifter_is_deleted_is_not_kept(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await store.users.put(User(id=1, chat_id=1))
-    await store.templates.replace_all(1, CATALOGUE)
+    await store.users.put(User(id=USER, chat_id=USER))
+    await store.templates.replace_all(USER, CATALOGUE)
     delete_before_the_next_plan_write(store, monkeypatch)
     with pytest.raises(UserGone):
-        await PlanService(store, Insights(store)).propose(1)
-    assert await store.plans.list(1) == []
-    assert await store.users.get(1) is None
+        await PlanService(store, Insights(store)).propose(USER)
+    assert await store.plans.list(USER) == []
+    assert await store.users.get(USER) is None
 
 
 async def test_a_plan_command_raced_by_a_delete_says_the_data_is_gone_and_keeps_no_draft(

@@ -5,45 +5,18 @@ live draft, and an erased lifter's plan into the store)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
 
 from core.models import PlanStatus
 from core.services.plan_writer import PlanCancelled
-from tests.fakes.telegram import Call
-from tests.test_draft_cancel_races import DRAFT, a_draft
+from tests.races import before_next
+from tests.test_draft_cancel_races import DRAFT, a_draft, tap
 from tests.test_import_chat import USER, Spotter, spotter  # noqa: F401  (the fixture)
 
-PREVIEW = Call("sendMessage", {"chat_id": USER, "message_id": 7, "text": "Your plan"}, 0.0)
 
-
-def before_the_next_plan_write(
-    spotter: Spotter,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
-    then: Callable[[], Awaitable[None]],
-) -> None:
-    """Run `then` right before the next plan write (whole or field-level): after the writer has
-    read whatever it read, before its write lands."""
-    plans = spotter.runtime.store.plans
-    originals = {name: getattr(plans, name) for name in ("put", "update")}
-
-    def racing(name: str):
-        async def write(*args, **kwargs):
-            for each, original in originals.items():  # once
-                monkeypatch.setattr(plans, each, original)
-            await then()
-            return await originals[name](*args, **kwargs)
-
-        return write
-
-    for name in originals:
-        monkeypatch.setattr(plans, name, racing(name))
-
-
-async def tap(spotter: Spotter, data: str) -> None:  # noqa: F811
-    spotter.telegram.press(USER, PREVIEW, data)
-    await spotter.handle()
+def before_the_next_plan_write(spotter: Spotter, monkeypatch, then) -> None:  # noqa: F811
+    """Run `then` right before the next plan write (whole or field-level)."""
+    before_next(monkeypatch, spotter.runtime.store.plans, ("put", "update"), then)
 
 
 async def test_an_approve_while_the_preview_is_remembered_stays_approved(

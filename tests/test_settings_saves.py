@@ -10,8 +10,9 @@ import re
 
 import pytest
 
-from core.models import Units, User
+from core.models import Units
 from tests.fakes.telegram import Call
+from tests.races import after_next
 from tests.test_import_chat import USER, Spotter, spotter  # noqa: F401  (the fixture)
 
 PROFILE = {
@@ -29,16 +30,7 @@ PROFILE = {
 
 def after_the_mini_app_reads_the_lifter(spotter: Spotter, monkeypatch, then) -> None:  # noqa: F811
     """Run `then` right after the Mini App's request has read the lifter, before it saves."""
-    insights = spotter.runtime.insights
-    read = insights.user
-
-    async def reading(user_id: int) -> User:
-        user = await read(user_id)
-        monkeypatch.setattr(insights, "user", read)  # once: the chat's own reads pass through
-        await then()
-        return user
-
-    monkeypatch.setattr(insights, "user", reading)
+    after_next(monkeypatch, spotter.runtime.insights, "user", then)
 
 
 async def test_a_mini_app_save_racing_a_delete_leaves_the_lifter_deleted_and_says_so(
