@@ -192,6 +192,10 @@ class Workout(Model):
     updated_at: Timestamp | None = None
     exercises: list[WorkoutExercise] = Field(default_factory=list)
 
+    @property
+    def head(self) -> WorkoutHead:
+        return WorkoutHead(self.id, self.title, self.start_time, self.end_time)
+
     def set_rows(self) -> list[SetRow]:
         """The workout's sets flattened into rows, in exercise then set order."""
         return [
@@ -238,6 +242,16 @@ class LoggedSet(NamedTuple):
     distance_m: float | None
     duration_s: int | None
     rpe: float | None
+
+
+class WorkoutHead(NamedTuple):
+    """A workout without its sets (id, title, times), read back unvalidated as LoggedSet is:
+    with `logged_sets`, a whole log for a derivation without building each Workout."""
+
+    id: str
+    title: str
+    start_time: datetime
+    end_time: datetime | None
 
 
 class ExerciseTemplate(Model):

@@ -31,6 +31,7 @@ from core.models import (
     UserChanges,
     UserStatus,
     Workout,
+    WorkoutHead,
 )
 
 
@@ -105,6 +106,11 @@ class WorkoutRepo(Protocol):
     async def logged_sets(self, user_id: int) -> list[LoggedSet]:
         """Every set of the user's log in the order `sets` gives, with the same values, read
         without validation: for derivations over the whole log."""
+        ...
+
+    async def heads(self, user_id: int) -> list[WorkoutHead]:
+        """Every workout's id, title and times, oldest first, as `list` gives them, read without
+        its sets and without validation: with `logged_sets`, the whole log, lean."""
         ...
 
     async def count(self, user_id: int) -> int: ...

@@ -4,7 +4,6 @@ SIGTERM."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import signal
 
@@ -46,11 +45,6 @@ async def serve(settings: Settings, *, webhook: bool) -> int:
                     allowed_updates=Update.ALL_TYPES, drop_pending_updates=False
                 )
             web_task = asyncio.create_task(server.serve())
-            # What start-up built (modules, the application, ~200k objects) lives as long as the
-            # process: frozen, no later full collection rescans it on a user's clock (a cold
-            # query database built in a loaded process paid ~150 ms for that scan).
-            gc.collect()
-            gc.freeze()
             log.info(
                 "spotter running",
                 extra={

@@ -33,7 +33,7 @@ from core.engine.e1rm import series_estimate
 from core.engine.loads import to_user_units
 from core.engine.periods import local
 from core.errors import SpotterError
-from core.models import ExerciseTemplate, Units, Workout
+from core.models import ExerciseTemplate, LoggedSet, Units, WorkoutHead
 from core.ports import Store
 from core.services.catalogue import user_catalogue
 
@@ -117,22 +117,26 @@ class QueryResult:
 
 
 def build_database(
-    workouts: Sequence[Workout],
+    workouts: Sequence[WorkoutHead],
+    logged: Sequence[LoggedSet],
     catalogue: Mapping[str, ExerciseTemplate],
     units: Units,
     timezone: str,
 ) -> sqlite3.Connection:
-    """The lifter's log as three tables in a fresh in-memory database, then locked for reading."""
+    """The lifter's log (`workouts`' heads and their sets, as the store reads them lean) as
+    three tables in a fresh in-memory database, then locked for reading."""
     conn = sqlite3.connect(":memory:", check_same_thread=False)
     conn.executescript(SCHEMA)
     heads, sets = [], []
     factor = to_user_units(1.0, units)
+    by_id: dict[str, tuple[str, str, str, str]] = {}  # workout id → day, start, title, clock
     for w in workouts:
         # The lifter's wall clock at the start, daylight saving applied: "when do I train?"
         started = local(w.start_time, timezone)
         day, clock = started.date().isoformat(), started.strftime("%H:%M")
         minutes = (w.end_time - w.start_time).total_seconds() / 60 if w.end_time else None
         start = w.start_time.isoformat()
+        by_id[w.id] = (day, start, w.title, clock)
         heads.append(
             (
                 w.id,
@@ -144,22 +148,24 @@ def build_database(
                 clock,
             )
         )
-        for e in w.exercises:
-            template = catalogue.get(e.template_id)
-            title = template.title if template else e.title
-            muscle = template.primary_muscle_group if template else None
-            for x in e.sets:
-                kg = x.weight_kg
-                est = series_estimate(kg, x.reps, x.rpe)
-                sets.append(
-                    (
-                        w.id, day, start, w.title, title, e.template_id, muscle,
-                        e.index, x.index, x.type.value, kg,
-                        None if kg is None else round(kg * factor, 2),
-                        x.reps, x.rpe, x.distance_m, x.duration_s,
-                        None if est is None else round(est.value, 2), clock,
-                    )
-                )  # fmt: skip
+    for x in logged:
+        if x.workout_id not in by_id:  # stored between the two reads: the next version has it
+            continue
+        day, start, workout_title, clock = by_id[x.workout_id]
+        template = catalogue.get(x.template_id)
+        title = template.title if template else x.title
+        muscle = template.primary_muscle_group if template else None
+        kg = x.weight_kg
+        est = series_estimate(kg, x.reps, x.rpe)
+        sets.append(
+            (
+                x.workout_id, day, start, workout_title, title, x.template_id, muscle,
+                x.exercise_index, x.set_index, x.type.value, kg,
+                None if kg is None else round(kg * factor, 2),
+                x.reps, x.rpe, x.distance_m, x.duration_s,
+                None if est is None else round(est.value, 2), clock,
+            )
+        )  # fmt: skip
     conn.executemany("INSERT INTO workouts VALUES (?, ?, ?, ?, ?, ?, ?)", heads)
     conn.executemany(_INSERT_SET, sets)
     conn.executemany(
@@ -345,10 +351,13 @@ class TrainingLog:
             if cached is not None and cached.version == version:
                 cached.enter()
                 return cached
-            workouts = await self._store.workouts.list(user_id)
+            # Lean rows, not validated Workouts: ~15k sets built as models made enough garbage
+            # for a full collection of the whole process on this lifter's first question.
+            heads = await self._store.workouts.heads(user_id)
+            logged = await self._store.workouts.logged_sets(user_id)
             templates = await user_catalogue(self._store, user_id)
             conn = await asyncio.get_running_loop().run_in_executor(
-                self._pool, build_database, workouts, templates, user.units, user.timezone
+                self._pool, build_database, heads, logged, templates, user.units, user.timezone
             )
             database = _Database(version, conn)
             database.enter()

@@ -14,6 +14,7 @@ from core.models import (
     SetRow,
     SetType,
     Workout,
+    WorkoutHead,
 )
 from storage.mongo.common import Doc, Repo, strip_keys, to_doc
 
@@ -167,6 +168,15 @@ class MongoWorkouts(Repo):
         if len(docs) < _DOCS_ON_LOOP:
             return _logged_sets(docs)
         return await asyncio.to_thread(_logged_sets, docs)
+
+    async def heads(self, user_id: int) -> list[WorkoutHead]:
+        cursor = self._db.workouts.find(
+            {"user_id": user_id}, {"_id": 0, "id": 1, "title": 1, "start_time": 1, "end_time": 1}
+        ).sort([("start_time", ASCENDING), ("id", ASCENDING)])
+        return [
+            WorkoutHead(doc["id"], doc["title"], doc["start_time"], doc["end_time"])
+            async for doc in cursor
+        ]
 
     async def _find(self, query: Doc) -> list[Workout]:
         cursor = self._db.workouts.find(query).sort([("start_time", ASCENDING), ("id", ASCENDING)])

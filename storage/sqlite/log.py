@@ -13,6 +13,7 @@ from core.models import (
     SetRow,
     SetType,
     Workout,
+    WorkoutHead,
 )
 from storage.sqlite.common import Repo, to_dt, to_ts
 
@@ -199,6 +200,17 @@ class SqliteWorkouts(Repo):
         if len(rows) < _ROWS_ON_LOOP:
             return _logged_sets(rows)
         return await asyncio.to_thread(_logged_sets, rows)
+
+    async def heads(self, user_id: int) -> list[WorkoutHead]:
+        rows = await self._db.fetchall(
+            "SELECT id, json_extract(doc, '$.title'), start_time, json_extract(doc, '$.end_time') "
+            "FROM workouts WHERE user_id = ? ORDER BY start_time, id",
+            (user_id,),
+        )
+        return [
+            WorkoutHead(r[0], r[1], to_dt(r[2]), r[3] and datetime.fromisoformat(r[3]))
+            for r in rows
+        ]
 
     async def count(self, user_id: int) -> int:
         row = await self._db.fetchone("SELECT count(*) FROM workouts WHERE user_id = ?", (user_id,))

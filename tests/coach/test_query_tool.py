@@ -309,7 +309,7 @@ def _expression(depth: int) -> st.SearchStrategy[str]:
 def test_any_nesting_of_allowed_functions_on_large_strings_ends_within_a_second(
     expr: str, doublings: int, needle: int
 ) -> None:
-    conn = build_database([], {}, Units.KG, "UTC")  # the query tool's own database and guards
+    conn = build_database([], [], {}, Units.KG, "UTC")  # the query tool's own database and guards
     calls = f"({expr}) IS NULL"
     while len(_big(doublings, needle, f"{calls} OR ({expr}) IS NULL")) <= 3_990:
         calls += f" OR ({expr}) IS NULL"
@@ -345,7 +345,9 @@ def test_when_do_i_train_reads_the_lifters_own_clock_across_daylight_saving() ->
     winter = [session(n, datetime(2025, 1, 6 + n, 17, 0, tzinfo=UTC)) for n in range(3)]
     summer = [session(10 + n, datetime(2025, 7, 7 + n, 16, 0, tzinfo=UTC)) for n in range(3)]
     late = [session(20, datetime(2025, 7, 20, 22, 30, tzinfo=UTC))]  # 00:30 the next day
-    conn = build_database(winter + summer + late, {}, Units.KG, "Europe/Berlin")
+    log = winter + summer + late
+    rows = [row for w in log for row in w.set_rows()]  # SetRow reads as LoggedSet does
+    conn = build_database([w.head for w in log], rows, {}, Units.KG, "Europe/Berlin")
     usual = run_query(
         conn,
         "SELECT local_time, count(*) AS n FROM workouts GROUP BY local_time ORDER BY n DESC",

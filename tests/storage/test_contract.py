@@ -592,3 +592,19 @@ async def test_data_survives_reopening(open_store) -> None:
     assert (await second.users.get(42)).name == "Persisted"
     migrated = {"sqlite": SQLITE_LATEST, "mongodb": 1}  # MongoDB creates collections on use
     assert await second.schema_version() == migrated[second.backend]
+
+
+async def test_workout_heads_are_the_validated_workouts_without_their_sets(store: Store) -> None:
+    """The query database reads heads with `logged_sets`: they must say what `list` says."""
+    ended = workout("ended", 3, ("BENCH", [(80.0, 8)]))
+    ended.title, ended.end_time = "Push Day", ended.start_time + timedelta(minutes=61, seconds=7)
+    running = workout("a", 3, ("SQUAT", []))
+    running.end_time = None
+    await store.workouts.upsert(1, [workout("late", 9, ("ROW", [(60.0, 10)])), ended, running])
+    await store.workouts.upsert(2, [workout("other", 1, ("BENCH", [(200.0, 1)]))])
+    heads = await store.workouts.heads(1)
+    assert heads == [w.head for w in await store.workouts.list(1)]
+    assert [h.id for h in heads] == ["a", "ended", "late"]
+    assert heads[1].title == "Push Day" and heads[1].end_time == ended.end_time
+    assert heads[1].end_time.tzinfo is not None and heads[0].end_time is None
+    assert await store.workouts.heads(3) == []
