@@ -1,6 +1,6 @@
 """Run every benchmark row, print the table, write bench/results/latest.md.
 
-`python -m bench` (what `make bench` runs) measures at full size in under ten minutes on two
+`python -m bench` (what `make bench` runs) measures at full size in about five minutes on two
 cores; `--smoke` runs tiny sizes so CI keeps the benchmarks working; `--only concurrency fanout`
 runs some sections (printed, not written). Nothing here fails on a figure: benchmarks report,
 tests decide.
