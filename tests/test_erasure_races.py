@@ -3,10 +3,13 @@ is told their data is gone (the coach's turn: tests/coach/test_coach.py)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+
 import pytest
 
 from core.hevy.models import HevyTemplate
-from core.models import User
+from core.models import Plan, User
 from core.ports import Store
 from core.services.erasure import Erasure
 from core.services.insights import Insights
@@ -49,4 +52,25 @@ async def test_a_plan_command_raced_by_a_delete_says_the_data_is_gone_and_keeps_
     said = [c.params["text"] for c in spotter.telegram.sent("sendMessage")]
     assert said[-1] == "Your data was deleted, so I stopped.", said
     assert not any("went wrong" in s for s in said)
+    assert await store.plans.list(USER) == []
+
+
+async def test_a_draft_stored_during_an_erasure_that_cannot_get_the_lease_is_still_erased(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sync holds the lease past the erasure's wait, and a draft lands during the erasure's
+    first pass (on MongoDB, after the plans went and before the lifter did, so the draft's own
+    check still found the lifter): the erasure clears it anyway."""
+    await store.users.put(User(id=USER, chat_id=USER))
+    erase_user = store.erase_user
+
+    async def a_draft_lands_during_the_first_pass(user_id: int) -> None:
+        monkeypatch.setattr(store, "erase_user", erase_user)  # once
+        await erase_user(user_id)
+        await store.plans.put(Plan(id="p", user_id=USER, title="Block"))
+
+    monkeypatch.setattr(store, "erase_user", a_draft_lands_during_the_first_pass)
+    async with UserLeases(store).hold(USER):  # the sync; the erasure is another request's task
+        erasing = Erasure(store, UserLeases(store)).erase(USER, wait=0.2)
+        await asyncio.create_task(erasing, context=contextvars.Context())
     assert await store.plans.list(USER) == []

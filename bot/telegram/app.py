@@ -38,6 +38,7 @@ from bot.telegram.ratelimit import PreviewAwareRateLimiter
 from bot.telegram.updates import PerChatUpdateProcessor
 from core.errors import ConfigError, SpotterError
 from core.models import UserStatus, utcnow
+from core.services.insights import UnknownUser
 from core.services.user_lease import UserGone
 from core.settings import Settings
 
@@ -104,7 +105,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         log.info("user blocked the bot", extra={"user_id": update.effective_user.id})
         return
-    if isinstance(error, UserGone):  # a /delete while this was under way: nothing of it kept
+    if isinstance(error, UserGone | UnknownUser):  # a /delete while this was under way
         log.info("work stopped: the user was erased meanwhile")
         message = error.user_message
     else:

@@ -199,10 +199,14 @@ class Coach:
         await self._store.conversations.append(
             user_id, [ChatMessage(role=m["role"], content=m["content"]) for m in new]
         )
-        if context_tokens > self._config.compact_at_tokens:
-            result.compacted = await self.compact(user_id)
-        # A /delete during the turn: what the turn stored goes too (UserGone).
+        # A /delete during the turn: what the turn stored goes too (UserGone), before and after
+        # the compaction writes its summary.
         await keep_unless_erased(self._store, user_id)
+        if context_tokens > self._config.compact_at_tokens:
+            try:
+                result.compacted = await self.compact(user_id)
+            finally:
+                await keep_unless_erased(self._store, user_id)
         return result
 
     async def _check_budget(self, user_id: int, today: date) -> None:

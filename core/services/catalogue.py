@@ -10,6 +10,7 @@ from core.engine.catalogue import MUSCLES, builtin_catalogue, is_local
 from core.errors import SpotterError
 from core.models import ExerciseTemplate
 from core.ports import Store
+from core.services.user_lease import keep_unless_erased
 
 
 class NotYourExercise(SpotterError):
@@ -47,6 +48,7 @@ async def set_muscle(store: Store, user_id: int, template_id: str, muscle: str) 
     await store.templates.replace_all(
         user_id, [fixed if t.id == template_id else t for t in stored]
     )
+    await keep_unless_erased(store, user_id)  # a /delete between the read and the write
     return fixed
 
 

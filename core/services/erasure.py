@@ -32,5 +32,8 @@ class Erasure:
                 await self._store.erase_user(user_id)
         except UserBusy:
             # The writer still holding the lease checks for the user before each write: at most
-            # the batch it has in hand lands, and the next erasure or purge takes it.
+            # the batch it has in hand lands. A write made without the lease (a draft, a chat
+            # turn) during the first pass is cleared by this one; one made later finds the user
+            # gone and erases again itself (keep_unless_erased).
+            await self._store.erase_user(user_id)
             log.warning("erased without the user's lease", extra={"user_id": user_id})

@@ -9,6 +9,7 @@ from core.hevy.errors import InvalidApiKey
 from core.hevy.models import HevyUser
 from core.models import HevyCredential, utcnow
 from core.ports import Store
+from core.services.user_lease import keep_unless_erased
 
 MAX_KEY_CHARS = 128  # Hevy's keys are UUIDs (36)
 
@@ -42,7 +43,8 @@ class HevyAccounts:
         return info
 
     async def store(self, user_id: int, api_key: str, info: HevyUser) -> None:
-        """Seal and keep a key already checked with Hevy."""
+        """Seal and keep a key already checked with Hevy (UserGone, and the key not kept, when
+        the lifter deleted their data while Hevy was asked)."""
         await self._store.credentials.put(
             HevyCredential(
                 user_id=user_id,
@@ -52,6 +54,7 @@ class HevyAccounts:
                 linked_at=utcnow(),
             )
         )
+        await keep_unless_erased(self._store, user_id)
 
     async def unlink(self, user_id: int) -> None:
         await self._store.credentials.delete(user_id)

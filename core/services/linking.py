@@ -18,6 +18,7 @@ from core.hevy.models import HevyUser
 from core.models import LoginToken, Role, TokenPurpose, User, utcnow
 from core.ports import Store
 from core.services.hevy_accounts import HevyAccounts
+from core.services.user_lease import ensure_user
 
 LINK_TTL = timedelta(minutes=15)
 INVITE_TTL = timedelta(days=7)
@@ -70,12 +71,14 @@ class LinkService:
     async def login_link(self, user_id: int) -> Issued:
         """A new login link for `user_id`; the ones asked for before it stop working, so a
         lifter (or a flood of relinks) never has more than one live."""
+        await ensure_user(self._store, user_id)  # never a link to re-create an erased lifter
         await self._store.login_tokens.revoke(TokenPurpose.LINK, user_id)
         return await self.issue(TokenPurpose.LINK, user_id, LINK_TTL)
 
     async def web_link(self, user_id: int) -> Issued:
         """A one-time link that opens the Mini App's pages in a browser as `user_id` (the one
         asked for before it stops working)."""
+        await ensure_user(self._store, user_id)
         await self._store.login_tokens.revoke(TokenPurpose.WEB, user_id)
         return await self.issue(TokenPurpose.WEB, user_id, WEB_TTL)
 

@@ -16,6 +16,7 @@ from core.services.erasure import Erasure
 from core.services.user_lease import UserGone, UserLeases
 from tests.coach.conftest import LIFTER, OTHER
 from tests.fakes.claude import Reply, text, thinking, tool_use
+from tests.races import before_next
 
 
 def tool_results(request: dict) -> list[dict]:
@@ -406,3 +407,20 @@ async def test_a_conversation_answered_while_the_lifter_is_deleted_is_not_kept(
         await turn
     assert (await bench.store.conversations.load(LIFTER)).messages == []
     assert await bench.store.users.get(LIFTER) is None
+
+
+async def test_a_plan_proposed_while_the_lifter_is_deleted_ends_the_turn_at_once(
+    bench_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The draft finds the lifter gone: no second call sends their conversation to Claude again,
+    and nothing of the turn is kept."""
+    bench = await bench_factory(
+        [Reply([tool_use("propose_plan", {})]), Reply([text("Here is your plan.")])]
+    )
+    erase = Erasure(bench.store, UserLeases(bench.store)).erase
+    before_next(monkeypatch, bench.store.plans, ("put",), lambda: erase(LIFTER))
+    with pytest.raises(UserGone):
+        await bench.coach.reply(LIFTER, "Make me a plan")
+    assert len(bench.fake.requests) == 1
+    assert await bench.store.plans.list(LIFTER) == []
+    assert (await bench.store.conversations.load(LIFTER)).messages == []

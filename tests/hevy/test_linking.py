@@ -12,6 +12,7 @@ from core.models import Role, TokenPurpose, User, utcnow
 from core.ports import Store
 from core.services.hevy_accounts import HevyAccounts
 from core.services.linking import LinkRefused, LinkService, token_hash
+from core.services.user_lease import UserGone
 from sandbox.server import RunningSandbox
 from tests.hevy.conftest import connector_for
 
@@ -107,3 +108,12 @@ async def test_only_hashes_are_stored(links: LinkService, store: Store) -> None:
     issued = await links.login_link(ANN)
     assert await store.login_tokens.get(issued.token) is None
     assert await store.login_tokens.get(token_hash(issued.token)) is not None
+
+
+async def test_an_erased_lifter_gets_no_login_or_web_link(links: LinkService, store: Store) -> None:
+    await store.erase_user(ANN)
+    for ask in (links.login_link, links.web_link):
+        with pytest.raises(UserGone):
+            await ask(ANN)
+    for purpose in (TokenPurpose.LINK, TokenPurpose.WEB):
+        assert await store.login_tokens.revoke(purpose, ANN) == 0, "no token was issued"

@@ -38,6 +38,7 @@ from core.coach.tools.inputs import (
 )
 from core.errors import SpotterError
 from core.services.insights import UnknownExercise
+from core.services.user_lease import UserGone
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,8 @@ class ToolBox(HistoryTools, CoachingTools):
         except UnknownExercise as exc:
             choices = [{"id": t.id, "title": t.title} for t in exc.choices]
             return dump({"error": str(exc), "choices": choices}), True
+        except UserGone:
+            raise  # /delete meanwhile: the turn stops here, and keeps nothing
         except SpotterError as exc:
             return getattr(exc, "user_message", None) or str(exc), True
         text = result if isinstance(result, str) else dump(result)
