@@ -19,7 +19,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -453,6 +453,13 @@ def hard(rows: list[Row]) -> list[Row]:
     return [r for r in rows if not r.deload]
 
 
+def block_changes(rows: list[Row]) -> Iterator[tuple[Row, Row]]:
+    """At each new block: the last hard week of the block that ended, and the new one's first."""
+    for before, after in itertools.pairwise(rows):
+        if after.block != before.block:
+            yield hard([r for r in rows if r.block == before.block])[-1], after
+
+
 ALL = [(lifter.name, scenario.name) for lifter in LIFTERS for scenario in SCENARIOS]
 
 
@@ -473,10 +480,8 @@ def test_on_target_most_lifts_end_heavier_and_each_block_starts_where_the_last_e
     )
     # No reset at a block boundary: an exercise kept in the same range starts the new block at
     # no less than its last hard week's load (that week made its reps at the target).
-    for before, after in itertools.pairwise(rows):
-        if after.block == before.block:
-            continue
-        last = first_of(hard([r for r in rows if r.block == before.block])[-1])
+    for last_hard, after in block_changes(rows):
+        last = first_of(last_hard)
         for tid, new in first_of(after).items():
             old = last.get(tid)
             if old and old.load and new.load and (old.low, old.high) == (new.low, new.high):
@@ -503,10 +508,8 @@ def test_on_target_a_new_block_keeps_the_e1rm_its_last_hard_week_reached(
     went from 105 × 10 (140) to 110 × 6 (132), "the top of the range", and asked 110 × 7 (136)
     in week 12; a top set done as prescribed came back the same (back-8mo-lb 260 × 3)."""
     rows = runs(lifter, "on-target")
-    for before, after in itertools.pairwise(rows):
-        if after.block == before.block:
-            continue
-        old = heaviest(hard([r for r in rows if r.block == before.block])[-1])
+    for last_hard, after in block_changes(rows):
+        old = heaviest(last_hard)
         for tid, p in heaviest(after).items():
             q = old.get(tid)
             if q is None or not (q.load and p.load) or (q.low, q.high) != (p.low, p.high):

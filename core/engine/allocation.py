@@ -234,9 +234,8 @@ def _fits(
 
 def _open_main_lifts(days: list[DayDraft], bands: Bands, budget: int) -> None:
     """Each day's compound lifts and the lifter's favourite exercises for a big muscle first, in
-    the day's order,
-    two sets each, while they fit (the day's first exercise whatever the time, so a session is
-    never empty while the week has room), then a third set for each main lift."""
+    the day's order, two sets each, while they fit (the day's first exercise whatever the time,
+    so a session is never empty while the week has room), then a third set for each main lift."""
     for day in days:  # the first exercise that the week's bands still have room for
         week, today = week_sets(days), day.muscle_sets()
         first = next(
@@ -254,18 +253,21 @@ def _open_main_lifts(days: list[DayDraft], bands: Bands, budget: int) -> None:
             big = MUSCLE_TIER.get(_primary(item), 0.0) >= _BIG
             if item.slot.pattern not in COMPOUND and not (item.favourite and big):
                 continue  # a favourite for a smaller muscle waits its turn (big muscles first)
-            if _fits(day, item, 2, week_sets(days), bands, budget, **_now(day, item, 2)):
+            if _fits_now(day, item, 2, days, bands, budget):
                 item.sets = 2
     for day in days:  # a main lift deserves a third set before anything else gets one
         for item in day.items:
             heavy = item.sets and item.slot.role == "heavy"
-            if heavy and _fits(day, item, 1, week_sets(days), bands, budget, **_now(day, item, 1)):
+            if heavy and _fits_now(day, item, 1, days, bands, budget):
                 item.sets += 1
 
 
-def _now(day: DayDraft, item: Item, more: int) -> dict:
-    """`_fits`'s view of the day as it is now."""
-    return {"after": day.seconds_with(item, more), "today": day.muscle_sets()}
+def _fits_now(
+    day: DayDraft, item: Item, more: int, days: list[DayDraft], bands: Bands, budget: int
+) -> bool:
+    """`_fits` for a single check, the day and week measured as they are now."""
+    after, today = day.seconds_with(item, more), day.muscle_sets()
+    return _fits(day, item, more, week_sets(days), bands, budget, after=after, today=today)
 
 
 def _value(

@@ -149,9 +149,10 @@ def build_database(
             )
         )
     for x in logged:
-        if x.workout_id not in by_id:  # stored between the two reads: the next version has it
+        head = by_id.get(x.workout_id)
+        if head is None:  # stored between the two reads: the next version has it
             continue
-        day, start, workout_title, clock = by_id[x.workout_id]
+        day, start, workout_title, clock = head
         template = catalogue.get(x.template_id)
         title = template.title if template else x.title
         muscle = template.primary_muscle_group if template else None

@@ -145,6 +145,8 @@ async def keep_unless_erased(store: Store, user_id: int) -> None:
     Erasure runs twice, the second pass under the lease, and the user goes with the first: a
     write landing during the first pass is cleared by the second, and one landing later finds
     the user gone here."""
-    if await store.users.get(user_id) is None:
+    try:
+        await ensure_user(store, user_id)
+    except UserGone:
         await store.erase_user(user_id)
-        raise UserGone(f"user {user_id} was erased")
+        raise

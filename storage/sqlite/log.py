@@ -208,7 +208,9 @@ class SqliteWorkouts(Repo):
             (user_id,),
         )
         return [
-            WorkoutHead(r[0], r[1], to_dt(r[2]), r[3] and datetime.fromisoformat(r[3]))
+            WorkoutHead(
+                r[0], r[1], to_dt(r[2]), None if r[3] is None else datetime.fromisoformat(r[3])
+            )
             for r in rows
         ]
 
